@@ -1,0 +1,12 @@
+module github.com/tabtap/tabtap
+
+go 1.26.8
+
+require (
+	github.com/chromedp/cdproto v0.159.2 // indirect
+	github.com/coder/websocket v1.8.15 // indirect
+	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
+	github.com/mark3labs/mcp-go v1.2.1 // indirect
+	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
+	golang.org/x/text v0.14.0 // indirect
+)

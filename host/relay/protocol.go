@@ -1,0 +1,280 @@
+package relay
+
+import "encoding/json"
+
+// This file is the extension ⇄ daemon protocol, written down once. The
+// extension mirrors it in extension/protocol.js; PROTOCOL.md tells the same
+// story in prose. Every message is one native-messaging frame holding one
+// JSON object:
+//
+//	request:      {"id": 7, "method": "tabs.list", "params": {…}}
+//	response:     {"id": 7, "result": {…}}  or  {"id": 7, "error": {"message": "…"}}
+//	notification: {"method": "cdp.events", "params": {…}}
+//
+// Each side numbers its own requests, so an id is only meaningful together
+// with the direction it travels in: a message with a method is a request (or
+// a notification when it has no id), one without is a response.
+
+// Message is the envelope of every frame in both directions.
+type Message struct {
+	// ID is set on requests and on their responses; notifications have none.
+	ID int64 `json:"id,omitempty"`
+	// Method names the request or notification; responses have none.
+	Method string `json:"method,omitempty"`
+	// Params holds the arguments of a request or notification.
+	Params json.RawMessage `json:"params,omitempty"`
+	// Result holds a successful response's value.
+	Result json.RawMessage `json:"result,omitempty"`
+	// Error is set on a failed response.
+	Error *Error `json:"error,omitempty"`
+}
+
+// Error is a failed response's reason, written for a person.
+type Error struct {
+	// Message says what went wrong, e.g. "No tab with id: 812."
+	Message string `json:"message"`
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Requests the daemon sends to the extension.
+const (
+	// MethodTabsList lists every tab of the profile. Result: TabList.
+	MethodTabsList = "tabs.list"
+	// MethodTabsGet describes one tab. Params: TabRef. Result: Tab.
+	MethodTabsGet = "tabs.get"
+	// MethodTabsActive describes the active tab of the last focused window.
+	// Result: Tab.
+	MethodTabsActive = "tabs.active"
+	// MethodTabsOpen opens a new tab. Params: OpenTab. Result: Tab.
+	MethodTabsOpen = "tabs.open"
+	// MethodTabsNavigate loads a URL in a tab. Params: Navigate. Result: {}.
+	MethodTabsNavigate = "tabs.navigate"
+	// MethodTabsReload reloads a tab. Params: TabRef. Result: {}.
+	MethodTabsReload = "tabs.reload"
+	// MethodDebuggerAttach attaches chrome.debugger (protocol 1.3) to a tab.
+	// Params: TabRef. Result: {}.
+	MethodDebuggerAttach = "debugger.attach"
+	// MethodDebuggerDetach detaches chrome.debugger from a tab. Params:
+	// TabRef. Result: {}. Detaching a tab that is not attached succeeds.
+	MethodDebuggerDetach = "debugger.detach"
+	// MethodDebuggerSend sends one DevTools Protocol command. Params:
+	// Command. Result: the command's own result object, with the fields
+	// cut by MaxFieldLength listed under "_truncated".
+	MethodDebuggerSend = "debugger.send"
+)
+
+// Notifications the daemon sends to the extension.
+const (
+	// MethodState tells the extension which captures run, for its badge and
+	// popup. Params: State.
+	MethodState = "state"
+	// MethodChunk carries one piece of a message too large for a single
+	// host → browser frame. Params: Chunk.
+	MethodChunk = "chunk"
+)
+
+// Notifications the extension sends to the daemon.
+const (
+	// MethodHello is the first message on every new port. Params: Hello.
+	MethodHello = "hello"
+	// MethodCDPEvents carries a batch of DevTools Protocol events in the
+	// order chrome.debugger.onEvent delivered them. Params: EventBatch.
+	MethodCDPEvents = "cdp.events"
+	// MethodDebuggerDetached reports chrome.debugger.onDetach. Params:
+	// Detached.
+	MethodDebuggerDetached = "debugger.detached"
+	// MethodTabsCreated reports chrome.tabs.onCreated. Params: Tab (with
+	// OpenerTabID when another tab opened it).
+	MethodTabsCreated = "tabs.created"
+	// MethodTabsRemoved reports chrome.tabs.onRemoved. Params: TabRef.
+	MethodTabsRemoved = "tabs.removed"
+)
+
+// Requests the extension sends to the daemon on behalf of its popup.
+const (
+	// MethodUIStatus asks for the state of every capture. Params: TabRef
+	// (the popup's tab, may be zero). Result: UIStatus.
+	MethodUIStatus = "ui.status"
+	// MethodUIStart starts capturing a tab. Params: UIStart. Result:
+	// UIStatus.
+	MethodUIStart = "ui.start"
+	// MethodUIStop stops a capture. Params: SessionRef. Result: UIStatus.
+	MethodUIStop = "ui.stop"
+	// MethodUIClear drops what a capture holds and keeps capturing. Params:
+	// SessionRef. Result: UIStatus.
+	MethodUIClear = "ui.clear"
+	// MethodUIExport returns a capture as HAR 1.2 or as the JSON of
+	// stop_network_capture. Params: UIExport. Result: UIExportResult,
+	// usually chunked.
+	MethodUIExport = "ui.export"
+)
+
+// MaxChunkData is how many bytes of a message one chunk carries before
+// base64; with base64's 4/3 and the envelope it stays under the 1 MB
+// host → browser cap.
+const MaxChunkData = 700 * 1024
+
+// Hello introduces the extension and its profile.
+type Hello struct {
+	// ExtensionID is chrome.runtime.id.
+	ExtensionID string `json:"extensionId"`
+	// ExtensionVersion is the manifest version string.
+	ExtensionVersion string `json:"extensionVersion"`
+	// Browser is the browser's brand and version, e.g. "Chromium 156".
+	Browser string `json:"browser"`
+	// ProfileID is a random identifier the extension keeps in
+	// chrome.storage.local, stable across restarts of its service worker.
+	ProfileID string `json:"profileId"`
+}
+
+// TabRef names one tab.
+type TabRef struct {
+	TabID int64 `json:"tabId"`
+}
+
+// SessionRef names one capture session.
+type SessionRef struct {
+	SessionID string `json:"sessionId"`
+}
+
+// Tab describes a browser tab.
+type Tab struct {
+	TabID    int64  `json:"tabId"`
+	WindowID int64  `json:"windowId"`
+	Title    string `json:"title"`
+	URL      string `json:"url"`
+	Active   bool   `json:"active"`
+	// OpenerTabID is the tab that opened this one, when known.
+	OpenerTabID int64 `json:"openerTabId,omitempty"`
+}
+
+// TabList is the result of tabs.list.
+type TabList struct {
+	Tabs []Tab `json:"tabs"`
+}
+
+// OpenTab asks for a new tab at URL.
+type OpenTab struct {
+	URL string `json:"url"`
+	// Active brings the new tab to the front.
+	Active bool `json:"active"`
+}
+
+// Navigate loads URL in a tab.
+type Navigate struct {
+	TabID int64  `json:"tabId"`
+	URL   string `json:"url"`
+}
+
+// Command is one DevTools Protocol command for a tab or for one of its
+// child targets.
+type Command struct {
+	TabID int64 `json:"tabId"`
+	// SessionID addresses a child target (iframe, worker) attached with
+	// flat sessions; empty for the tab itself.
+	SessionID string `json:"sessionId,omitempty"`
+	Method    string `json:"method"`
+	Params    any    `json:"params,omitempty"`
+	// MaxFieldLength, when positive, makes the extension cut any top-level
+	// string field of the result longer than this many characters (a
+	// response body, say) before sending it, so that one reply never nears
+	// the 64 MiB browser → host cap. Cut fields are listed in the result
+	// under "_truncated" with their original lengths.
+	MaxFieldLength int `json:"maxFieldLength,omitempty"`
+}
+
+// Event is one DevTools Protocol event from chrome.debugger.onEvent.
+type Event struct {
+	TabID int64 `json:"tabId"`
+	// SessionID is set when the event comes from a child target.
+	SessionID string          `json:"sessionId,omitempty"`
+	Method    string          `json:"method"`
+	Params    json.RawMessage `json:"params,omitempty"`
+}
+
+// EventBatch is the params of cdp.events.
+type EventBatch struct {
+	Events []Event `json:"events"`
+	// Dropped counts events the extension had to leave out (an event too
+	// large for a native message), so the daemon can report them.
+	Dropped int `json:"dropped,omitempty"`
+}
+
+// Detached reports that chrome.debugger let go of a tab.
+type Detached struct {
+	TabID int64 `json:"tabId"`
+	// Reason is chrome.debugger.DetachReason: "target_closed" or
+	// "canceled_by_user".
+	Reason string `json:"reason"`
+}
+
+// Chunk is one piece of a large host → browser message. The extension
+// concatenates the decoded Data of every chunk of a Stream, in Seq order,
+// up to the one marked Final, and handles the result as one message.
+type Chunk struct {
+	Stream int64 `json:"stream"`
+	Seq    int   `json:"seq"`
+	Final  bool  `json:"final"`
+	// Data is base64 of a slice of the message's UTF-8 JSON.
+	Data string `json:"data"`
+}
+
+// State lists what runs, for the badge and the popup.
+type State struct {
+	Captures []CaptureState `json:"captures"`
+}
+
+// CaptureState is one capture as the extension shows it.
+type CaptureState struct {
+	SessionID string `json:"sessionId"`
+	CaptureID string `json:"captureId"`
+	TabID     int64  `json:"tabId"`
+	// Status is "active" or "stopped".
+	Status string `json:"status"`
+	// StartedBy is "popup" or "agent".
+	StartedBy string `json:"startedBy"`
+	URL       string `json:"url"`
+	Title     string `json:"title"`
+	StartTime string `json:"startTime"`
+	Requests  int    `json:"requests"`
+	Responses int    `json:"responses"`
+	WSFrames  int    `json:"wsFrames"`
+	Streaming int    `json:"streamingResponses"`
+	Bytes     int64  `json:"bytes"`
+	Dropped   int    `json:"dropped"`
+	// EndReason says why a capture ended when it was not stopped by hand,
+	// e.g. "the tab was closed".
+	EndReason string `json:"endReason,omitempty"`
+}
+
+// UIStatus answers the popup.
+type UIStatus struct {
+	Captures []CaptureState `json:"captures"`
+	// Browser is the daemon's label for this profile.
+	Browser string `json:"browser"`
+	// Clients counts `tabtap mcp` processes connected to the daemon.
+	Clients int `json:"clients"`
+}
+
+// UIStart asks to capture a tab with default options.
+type UIStart struct {
+	TabID int64 `json:"tabId"`
+	// Reload reloads the tab once the capture is armed.
+	Reload bool `json:"reload,omitempty"`
+}
+
+// UIExport asks for a capture's content.
+type UIExport struct {
+	SessionID string `json:"sessionId"`
+	// Format is "har" (default) or "json".
+	Format string `json:"format,omitempty"`
+}
+
+// UIExportResult carries the exported document.
+type UIExportResult struct {
+	// FileName is a suggested name for the download.
+	FileName string `json:"fileName"`
+	// Content is the HAR log or the capture JSON.
+	Content json.RawMessage `json:"content"`
+}
