@@ -1,0 +1,399 @@
+package capture
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// Target addresses the tab itself (SessionID empty) or one of its child
+// targets attached with flat sessions.
+type Target struct {
+	TabID     int64
+	SessionID string
+}
+
+// Event is one DevTools Protocol event of a captured tab.
+type Event struct {
+	TabID     int64
+	SessionID string
+	Method    string
+	Params    json.RawMessage
+}
+
+// Browser is what a capture needs of the browser. The daemon implements it
+// over the extension relay; tests implement it with recorded answers.
+type Browser interface {
+	// Attach attaches the debugger to a tab.
+	Attach(ctx context.Context, tabID int64) error
+	// Detach lets go of a tab; detaching a tab that is gone succeeds.
+	Detach(ctx context.Context, tabID int64) error
+	// Send sends one command and returns its result. maxFieldLength, when
+	// positive, asks the relay to cut long string fields of the result.
+	Send(ctx context.Context, t Target, method string, params any, maxFieldLength int) (json.RawMessage, error)
+}
+
+// State is where a capture is in its life.
+type State string
+
+// The states of a capture, named as the reference tool names them.
+const (
+	StateActive  State = "active"
+	StateStopped State = "stopped"
+)
+
+// bodyWait bounds how long Stop waits for bodies still being fetched.
+const bodyWait = 5 * time.Second
+
+// fetchers bounds the body fetches in flight at once per capture.
+const fetchers = 4
+
+// Capture records the traffic of one tab and of the tabs it opens.
+type Capture struct {
+	id      string
+	opts    Options
+	filter  *filter
+	browser Browser
+	log     *slog.Logger
+	sem     chan struct{}
+	ctx     context.Context // canceled once the capture is stopped
+	cancel  context.CancelFunc
+	pending sync.WaitGroup
+
+	mu        sync.Mutex
+	state     State
+	stopping  bool
+	startTime time.Time
+	endTime   time.Time
+	endReason string
+	mainTab   int64
+	tabs      map[int64]bool
+	targets   map[string]Source // child session id → where its events come from
+	clock     clock
+	gen       int // bumped by Clear: results for older records are dropped
+
+	requests  []*Request
+	responses []*Response
+	frames    []WSFrame
+	streams   []*StreamingResponse
+	live      map[string]*exchange // by browser request id
+	early     map[string]*extras   // extra info that came before its request
+	skipped   map[string]bool      // sockets and event sources the filter left out
+	bytes     int64
+	dropped   Dropped
+	reasons   map[string]bool
+}
+
+// New returns a capture of tabID, not yet attached. Start attaches it.
+func New(id string, tabID int64, opts Options, b Browser, log *slog.Logger) *Capture {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &Capture{
+		id: id, opts: opts, filter: newFilter(opts), browser: b, log: log,
+		sem: make(chan struct{}, fetchers), ctx: ctx, cancel: cancel,
+		state: StateActive, mainTab: tabID,
+		tabs: map[int64]bool{}, targets: map[string]Source{},
+	}
+	c.clock.now = time.Now
+	c.reset()
+	return c
+}
+
+func (c *Capture) reset() {
+	c.requests, c.responses, c.frames, c.streams = nil, nil, nil, nil
+	c.live = map[string]*exchange{}
+	c.early = map[string]*extras{}
+	c.skipped = map[string]bool{}
+	c.bytes = 0
+	c.dropped = Dropped{}
+	c.reasons = map[string]bool{}
+	c.gen++
+}
+
+// ID is the capture's id, "capture_…".
+func (c *Capture) ID() string { return c.id }
+
+// Options are the options in force.
+func (c *Capture) Options() Options { return c.opts }
+
+// MainTab is the tab the capture was started on.
+func (c *Capture) MainTab() int64 { return c.mainTab }
+
+// Start attaches the debugger to the capture's tab and arms the network
+// domain; the capture's start time is when that is done.
+func (c *Capture) Start(ctx context.Context) error {
+	if err := c.addTab(ctx, c.mainTab); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.startTime = time.Now().UTC()
+	c.mu.Unlock()
+	return nil
+}
+
+// AddTab brings another tab into the capture: a popup or a new tab the
+// captured tab opened.
+func (c *Capture) AddTab(ctx context.Context, tabID int64) error {
+	c.mu.Lock()
+	done := c.state != StateActive || c.stopping || c.tabs[tabID]
+	c.mu.Unlock()
+	if done {
+		return nil
+	}
+	return c.addTab(ctx, tabID)
+}
+
+func (c *Capture) addTab(ctx context.Context, tabID int64) error {
+	if err := c.browser.Attach(ctx, tabID); err != nil {
+		return fmt.Errorf("attaching the debugger to tab %d: %w", tabID, err)
+	}
+	c.mu.Lock()
+	c.tabs[tabID] = true
+	c.mu.Unlock()
+	if err := c.arm(ctx, Target{TabID: tabID}, false); err != nil {
+		c.mu.Lock()
+		delete(c.tabs, tabID)
+		c.mu.Unlock()
+		_ = c.browser.Detach(context.WithoutCancel(ctx), tabID)
+		return err
+	}
+	return nil
+}
+
+// arm enables the network domain of a target and asks for its children
+// (cross-site iframes, workers) to be attached paused, so that their first
+// requests are seen. A paused child is resumed whatever happens.
+func (c *Capture) arm(ctx context.Context, t Target, paused bool) error {
+	var firstErr error
+	maxResource := max(c.opts.MaxBodyBytes, 20<<20)
+	if _, err := c.browser.Send(ctx, t, "Network.enable", map[string]any{
+		"maxTotalBufferSize":    max(maxResource*4, 100<<20),
+		"maxResourceBufferSize": maxResource,
+	}, 0); err != nil {
+		firstErr = fmt.Errorf("enabling the network domain: %w", err)
+	}
+	if firstErr == nil || paused {
+		if _, err := c.browser.Send(ctx, t, "Target.setAutoAttach", map[string]any{
+			"autoAttach": true, "waitForDebuggerOnStart": true, "flatten": true,
+		}, 0); err != nil {
+			c.log.Debug("auto-attach refused", "target", t, "err", err)
+		}
+	}
+	if paused {
+		if _, err := c.browser.Send(ctx, t, "Runtime.runIfWaitingForDebugger", nil, 0); err != nil {
+			c.log.Debug("resuming a child target", "target", t, "err", err)
+		}
+	}
+	return firstErr
+}
+
+// Tabs lists the tabs the capture holds attached.
+func (c *Capture) Tabs() []int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]int64, 0, len(c.tabs))
+	for t := range c.tabs {
+		out = append(out, t)
+	}
+	return out
+}
+
+// HasTab reports whether events of a tab belong to this capture.
+func (c *Capture) HasTab(tabID int64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.tabs[tabID]
+}
+
+// Active reports whether the capture still records.
+func (c *Capture) Active() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.state == StateActive && !c.stopping
+}
+
+// TabGone tells the capture that a tab was closed or that the debugger was
+// taken from it. When it is the capture's own tab the capture stops with
+// reason; a followed popup just leaves the capture.
+func (c *Capture) TabGone(tabID int64, reason string) {
+	c.mu.Lock()
+	had := c.tabs[tabID]
+	delete(c.tabs, tabID)
+	main := tabID == c.mainTab
+	c.mu.Unlock()
+	if had && main {
+		c.Stop(reason)
+	}
+}
+
+// Stop ends the capture: it records nothing more, waits a little for the
+// bodies still being fetched, then detaches from its tabs. reason is empty
+// when a person or an agent asked for the stop, and otherwise says why it
+// ended. Stopping a stopped capture does nothing.
+func (c *Capture) Stop(reason string) {
+	c.mu.Lock()
+	if c.state != StateActive || c.stopping {
+		c.mu.Unlock()
+		return
+	}
+	c.stopping = true
+	c.endTime = time.Now().UTC()
+	c.endReason = reason
+	c.mu.Unlock()
+
+	waited := make(chan struct{})
+	go func() { c.pending.Wait(); close(waited) }()
+	select {
+	case <-waited:
+	case <-time.After(bodyWait):
+		c.log.Info("stopping without waiting longer for bodies", "capture", c.id)
+	}
+	c.cancel()
+
+	c.mu.Lock()
+	c.state = StateStopped
+	tabs := c.tabs
+	c.tabs = map[int64]bool{}
+	c.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for t := range tabs {
+		if err := c.browser.Detach(ctx, t); err != nil {
+			c.log.Debug("detaching", "tab", t, "err", err)
+		}
+	}
+}
+
+// Clear drops what the capture holds and keeps capturing.
+func (c *Capture) Clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.reset()
+}
+
+// ExtensionDropped counts events the extension could not forward.
+func (c *Capture) ExtensionDropped(n int) {
+	if n <= 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.dropped.Events += n
+	c.reason("events: some DevTools events were too large for the extension to forward")
+}
+
+func (c *Capture) reason(r string) {
+	if !c.reasons[r] {
+		c.reasons[r] = true
+		c.dropped.Reasons = append(c.dropped.Reasons, r)
+	}
+}
+
+// HandleEvent records one event. It never blocks on the browser: commands
+// it needs (bodies, child targets) run on their own goroutines. Events that
+// come after the capture stopped, or that belong to requests the capture
+// does not know, are ignored.
+func (c *Capture) HandleEvent(ev Event) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.state != StateActive || c.stopping || !c.tabs[ev.TabID] {
+		return
+	}
+	src := Source{TabID: ev.TabID, Target: "page"}
+	if ev.SessionID != "" {
+		s, ok := c.targets[ev.SessionID]
+		if !ok {
+			s = Source{TabID: ev.TabID, Target: "child"}
+		}
+		src = s
+	}
+	t := Target{TabID: ev.TabID, SessionID: ev.SessionID}
+	if err := c.dispatch(t, src, ev); err != nil {
+		c.log.Debug("ignoring an event", "method", ev.Method, "err", err)
+	}
+}
+
+func (c *Capture) dispatch(t Target, src Source, ev Event) error {
+	switch ev.Method {
+	case "Network.requestWillBeSent":
+		return decode(ev, func(e *evRequestWillBeSent) { c.onRequest(t, src, e) })
+	case "Network.requestWillBeSentExtraInfo":
+		return decode(ev, c.onRequestExtra)
+	case "Network.responseReceived":
+		return decode(ev, c.onResponse)
+	case "Network.responseReceivedExtraInfo":
+		return decode(ev, c.onResponseExtra)
+	case "Network.requestServedFromCache":
+		return decode(ev, c.onServedFromCache)
+	case "Network.dataReceived":
+		return decode(ev, c.onData)
+	case "Network.loadingFinished":
+		return decode(ev, c.onFinished)
+	case "Network.loadingFailed":
+		return decode(ev, c.onFailed)
+	case "Network.webSocketCreated":
+		return decode(ev, func(e *evWebSocketCreated) { c.onWebSocketCreated(src, e) })
+	case "Network.webSocketWillSendHandshakeRequest":
+		return decode(ev, c.onWebSocketHandshake)
+	case "Network.webSocketHandshakeResponseReceived":
+		return decode(ev, c.onWebSocketResponse)
+	case "Network.webSocketFrameSent":
+		return decode(ev, func(e *evWebSocketFrame) { c.onFrame(src, "sent", e) })
+	case "Network.webSocketFrameReceived":
+		return decode(ev, func(e *evWebSocketFrame) { c.onFrame(src, "received", e) })
+	case "Network.webSocketFrameError":
+		return decode(ev, c.onFrameError)
+	case "Network.webSocketClosed":
+		return decode(ev, c.onWebSocketClosed)
+	case "Network.eventSourceMessageReceived":
+		return decode(ev, func(e *evEventSourceMessage) { c.onEventSource(src, e) })
+	case "Target.attachedToTarget":
+		return decode(ev, func(e *evAttachedToTarget) { c.onAttached(t, e) })
+	case "Target.detachedFromTarget":
+		return decode(ev, c.onDetached)
+	}
+	return nil
+}
+
+// decode unmarshals an event's params and hands them to fn.
+func decode[T any](ev Event, fn func(*T)) error {
+	var v T
+	if err := json.Unmarshal(ev.Params, &v); err != nil {
+		return fmt.Errorf("decoding %s: %w", ev.Method, err)
+	}
+	fn(&v)
+	return nil
+}
+
+// spend takes n bytes of the capture's content budget, and reports false
+// (counting nothing) when the budget cannot cover them.
+func (c *Capture) spend(n int) bool {
+	if c.bytes+int64(n) > c.opts.MaxTotalBytes {
+		return false
+	}
+	c.bytes += int64(n)
+	return true
+}
+
+// async runs fn on its own goroutine as long as the capture lives, at most
+// `fetchers` at a time. fn gets a context canceled when the capture stops.
+func (c *Capture) async(fn func(ctx context.Context)) {
+	c.pending.Add(1)
+	go func() {
+		defer c.pending.Done()
+		select {
+		case c.sem <- struct{}{}:
+		case <-c.ctx.Done():
+			return
+		}
+		defer func() { <-c.sem }()
+		ctx, cancel := context.WithTimeout(c.ctx, 20*time.Second)
+		defer cancel()
+		fn(ctx)
+	}()
+}

@@ -1,0 +1,567 @@
+package capture
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/target"
+)
+
+// The events a capture decodes, with cdproto's types.
+type (
+	evRequestWillBeSent   = network.EventRequestWillBeSent
+	evRequestExtraInfo    = network.EventRequestWillBeSentExtraInfo
+	evResponseReceived    = network.EventResponseReceived
+	evResponseExtraInfo   = network.EventResponseReceivedExtraInfo
+	evServedFromCache     = network.EventRequestServedFromCache
+	evDataReceived        = network.EventDataReceived
+	evLoadingFinished     = network.EventLoadingFinished
+	evLoadingFailed       = network.EventLoadingFailed
+	evWebSocketCreated    = network.EventWebSocketCreated
+	evWebSocketHandshake  = network.EventWebSocketWillSendHandshakeRequest
+	evWebSocketResponse   = network.EventWebSocketHandshakeResponseReceived
+	evWebSocketFrame      = network.EventWebSocketFrameReceived
+	evWebSocketFrameError = network.EventWebSocketFrameError
+	evWebSocketClosed     = network.EventWebSocketClosed
+	evEventSourceMessage  = network.EventEventSourceMessageReceived
+	evAttachedToTarget    = target.EventAttachedToTarget
+	evDetachedFromTarget  = target.EventDetachedFromTarget
+)
+
+// exchange is what the capture knows of one browser request id while it
+// is in flight: the current hop of its redirect chain and what is needed
+// to finish it.
+type exchange struct {
+	id       string
+	target   Target
+	source   Source
+	req      *Request
+	resp     *Response
+	hops     int
+	issued   float64 // monotonic seconds of the current hop's requestWillBeSent
+	timing   *network.ResourceTiming
+	fromMem  bool
+	extras   extras
+	stream   *streamState
+	finished bool
+}
+
+// extras holds ExtraInfo events that came before what they describe.
+type extras struct {
+	req  []*evRequestExtraInfo
+	resp []*evResponseExtraInfo
+}
+
+func (c *Capture) onRequest(t Target, src Source, e *evRequestWillBeSent) {
+	if e.Request == nil {
+		return
+	}
+	id := string(e.RequestID)
+	c.clock.learn(float64(e.Timestamp), float64(e.WallTime))
+	ex := c.live[id]
+	url := e.Request.URL + e.Request.URLFragment
+	if ex != nil && e.RedirectResponse != nil {
+		// A redirect: the previous hop gets its response and a name of
+		// its own, and this request continues the chain.
+		prev := ex.req.URL
+		ex.resp = c.newResponse(ex, e.RedirectResponse, float64(e.Timestamp))
+		ex.resp.RedirectURL = url
+		ex.hops++
+		suffix := fmt.Sprintf(":redirected.%d", ex.hops)
+		ex.req.RequestID = id + suffix
+		ex.resp.RequestID = id + suffix
+		c.responses = append(c.responses, ex.resp)
+		ex.resp = nil
+		ex.timing = nil
+		ex.req = c.newRequest(ex, e, url)
+		ex.req.RedirectedFrom = prev
+		c.requests = append(c.requests, ex.req)
+		return
+	}
+	if ex != nil {
+		// The same id again without a redirect: keep the first.
+		return
+	}
+	hasBody := e.Request.HasPostData
+	if !c.filter.keep(url, string(e.Type), e.Request.Method, hasBody) {
+		if e.Type == network.ResourceTypeEventSource {
+			c.skip(id)
+		}
+		return
+	}
+	if len(c.requests) >= c.opts.MaxEntries {
+		c.dropped.Requests++
+		c.reason(fmt.Sprintf("requests: maxEntries (%d) reached", c.opts.MaxEntries))
+		return
+	}
+	ex = &exchange{id: id, target: t, source: src}
+	if early := c.early[id]; early != nil {
+		ex.extras = *early
+		delete(c.early, id)
+	}
+	ex.req = c.newRequest(ex, e, url)
+	c.live[id] = ex
+	c.requests = append(c.requests, ex.req)
+	if e.Request.HasPostData && len(e.Request.PostDataEntries) == 0 {
+		c.fetchPostData(ex, ex.req)
+	}
+}
+
+func (c *Capture) newRequest(ex *exchange, e *evRequestWillBeSent, url string) *Request {
+	r := &Request{
+		RequestID:    ex.id,
+		URL:          url,
+		Method:       e.Request.Method,
+		Headers:      headerMap(e.Request.Headers, c.opts.RedactSecrets),
+		ResourceType: string(e.Type),
+		Timestamp:    c.clock.wall(float64(e.Timestamp)),
+		FrameID:      string(e.FrameID),
+		DocumentURL:  e.DocumentURL,
+		Source:       ex.source,
+	}
+	if in := e.Initiator; in != nil {
+		r.Initiator = &Initiator{Type: string(in.Type), URL: in.URL, RequestID: string(in.RequestID)}
+		if in.URL != "" {
+			line := in.LineNumber
+			r.Initiator.LineNumber = &line
+		}
+	}
+	if len(e.Request.PostDataEntries) > 0 {
+		var body []byte
+		for _, p := range e.Request.PostDataEntries {
+			body = append(body, p.Bytes...)
+		}
+		c.setPostData(r, body)
+	}
+	ex.issued = float64(e.Timestamp)
+	if len(ex.extras.req) > 0 {
+		c.applyRequestExtra(r, ex.extras.req[0])
+		ex.extras.req = ex.extras.req[1:]
+	}
+	return r
+}
+
+// setPostData keeps a request body as text, or as base64 when binary, cut
+// at maxBodyBytes.
+func (c *Capture) setPostData(r *Request, body []byte) {
+	text, b64, cut := c.cutBody(body, c.opts.MaxBodyBytes, true)
+	if !c.spend(len(text) + len(b64)) {
+		c.dropped.Bodies++
+		c.reason("bodies: the capture's byte budget (maxTotalBytes) was spent")
+		return
+	}
+	r.PostData, r.PostDataBase64, r.PostDataTruncated = text, b64, cut
+}
+
+func (c *Capture) fetchPostData(ex *exchange, r *Request) {
+	gen := c.gen
+	c.async(func(ctx context.Context) {
+		raw, err := c.browser.Send(ctx, ex.target, "Network.getRequestPostData",
+			map[string]any{"requestId": ex.id}, c.opts.MaxBodyBytes+16)
+		if err != nil {
+			return
+		}
+		var res struct {
+			PostData      string `json:"postData"`
+			Base64Encoded bool   `json:"base64Encoded"`
+		}
+		if json.Unmarshal(raw, &res) != nil {
+			return
+		}
+		body := []byte(res.PostData)
+		if res.Base64Encoded {
+			if body, err = base64.StdEncoding.DecodeString(res.PostData); err != nil {
+				return
+			}
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.gen == gen && c.state == StateActive {
+			c.setPostData(r, body)
+		}
+	})
+}
+
+func (c *Capture) onRequestExtra(e *evRequestExtraInfo) {
+	id := string(e.RequestID)
+	ex := c.live[id]
+	if ex == nil {
+		c.stashEarly(id).req = append(c.stashEarly(id).req, e)
+		return
+	}
+	if ex.req != nil && !ex.req.HeadersRaw {
+		c.applyRequestExtra(ex.req, e)
+		return
+	}
+	ex.extras.req = append(ex.extras.req, e)
+}
+
+// stashEarly keeps extra info that came before its request, within a
+// bound: beyond it the raw headers of such requests are simply not merged.
+func (c *Capture) stashEarly(id string) *extras {
+	x := c.early[id]
+	if x == nil {
+		if len(c.early) >= 1024 {
+			for k := range c.early {
+				delete(c.early, k)
+				break
+			}
+		}
+		x = &extras{}
+		c.early[id] = x
+	}
+	return x
+}
+
+func (c *Capture) applyRequestExtra(r *Request, e *evRequestExtraInfo) {
+	if len(e.Headers) > 0 {
+		r.Headers = headerMap(e.Headers, c.opts.RedactSecrets)
+		r.HeadersRaw = true
+	}
+	for _, ac := range e.AssociatedCookies {
+		if ac == nil || len(ac.BlockedReasons) == 0 {
+			continue
+		}
+		bc := BlockedCookie{}
+		if ac.Cookie != nil {
+			bc.Name = ac.Cookie.Name
+		}
+		for _, why := range ac.BlockedReasons {
+			bc.Reasons = append(bc.Reasons, string(why))
+		}
+		r.BlockedCookies = append(r.BlockedCookies, bc)
+	}
+}
+
+func (c *Capture) newResponse(ex *exchange, r *network.Response, mono float64) *Response {
+	resp := &Response{
+		RequestID:         ex.id,
+		URL:               r.URL,
+		Status:            r.Status,
+		StatusText:        r.StatusText,
+		Headers:           headerMap(r.Headers, c.opts.RedactSecrets),
+		MimeType:          r.MimeType,
+		Protocol:          r.Protocol,
+		FromCache:         r.FromDiskCache || r.FromPrefetchCache || ex.fromMem,
+		FromServiceWorker: r.FromServiceWorker,
+		EncodedDataLength: int64(r.EncodedDataLength),
+		Timestamp:         c.clock.wall(mono),
+		Timing:            newTiming(r.Timing, ex.issued),
+		Source:            ex.source,
+	}
+	if r.RemoteIPAddress != "" {
+		resp.RemoteAddress = r.RemoteIPAddress
+		if r.RemotePort > 0 {
+			host := r.RemoteIPAddress
+			if strings.Contains(host, ":") {
+				host = "[" + host + "]"
+			}
+			resp.RemoteAddress = fmt.Sprintf("%s:%d", host, r.RemotePort)
+		}
+	}
+	ex.timing = r.Timing
+	if len(ex.extras.resp) > 0 {
+		c.applyResponseExtra(resp, ex.extras.resp[0])
+		ex.extras.resp = ex.extras.resp[1:]
+	}
+	return resp
+}
+
+func (c *Capture) onResponse(e *evResponseReceived) {
+	ex := c.live[string(e.RequestID)]
+	if ex == nil || e.Response == nil || ex.resp != nil {
+		return
+	}
+	ex.resp = c.newResponse(ex, e.Response, float64(e.Timestamp))
+	if ex.req != nil && ex.req.ResourceType == "" {
+		ex.req.ResourceType = string(e.Type)
+	}
+	c.responses = append(c.responses, ex.resp)
+	c.maybeStream(ex, e)
+}
+
+func (c *Capture) onResponseExtra(e *evResponseExtraInfo) {
+	id := string(e.RequestID)
+	ex := c.live[id]
+	if ex == nil {
+		c.stashEarly(id).resp = append(c.stashEarly(id).resp, e)
+		return
+	}
+	if ex.resp != nil && !ex.resp.HeadersRaw {
+		c.applyResponseExtra(ex.resp, e)
+		return
+	}
+	ex.extras.resp = append(ex.extras.resp, e)
+}
+
+func (c *Capture) applyResponseExtra(r *Response, e *evResponseExtraInfo) {
+	if len(e.Headers) > 0 {
+		r.Headers = headerMap(e.Headers, c.opts.RedactSecrets)
+		r.HeadersRaw = true
+	}
+	if e.StatusCode == 304 && r.Status == 200 {
+		// A revalidated cache hit: the browser shows 200, the wire said 304.
+		r.Status = 304
+	}
+	for _, bc := range e.BlockedCookies {
+		if bc == nil {
+			continue
+		}
+		out := BlockedCookie{Line: bc.CookieLine}
+		if bc.Cookie != nil {
+			out.Name = bc.Cookie.Name
+		}
+		if c.opts.RedactSecrets {
+			out.Line = redactCookieLine(bc.CookieLine)
+		}
+		for _, why := range bc.BlockedReasons {
+			out.Reasons = append(out.Reasons, string(why))
+		}
+		r.BlockedCookies = append(r.BlockedCookies, out)
+	}
+}
+
+// redactCookieLine keeps a Set-Cookie line's name and attributes and
+// hides its value.
+func redactCookieLine(line string) string {
+	first, rest, _ := strings.Cut(line, ";")
+	name, _, _ := strings.Cut(first, "=")
+	out := strings.TrimSpace(name) + "=" + Redacted
+	if rest != "" {
+		out += ";" + rest
+	}
+	return out
+}
+
+func (c *Capture) onServedFromCache(e *evServedFromCache) {
+	if ex := c.live[string(e.RequestID)]; ex != nil {
+		ex.fromMem = true
+		if ex.resp != nil {
+			ex.resp.FromCache = true
+		}
+	}
+}
+
+func (c *Capture) onFinished(e *evLoadingFinished) {
+	id := string(e.RequestID)
+	ex := c.live[id]
+	if ex == nil {
+		return
+	}
+	delete(c.live, id)
+	ex.finished = true
+	if ex.resp == nil {
+		return
+	}
+	ex.resp.EncodedDataLength = int64(e.EncodedDataLength)
+	ex.resp.Timing.finish(ex.timing, ex.issued, float64(e.Timestamp))
+	if ex.stream != nil {
+		c.finishStream(ex)
+		return
+	}
+	if c.wantsBody(ex) {
+		c.fetchBody(ex, ex.resp)
+	}
+}
+
+// wantsBody reports whether a finished response has a body worth asking
+// the browser for.
+func (c *Capture) wantsBody(ex *exchange) bool {
+	r := ex.resp
+	if !c.opts.CaptureBodies || c.opts.MaxBodyBytes == 0 || r.Failed {
+		return false
+	}
+	if ex.req != nil && ex.req.Method == "HEAD" {
+		return false
+	}
+	switch {
+	case r.Status >= 100 && r.Status < 200, r.Status == 204, r.Status == 205, r.Status == 304:
+		return false
+	case r.Status >= 300 && r.Status < 400:
+		return false
+	}
+	if ex.req != nil {
+		switch ex.req.ResourceType {
+		case "WebSocket", "EventSource":
+			return false
+		}
+	}
+	return true
+}
+
+func (c *Capture) fetchBody(ex *exchange, r *Response) {
+	if c.bytes >= c.opts.MaxTotalBytes {
+		c.dropped.Bodies++
+		c.reason("bodies: the capture's byte budget (maxTotalBytes) was spent")
+		r.BodyError = "not kept: the capture's byte budget (maxTotalBytes) was spent"
+		return
+	}
+	gen := c.gen
+	limit := base64.StdEncoding.EncodedLen(c.opts.MaxBodyBytes) + 4
+	c.async(func(ctx context.Context) {
+		raw, err := c.browser.Send(ctx, ex.target, "Network.getResponseBody",
+			map[string]any{"requestId": ex.id}, limit)
+		var res struct {
+			Body          string         `json:"body"`
+			Base64Encoded bool           `json:"base64Encoded"`
+			Truncated     map[string]int `json:"_truncated"`
+		}
+		if err == nil {
+			err = json.Unmarshal(raw, &res)
+		}
+		var body []byte
+		if err == nil {
+			body = []byte(res.Body)
+			if res.Base64Encoded {
+				body, err = decodeBase64Prefix(res.Body)
+			}
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.gen != gen || c.state != StateActive {
+			return
+		}
+		if err != nil {
+			r.BodyError = fmt.Sprintf("the browser did not give the body: %v", err)
+			return
+		}
+		size := int64(len(body))
+		if n, ok := res.Truncated["body"]; ok {
+			size = int64(n)
+			if res.Base64Encoded {
+				size = int64(n) / 4 * 3
+			}
+		}
+		c.setBody(r, body, size, isTextMime(r.MimeType))
+	})
+}
+
+// setBody keeps a response body, cut at maxBodyBytes, within the byte
+// budget. size is the full body's length when the relay already cut it.
+func (c *Capture) setBody(r *Response, body []byte, size int64, text bool) {
+	str, b64, cut := c.cutBody(body, c.opts.MaxBodyBytes, text)
+	if !c.spend(len(str) + len(b64)) {
+		c.dropped.Bodies++
+		c.reason("bodies: the capture's byte budget (maxTotalBytes) was spent")
+		r.BodyError = "not kept: the capture's byte budget (maxTotalBytes) was spent"
+		return
+	}
+	r.Body, r.BodyBase64 = str, b64
+	r.BodySize = max(size, int64(len(body)))
+	r.BodyTruncated = cut || r.BodySize > int64(len(body))
+}
+
+// cutBody returns body as text when it is UTF-8 and text is allowed, else
+// as base64, cut to at most limit bytes (on a character boundary for text).
+func (c *Capture) cutBody(body []byte, limit int, text bool) (str, b64 string, cut bool) {
+	if len(body) > limit {
+		body, cut = body[:limit], true
+	}
+	if text || utf8.Valid(body) && !looksBinary(body) {
+		trimmed := body
+		if cut {
+			// Do not leave half a character at the cut.
+			for len(trimmed) > 0 && !utf8.Valid(trimmed) && len(body)-len(trimmed) < utf8.UTFMax {
+				trimmed = trimmed[:len(trimmed)-1]
+			}
+		}
+		if utf8.Valid(trimmed) {
+			return string(trimmed), "", cut
+		}
+	}
+	return "", base64.StdEncoding.EncodeToString(body), cut
+}
+
+// decodeBase64Prefix decodes base64 that may have been cut anywhere.
+func decodeBase64Prefix(s string) ([]byte, error) {
+	s = s[:len(s)/4*4]
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return nil, fmt.Errorf("decoding a base64 body: %w", err)
+	}
+	return b, nil
+}
+
+// isTextMime reports whether a MIME type names text.
+func isTextMime(m string) bool {
+	m = strings.ToLower(m)
+	switch {
+	case strings.HasPrefix(m, "text/"),
+		strings.Contains(m, "json"), strings.Contains(m, "xml"),
+		strings.Contains(m, "javascript"), strings.Contains(m, "ecmascript"),
+		strings.HasSuffix(m, "+json"), m == "application/x-www-form-urlencoded",
+		m == "image/svg+xml", strings.Contains(m, "graphql"):
+		return true
+	}
+	return false
+}
+
+// looksBinary reports whether bytes that happen to be valid UTF-8 are
+// still binary: a NUL or other control characters give it away.
+func looksBinary(b []byte) bool {
+	n := min(len(b), 512)
+	for _, ch := range b[:n] {
+		if ch == 0 || ch < 0x08 {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *Capture) onFailed(e *evLoadingFailed) {
+	id := string(e.RequestID)
+	ex := c.live[id]
+	if ex == nil {
+		return
+	}
+	delete(c.live, id)
+	ex.finished = true
+	r := ex.resp
+	if r == nil {
+		r = &Response{RequestID: ex.id, Headers: map[string]string{}, Source: ex.source}
+		if ex.req != nil {
+			r.URL = ex.req.URL
+		}
+		c.responses = append(c.responses, r)
+	}
+	r.Timestamp = c.clock.wall(float64(e.Timestamp))
+	r.Failed = true
+	r.ErrorText = e.ErrorText
+	r.Canceled = e.Canceled
+	r.BlockedReason = string(e.BlockedReason)
+	if e.CorsErrorStatus != nil && r.BlockedReason == "" {
+		r.BlockedReason = "cors: " + string(e.CorsErrorStatus.CorsError)
+	}
+	if ex.stream != nil {
+		c.finishStream(ex)
+	}
+}
+
+func (c *Capture) onAttached(parent Target, e *evAttachedToTarget) {
+	if e.TargetInfo == nil || e.SessionID == "" {
+		return
+	}
+	sid := string(e.SessionID)
+	c.targets[sid] = Source{TabID: parent.TabID, Target: e.TargetInfo.Type, TargetID: string(e.TargetInfo.TargetID)}
+	child := Target{TabID: parent.TabID, SessionID: sid}
+	paused := e.WaitingForDebugger
+	c.pending.Add(1)
+	go func() {
+		defer c.pending.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := c.arm(ctx, child, paused); err != nil {
+			c.log.Debug("arming a child target", "type", e.TargetInfo.Type, "err", err)
+		}
+	}()
+}
+
+func (c *Capture) onDetached(e *evDetachedFromTarget) {
+	delete(c.targets, string(e.SessionID))
+}

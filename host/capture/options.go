@@ -1,0 +1,234 @@
+package capture
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// Defaults of the capture options.
+const (
+	DefaultMaxBodyBytes  = 1 << 20
+	DefaultMaxEntries    = 10000
+	DefaultMaxTotalBytes = 256 << 20
+	// MaxMaxBodyBytes bounds maxBodyBytes: one body never holds more.
+	MaxMaxBodyBytes = 64 << 20
+)
+
+// Settings are the capture options as a caller gives them: every field is
+// optional, and the names of the reference tool (urlFilters,
+// capturePostOnly, captureStreaming, maxCaptures) are accepted beside
+// tabtap's own. Resolve turns them into Options.
+type Settings struct {
+	CaptureBodies    *bool    `json:"captureBodies,omitempty" jsonschema:"Record response bodies (text as body, binary as bodyBase64). Default true."`
+	MaxBodyBytes     *int     `json:"maxBodyBytes,omitempty" jsonschema:"Largest body kept per response, in bytes; larger ones are cut and marked bodyTruncated. Default 1048576 (1 MiB), at most 67108864."`
+	URLFilter        string   `json:"urlFilter,omitempty" jsonschema:"Keep only requests whose URL contains this substring, or matches it when written as /regex/ (e.g. /api\\/v[12]\\//)."`
+	URLFilters       []string `json:"urlFilters,omitempty" jsonschema:"Keep only requests whose URL contains one of these substrings."`
+	ResourceTypes    []string `json:"resourceTypes,omitempty" jsonschema:"Keep only these resource types: Document, Stylesheet, Image, Media, Font, Script, XHR, Fetch, EventSource, WebSocket, Manifest, Ping, Preflight, Other, … (case-insensitive)."`
+	IncludeWebSocket *bool    `json:"includeWebSocket,omitempty" jsonschema:"Record WebSocket connections and frames. Default true."`
+	IncludeStreaming *bool    `json:"includeStreaming,omitempty" jsonschema:"Record EventSource messages and streamed response bodies chunk by chunk. Default true."`
+	RedactSecrets    *bool    `json:"redactSecrets,omitempty" jsonschema:"Replace the values of Authorization, Proxy-Authorization, Cookie and Set-Cookie headers with [redacted]. Default true."`
+	MaxEntries       *int     `json:"maxEntries,omitempty" jsonschema:"Most requests kept (and, separately, most WebSocket frames and most stream messages). What is left out is counted under dropped. Default 10000."`
+	MaxCaptures      *int     `json:"maxCaptures,omitempty" jsonschema:"Same as maxEntries (the reference tool's name)."`
+	CapturePostOnly  bool     `json:"capturePostOnly,omitempty" jsonschema:"Keep only requests with a body: POST, PUT, PATCH, DELETE with data."`
+	CaptureStreaming bool     `json:"captureStreaming,omitempty" jsonschema:"Keep only streaming traffic: EventSource, streamed bodies and WebSockets."`
+	FollowPopups     *bool    `json:"followPopups,omitempty" jsonschema:"Also capture tabs and popups the captured tab opens (sign-in windows, target=_blank links). Default true."`
+	URL              string   `json:"url,omitempty" jsonschema:"Navigate the tab to this URL once the capture is armed, so the page load itself is captured."`
+	Reload           bool     `json:"reload,omitempty" jsonschema:"Reload the tab once the capture is armed, so the page load itself is captured."`
+}
+
+// Options are the options in force for a capture, every default applied.
+type Options struct {
+	CaptureBodies    bool     `json:"captureBodies"`
+	MaxBodyBytes     int      `json:"maxBodyBytes"`
+	URLFilter        string   `json:"urlFilter,omitempty"`
+	URLFilters       []string `json:"urlFilters,omitempty"`
+	ResourceTypes    []string `json:"resourceTypes,omitempty"`
+	IncludeWebSocket bool     `json:"includeWebSocket"`
+	IncludeStreaming bool     `json:"includeStreaming"`
+	RedactSecrets    bool     `json:"redactSecrets"`
+	MaxEntries       int      `json:"maxEntries"`
+	// MaxTotalBytes is the budget for bodies, frame payloads and stream
+	// chunks together; past it records are kept without their content.
+	MaxTotalBytes    int64  `json:"maxTotalBytes"`
+	CapturePostOnly  bool   `json:"capturePostOnly,omitempty"`
+	CaptureStreaming bool   `json:"captureStreaming,omitempty"`
+	FollowPopups     bool   `json:"followPopups"`
+	URL              string `json:"url,omitempty"`
+	Reload           bool   `json:"reload,omitempty"`
+}
+
+// resourceTypes are the browser's resource types, by lower-case name.
+var resourceTypes = map[string]string{}
+
+func init() {
+	for _, t := range []string{"Document", "Stylesheet", "Image", "Media", "Font", "Script",
+		"TextTrack", "XHR", "Fetch", "Prefetch", "EventSource", "WebSocket", "Manifest",
+		"SignedExchange", "Ping", "CSPViolationReport", "Preflight", "FedCM", "Other"} {
+		resourceTypes[strings.ToLower(t)] = t
+	}
+}
+
+func boolOr(p *bool, def bool) bool {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+// Resolve checks the settings and applies the defaults. Its errors name
+// the option and say what would be accepted.
+func (s Settings) Resolve() (Options, error) {
+	o := Options{
+		CaptureBodies:    boolOr(s.CaptureBodies, true),
+		MaxBodyBytes:     DefaultMaxBodyBytes,
+		URLFilter:        s.URLFilter,
+		IncludeWebSocket: boolOr(s.IncludeWebSocket, true),
+		IncludeStreaming: boolOr(s.IncludeStreaming, true),
+		RedactSecrets:    boolOr(s.RedactSecrets, true),
+		MaxEntries:       DefaultMaxEntries,
+		MaxTotalBytes:    DefaultMaxTotalBytes,
+		CapturePostOnly:  s.CapturePostOnly,
+		CaptureStreaming: s.CaptureStreaming,
+		FollowPopups:     boolOr(s.FollowPopups, true),
+		URL:              s.URL,
+		Reload:           s.Reload,
+	}
+	if s.MaxBodyBytes != nil {
+		if *s.MaxBodyBytes < 0 || *s.MaxBodyBytes > MaxMaxBodyBytes {
+			return Options{}, fmt.Errorf("maxBodyBytes must be between 0 and %d, not %d", MaxMaxBodyBytes, *s.MaxBodyBytes)
+		}
+		o.MaxBodyBytes = *s.MaxBodyBytes
+	}
+	for _, p := range []struct {
+		name string
+		v    *int
+	}{{"maxEntries", s.MaxEntries}, {"maxCaptures", s.MaxCaptures}} {
+		if p.v == nil {
+			continue
+		}
+		if *p.v < 1 {
+			return Options{}, fmt.Errorf("%s must be at least 1, not %d", p.name, *p.v)
+		}
+		o.MaxEntries = *p.v
+	}
+	if s.MaxEntries != nil && s.MaxCaptures != nil && *s.MaxEntries != *s.MaxCaptures {
+		return Options{}, fmt.Errorf("maxEntries (%d) and maxCaptures (%d) are the same option: give one", *s.MaxEntries, *s.MaxCaptures)
+	}
+	if _, err := compileURLFilter(s.URLFilter); err != nil {
+		return Options{}, err
+	}
+	for _, f := range s.URLFilters {
+		if f != "" {
+			o.URLFilters = append(o.URLFilters, f)
+		}
+	}
+	for _, t := range s.ResourceTypes {
+		name, ok := resourceTypes[strings.ToLower(strings.TrimSpace(t))]
+		if !ok {
+			return Options{}, fmt.Errorf("resourceTypes: unknown type %q; known types are Document, Stylesheet, Image, Media, Font, Script, XHR, Fetch, EventSource, WebSocket, Manifest, Ping, Preflight, Other", t)
+		}
+		o.ResourceTypes = append(o.ResourceTypes, name)
+	}
+	if s.URL != "" && s.Reload {
+		return Options{}, fmt.Errorf("url and reload both ask to load the page: give one")
+	}
+	if s.URL != "" {
+		u, err := url.Parse(s.URL)
+		if err != nil || u.Scheme == "" {
+			return Options{}, fmt.Errorf("url %q is not an absolute URL (e.g. https://example.com/)", s.URL)
+		}
+	}
+	return o, nil
+}
+
+// compileURLFilter returns nil for a substring filter and the regular
+// expression for one written as /regex/.
+func compileURLFilter(f string) (*regexp.Regexp, error) {
+	if len(f) < 2 || !strings.HasPrefix(f, "/") || !strings.HasSuffix(f, "/") {
+		return nil, nil
+	}
+	re, err := regexp.Compile(f[1 : len(f)-1])
+	if err != nil {
+		return nil, fmt.Errorf("urlFilter %s is not a valid regular expression: %w", f, err)
+	}
+	return re, nil
+}
+
+// filter decides which requests a capture keeps.
+type filter struct {
+	opts  Options
+	re    *regexp.Regexp
+	types map[string]bool
+}
+
+func newFilter(o Options) *filter {
+	re, _ := compileURLFilter(o.URLFilter) // checked by Resolve
+	f := &filter{opts: o, re: re}
+	if len(o.ResourceTypes) > 0 {
+		f.types = map[string]bool{}
+		for _, t := range o.ResourceTypes {
+			f.types[t] = true
+		}
+	}
+	return f
+}
+
+// url reports whether a URL passes urlFilter and urlFilters.
+func (f *filter) url(u string) bool {
+	switch {
+	case f.re != nil:
+		if !f.re.MatchString(u) {
+			return false
+		}
+	case f.opts.URLFilter != "":
+		if !strings.Contains(u, f.opts.URLFilter) {
+			return false
+		}
+	}
+	if len(f.opts.URLFilters) == 0 {
+		return true
+	}
+	for _, s := range f.opts.URLFilters {
+		if strings.Contains(u, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// keep reports whether a request is recorded at all. streaming says
+// whether it is known to be streaming traffic (a WebSocket or an
+// EventSource); bodies streamed chunk by chunk are only known later, so
+// captureStreaming keeps Fetch and XHR requests and drops them at the end
+// if they did not stream.
+func (f *filter) keep(u, resourceType, method string, hasBody bool) bool {
+	if !f.url(u) {
+		return false
+	}
+	if f.types != nil && !f.types[resourceType] {
+		return false
+	}
+	switch resourceType {
+	case "WebSocket":
+		if !f.opts.IncludeWebSocket {
+			return false
+		}
+	case "EventSource":
+		if !f.opts.IncludeStreaming {
+			return false
+		}
+	}
+	if f.opts.CapturePostOnly && !hasBody && method != "POST" {
+		return false
+	}
+	if f.opts.CaptureStreaming {
+		switch resourceType {
+		case "WebSocket", "EventSource", "Fetch", "XHR", "Other":
+		default:
+			return false
+		}
+	}
+	return true
+}

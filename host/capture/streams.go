@@ -1,0 +1,217 @@
+package capture
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Streaming responses: an EventSource's messages, and bodies read as they
+// arrive. For the latter the capture arms Network.streamResourceContent as
+// soon as a response that may stream arrives; from then on the browser's
+// dataReceived events carry the bytes, which become the record's chunks and,
+// once loading finished, the response's body.
+
+// streamState follows one response body streamed chunk by chunk.
+type streamState struct {
+	rec     *StreamingResponse
+	armed   chan struct{} // closed when the browser answered the arming
+	ok      bool          // the browser agreed to stream
+	body    []byte        // everything received, up to maxBodyBytes
+	size    int64
+	shown   bool // rec is in the capture's list
+	evident bool // the content type says it streams
+}
+
+// streamingTypes are content types whose bodies are meant to be read as
+// they arrive.
+var streamingTypes = []string{"text/event-stream", "ndjson", "jsonl", "json-seq", "stream+json", "grpc-web", "x-ndjson", "multipart/x-mixed-replace"}
+
+func (c *Capture) maybeStream(ex *exchange, e *evResponseReceived) {
+	if !c.opts.IncludeStreaming || ex.req == nil {
+		return
+	}
+	switch ex.req.ResourceType {
+	case "Fetch", "XHR", "Other":
+	default:
+		return
+	}
+	ct, _ := headerValue(ex.resp.Headers, "content-type")
+	evident := false
+	for _, t := range streamingTypes {
+		if strings.Contains(strings.ToLower(ct), t) {
+			evident = true
+		}
+	}
+	_, sized := headerValue(ex.resp.Headers, "content-length")
+	if !evident && sized {
+		return
+	}
+	st := &streamState{
+		armed:   make(chan struct{}),
+		evident: evident,
+		rec: &StreamingResponse{
+			RequestID: ex.id, URL: ex.resp.URL, Kind: "chunked",
+			Timestamp: ex.resp.Timestamp, Source: ex.source,
+		},
+	}
+	ex.stream = st
+	if evident {
+		c.showStream(st)
+	}
+	gen := c.gen
+	go func() {
+		// Not through async: arming must not queue behind body fetches, or
+		// the chunks that come meanwhile would be lost.
+		defer close(st.armed)
+		ctx, cancel := context.WithTimeout(c.ctx, 10*time.Second)
+		defer cancel()
+		raw, err := c.browser.Send(ctx, ex.target, "Network.streamResourceContent",
+			map[string]any{"requestId": ex.id}, base64.StdEncoding.EncodedLen(c.opts.MaxBodyBytes)+4)
+		var res struct {
+			BufferedData string `json:"bufferedData"`
+		}
+		if err == nil {
+			err = json.Unmarshal(raw, &res)
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if err != nil || c.gen != gen {
+			c.log.Debug("streaming refused", "request", ex.id, "err", err)
+			return
+		}
+		st.ok = true
+		if data, err := decodeBase64Prefix(res.BufferedData); err == nil && len(data) > 0 {
+			// What the browser held before streaming began comes first.
+			c.addChunk(ex, st, data, ex.resp.Timestamp, true)
+		}
+	}()
+}
+
+func (c *Capture) showStream(st *streamState) {
+	if !st.shown {
+		st.shown = true
+		c.streams = append(c.streams, st.rec)
+	}
+}
+
+func (c *Capture) onData(e *evDataReceived) {
+	ex := c.live[string(e.RequestID)]
+	if ex == nil || ex.stream == nil || len(e.Data) == 0 {
+		return
+	}
+	c.addChunk(ex, ex.stream, e.Data, c.clock.wall(float64(e.Timestamp)), false)
+}
+
+func (c *Capture) addChunk(ex *exchange, st *streamState, data []byte, at time.Time, first bool) {
+	st.size += int64(len(data))
+	if room := c.opts.MaxBodyBytes - len(st.body); room > 0 {
+		st.body = append(st.body, data[:min(room, len(data))]...)
+	}
+	if len(st.rec.Chunks) >= c.opts.MaxEntries {
+		st.rec.Dropped++
+		c.dropped.StreamItems++
+		c.reason(fmt.Sprintf("streamItems: maxEntries (%d) chunks reached in one stream", c.opts.MaxEntries))
+		return
+	}
+	ch := StreamChunk{Timestamp: at, Length: len(data)}
+	if utf8.Valid(data) {
+		ch.Data = string(data)
+	} else {
+		ch.DataBase64 = base64.StdEncoding.EncodeToString(data)
+	}
+	if !c.spend(len(ch.Data) + len(ch.DataBase64)) {
+		ch.Data, ch.DataBase64 = "", ""
+		st.rec.Dropped++
+		c.dropped.StreamItems++
+		c.reason("streamItems: chunk content not kept once the capture's byte budget (maxTotalBytes) was spent")
+	}
+	if first {
+		st.rec.Chunks = append([]StreamChunk{ch}, st.rec.Chunks...)
+	} else {
+		st.rec.Chunks = append(st.rec.Chunks, ch)
+	}
+	if len(st.rec.Chunks) > 1 {
+		c.showStream(st)
+	}
+}
+
+// finishStream completes a streamed body once loading ended. When the
+// browser refused to stream it, the body is fetched the ordinary way.
+func (c *Capture) finishStream(ex *exchange) {
+	st := ex.stream
+	st.rec.Complete = true
+	resp := ex.resp
+	gen := c.gen
+	c.pending.Add(1)
+	go func() {
+		defer c.pending.Done()
+		<-st.armed
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.gen != gen || c.state != StateActive {
+			return
+		}
+		if !st.ok {
+			if !resp.Failed && c.wantsBody(ex) {
+				c.fetchBody(ex, resp)
+			}
+			return
+		}
+		if c.opts.CaptureBodies && !resp.Failed {
+			c.setBody(resp, st.body, st.size, isTextMime(resp.MimeType))
+		}
+	}()
+}
+
+func (c *Capture) onEventSource(src Source, e *evEventSourceMessage) {
+	id := string(e.RequestID)
+	if !c.opts.IncludeStreaming || c.skipped[id] {
+		return
+	}
+	ex := c.live[id]
+	var rec *StreamingResponse
+	if ex != nil {
+		if ex.stream == nil {
+			ex.stream = &streamState{armed: make(chan struct{}), rec: &StreamingResponse{
+				RequestID: id, URL: ex.req.URL, Kind: "eventsource", Timestamp: c.clock.wall(float64(e.Timestamp)), Source: ex.source,
+			}}
+			close(ex.stream.armed)
+			c.showStream(ex.stream)
+		}
+		rec = ex.stream.rec
+	} else {
+		rec = c.orphanStream(id, src, float64(e.Timestamp))
+	}
+	if len(rec.Messages) >= c.opts.MaxEntries {
+		rec.Dropped++
+		c.dropped.StreamItems++
+		c.reason(fmt.Sprintf("streamItems: maxEntries (%d) messages reached in one stream", c.opts.MaxEntries))
+		return
+	}
+	m := StreamMessage{Timestamp: c.clock.wall(float64(e.Timestamp)), EventName: e.EventName, EventID: e.EventID, Data: e.Data}
+	if !c.spend(len(m.Data)) {
+		m.Data = ""
+		rec.Dropped++
+		c.dropped.StreamItems++
+		c.reason("streamItems: message content not kept once the capture's byte budget (maxTotalBytes) was spent")
+	}
+	rec.Messages = append(rec.Messages, m)
+}
+
+// orphanStream finds or makes the record of an EventSource opened before
+// the capture began.
+func (c *Capture) orphanStream(id string, src Source, mono float64) *StreamingResponse {
+	for _, s := range c.streams {
+		if s.RequestID == id {
+			return s
+		}
+	}
+	rec := &StreamingResponse{RequestID: id, Kind: "eventsource", Timestamp: c.clock.wall(mono), Source: src}
+	c.streams = append(c.streams, rec)
+	return rec
+}

@@ -1,0 +1,192 @@
+package capture
+
+import "time"
+
+// Status is a capture's state at one moment.
+type Status struct {
+	CaptureID string    `json:"captureId"`
+	State     State     `json:"state"`
+	StartTime time.Time `json:"startTime"`
+	// EndTime is zero while the capture runs.
+	EndTime time.Time `json:"endTime,omitzero"`
+	// Duration is in milliseconds, up to now while the capture runs.
+	Duration int64 `json:"duration"`
+	// EndReason says why the capture ended when nobody stopped it: the tab
+	// was closed, the debugging bar was canceled, the extension restarted.
+	EndReason string  `json:"endReason,omitempty"`
+	Summary   Summary `json:"summary"`
+	// BytesHeld is the content (bodies, payloads, chunks) the capture holds.
+	BytesHeld int64   `json:"bytesHeld"`
+	Dropped   Dropped `json:"dropped"`
+	// Tabs are the tabs attached now.
+	Tabs    []int64 `json:"tabs"`
+	MainTab int64   `json:"mainTab"`
+}
+
+// Status describes the capture now.
+func (c *Capture) Status() Status {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.status()
+}
+
+func (c *Capture) status() Status {
+	st := Status{
+		CaptureID: c.id, State: c.state, StartTime: c.startTime, EndTime: c.endTime,
+		EndReason: c.endReason, BytesHeld: c.bytes, Dropped: c.dropped, MainTab: c.mainTab,
+		Tabs: make([]int64, 0, len(c.tabs)),
+	}
+	st.Dropped.Reasons = append([]string(nil), c.dropped.Reasons...)
+	end := c.endTime
+	if end.IsZero() {
+		end = time.Now()
+		if c.stopping {
+			end = c.endTime
+		}
+	}
+	if !c.startTime.IsZero() {
+		st.Duration = end.Sub(c.startTime).Milliseconds()
+	}
+	if c.stopping && c.state == StateActive {
+		st.State = StateStopped
+	}
+	for t := range c.tabs {
+		st.Tabs = append(st.Tabs, t)
+	}
+	keep := c.keeper()
+	for _, r := range c.requests {
+		if keep(r.RequestID) {
+			st.Summary.TotalRequests++
+		}
+	}
+	for _, r := range c.responses {
+		if keep(r.RequestID) {
+			st.Summary.TotalResponses++
+		}
+	}
+	st.Summary.TotalWsFrames = len(c.frames)
+	st.Summary.StreamingResponses = len(c.streams)
+	return st
+}
+
+// Data copies out what the capture holds. The copies share nothing the
+// capture will change.
+func (c *Capture) Data() Data {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.data()
+}
+
+// Snapshot returns the status and the data of one instant.
+func (c *Capture) Snapshot() (Status, Data) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.status(), c.data()
+}
+
+func (c *Capture) data() Data {
+	d := Data{
+		Requests:           make([]Request, 0, len(c.requests)),
+		Responses:          make([]Response, 0, len(c.responses)),
+		WSFrames:           append(make([]WSFrame, 0, len(c.frames)), c.frames...),
+		StreamingResponses: make([]StreamingResponse, 0, len(c.streams)),
+	}
+	keep := c.keeper()
+	for _, r := range c.requests {
+		if keep(r.RequestID) {
+			cp := *r
+			cp.BlockedCookies = append([]BlockedCookie(nil), r.BlockedCookies...)
+			d.Requests = append(d.Requests, cp)
+		}
+	}
+	for _, r := range c.responses {
+		if keep(r.RequestID) {
+			cp := *r
+			if r.Timing != nil {
+				t := *r.Timing
+				cp.Timing = &t
+			}
+			if r.WebSocket != nil {
+				ws := *r.WebSocket
+				ws.Errors = append([]WebSocketError(nil), ws.Errors...)
+				cp.WebSocket = &ws
+			}
+			cp.BlockedCookies = append([]BlockedCookie(nil), r.BlockedCookies...)
+			d.Responses = append(d.Responses, cp)
+		}
+	}
+	for _, s := range c.streams {
+		cp := *s
+		cp.Messages = append([]StreamMessage(nil), s.Messages...)
+		cp.Chunks = append([]StreamChunk(nil), s.Chunks...)
+		d.StreamingResponses = append(d.StreamingResponses, cp)
+	}
+	return d
+}
+
+// keeper says which request ids the capture shows: all of them, or with
+// captureStreaming only those that turned out to stream.
+func (c *Capture) keeper() func(id string) bool {
+	if !c.opts.CaptureStreaming {
+		return func(string) bool { return true }
+	}
+	streaming := map[string]bool{}
+	for _, s := range c.streams {
+		streaming[s.RequestID] = true
+	}
+	for _, f := range c.frames {
+		streaming[f.RequestID] = true
+	}
+	for _, r := range c.requests {
+		if r.ResourceType == "WebSocket" || r.ResourceType == "EventSource" {
+			streaming[r.RequestID] = true
+		}
+	}
+	return func(id string) bool { return streaming[baseID(id)] }
+}
+
+// baseID is a request id without its redirect suffix.
+func baseID(id string) string {
+	for i := 0; i < len(id); i++ {
+		if id[i] == ':' {
+			return id[:i]
+		}
+	}
+	return id
+}
+
+// OmitContent strips bodies, payloads and chunk data from d, marking each
+// record whose content was left out.
+func OmitContent(d *Data) {
+	for i := range d.Requests {
+		r := &d.Requests[i]
+		if r.PostData != "" || r.PostDataBase64 != "" {
+			r.PostData, r.PostDataBase64, r.ContentOmitted = "", "", true
+		}
+	}
+	for i := range d.Responses {
+		r := &d.Responses[i]
+		if r.Body != "" || r.BodyBase64 != "" {
+			r.Body, r.BodyBase64, r.ContentOmitted = "", "", true
+		}
+	}
+	for i := range d.WSFrames {
+		f := &d.WSFrames[i]
+		if f.Payload != "" {
+			f.Payload, f.ContentOmitted = "", true
+		}
+	}
+	for i := range d.StreamingResponses {
+		s := &d.StreamingResponses[i]
+		for j := range s.Messages {
+			if s.Messages[j].Data != "" {
+				s.Messages[j].Data, s.ContentOmitted = "", true
+			}
+		}
+		for j := range s.Chunks {
+			if s.Chunks[j].Data != "" || s.Chunks[j].DataBase64 != "" {
+				s.Chunks[j].Data, s.Chunks[j].DataBase64, s.ContentOmitted = "", "", true
+			}
+		}
+	}
+}

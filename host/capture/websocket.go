@@ -1,0 +1,153 @@
+package capture
+
+import (
+	"encoding/base64"
+	"fmt"
+	"unicode/utf8"
+)
+
+// WebSocket connections are recorded as a request (the handshake), a
+// response (status 101 and headers, plus the connection's errors and
+// close) and their frames. Frames of a socket opened before the capture
+// began are kept too, with an empty URL.
+
+func (c *Capture) onWebSocketCreated(src Source, e *evWebSocketCreated) {
+	id := string(e.RequestID)
+	if !c.filter.keep(e.URL, "WebSocket", "GET", false) {
+		c.skip(id)
+		return
+	}
+	if c.live[id] != nil {
+		return
+	}
+	if len(c.requests) >= c.opts.MaxEntries {
+		c.dropped.Requests++
+		c.reason(fmt.Sprintf("requests: maxEntries (%d) reached", c.opts.MaxEntries))
+		c.skip(id)
+		return
+	}
+	ex := &exchange{id: id, source: src}
+	ex.req = &Request{
+		RequestID: id, URL: e.URL, Method: "GET", Headers: map[string]string{},
+		ResourceType: "WebSocket", Timestamp: c.clock.wall(0), Source: src,
+	}
+	if in := e.Initiator; in != nil {
+		ex.req.Initiator = &Initiator{Type: string(in.Type), URL: in.URL}
+	}
+	c.live[id] = ex
+	c.requests = append(c.requests, ex.req)
+}
+
+// skip remembers a socket left out by the filter so that its frames are
+// not kept as those of an unknown socket.
+func (c *Capture) skip(id string) {
+	if len(c.skipped) >= 4096 {
+		return
+	}
+	c.skipped[id] = true
+}
+
+func (c *Capture) onWebSocketHandshake(e *evWebSocketHandshake) {
+	ex := c.live[string(e.RequestID)]
+	if ex == nil || ex.req == nil {
+		return
+	}
+	c.clock.learn(float64(e.Timestamp), float64(e.WallTime))
+	ex.req.Timestamp = c.clock.wall(float64(e.Timestamp))
+	if e.Request != nil {
+		ex.req.Headers = headerMap(e.Request.Headers, c.opts.RedactSecrets)
+	}
+}
+
+func (c *Capture) onWebSocketResponse(e *evWebSocketResponse) {
+	ex := c.live[string(e.RequestID)]
+	if ex == nil || e.Response == nil || ex.resp != nil {
+		return
+	}
+	ex.resp = &Response{
+		RequestID: ex.id, URL: ex.req.URL,
+		Status: e.Response.Status, StatusText: e.Response.StatusText,
+		Headers:   headerMap(e.Response.Headers, c.opts.RedactSecrets),
+		Timestamp: c.clock.wall(float64(e.Timestamp)),
+		WebSocket: &WebSocketState{},
+		Source:    ex.source,
+	}
+	c.responses = append(c.responses, ex.resp)
+}
+
+// socket returns the record of a WebSocket's handshake response, creating
+// it for a socket whose handshake did not complete.
+func (c *Capture) socket(ex *exchange) *WebSocketState {
+	if ex.resp == nil {
+		ex.resp = &Response{RequestID: ex.id, URL: ex.req.URL, Headers: map[string]string{}, Source: ex.source}
+		c.responses = append(c.responses, ex.resp)
+	}
+	if ex.resp.WebSocket == nil {
+		ex.resp.WebSocket = &WebSocketState{}
+	}
+	return ex.resp.WebSocket
+}
+
+func (c *Capture) onFrame(src Source, dir string, e *evWebSocketFrame) {
+	id := string(e.RequestID)
+	if !c.opts.IncludeWebSocket || c.skipped[id] || e.Response == nil {
+		return
+	}
+	url := ""
+	if ex := c.live[id]; ex != nil {
+		url, src = ex.req.URL, ex.source
+	}
+	if len(c.frames) >= c.opts.MaxEntries {
+		c.dropped.WSFrames++
+		c.reason(fmt.Sprintf("wsFrames: maxEntries (%d) frames reached", c.opts.MaxEntries))
+		return
+	}
+	payload := e.Response.PayloadData
+	f := WSFrame{
+		RequestID: id, URL: url, Direction: dir, Opcode: int(e.Response.Opcode),
+		Length: len(payload), Timestamp: c.clock.wall(float64(e.Timestamp)), Source: src,
+	}
+	if len(payload) > c.opts.MaxBodyBytes {
+		payload, f.Truncated = payload[:c.opts.MaxBodyBytes], true
+	}
+	if f.Opcode == 1 && utf8.Valid(payload) {
+		f.Payload = string(payload)
+	} else if f.Opcode == 1 {
+		// A text frame cut inside a character.
+		for len(payload) > 0 && !utf8.Valid(payload) {
+			payload = payload[:len(payload)-1]
+		}
+		f.Payload = string(payload)
+	} else {
+		f.Payload, f.Binary = base64.StdEncoding.EncodeToString(payload), true
+	}
+	if !c.spend(len(f.Payload)) {
+		f.Payload, f.Truncated = "", true
+		c.dropped.WSFrames++
+		c.reason("wsFrames: payloads not kept once the capture's byte budget (maxTotalBytes) was spent")
+	}
+	c.frames = append(c.frames, f)
+}
+
+func (c *Capture) onFrameError(e *evWebSocketFrameError) {
+	ex := c.live[string(e.RequestID)]
+	if ex == nil {
+		return
+	}
+	ws := c.socket(ex)
+	if len(ws.Errors) < 100 {
+		ws.Errors = append(ws.Errors, WebSocketError{Timestamp: c.clock.wall(float64(e.Timestamp)), Message: e.ErrorMessage})
+	}
+}
+
+func (c *Capture) onWebSocketClosed(e *evWebSocketClosed) {
+	id := string(e.RequestID)
+	ex := c.live[id]
+	if ex == nil {
+		return
+	}
+	delete(c.live, id)
+	ws := c.socket(ex)
+	at := c.clock.wall(float64(e.Timestamp))
+	ws.Closed, ws.ClosedAt = true, &at
+}

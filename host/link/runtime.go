@@ -1,0 +1,153 @@
+package link
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+)
+
+// EnvRuntimeDir overrides the runtime directory.
+const EnvRuntimeDir = "TABTAP_RUNTIME_DIR"
+
+// RuntimeDir returns the runtime directory: $TABTAP_RUNTIME_DIR, else a
+// per-user directory ($XDG_RUNTIME_DIR/tabtap on Linux). It does not
+// create it.
+func RuntimeDir() string {
+	if d := os.Getenv(EnvRuntimeDir); d != "" {
+		return d
+	}
+	switch runtime.GOOS {
+	case "windows":
+		if d := os.Getenv("LOCALAPPDATA"); d != "" {
+			return filepath.Join(d, "tabtap", "run")
+		}
+	case "darwin":
+		if d := os.Getenv("TMPDIR"); d != "" {
+			return filepath.Join(d, "tabtap")
+		}
+	default:
+		if d := os.Getenv("XDG_RUNTIME_DIR"); d != "" {
+			return filepath.Join(d, "tabtap")
+		}
+	}
+	return filepath.Join(os.TempDir(), fmt.Sprintf("tabtap-%d", os.Getuid()))
+}
+
+// EnsureRuntimeDir creates dir with mode 0700, or checks that an existing
+// one belongs to this user and tightens its mode.
+func EnsureRuntimeDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("creating the runtime directory: %w", err)
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("checking the runtime directory: %w", err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("runtime directory %s is not a directory", dir)
+	}
+	if err := checkOwner(fi); err != nil {
+		return fmt.Errorf("runtime directory %s: %w", dir, err)
+	}
+	if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o700 {
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return fmt.Errorf("making the runtime directory private: %w", err)
+		}
+	}
+	return nil
+}
+
+// Registration is what a daemon writes beside its socket so that MCP
+// processes can find it.
+type Registration struct {
+	// Tag names the daemon; it is stable for a browser profile.
+	Tag string `json:"tag"`
+	// Socket is the unix socket's path.
+	Socket string `json:"socket"`
+	// Token must be presented by every client.
+	Token string `json:"token"`
+	PID   int    `json:"pid"`
+	// Browser is the profile's label, e.g. "Chromium 156 (3f2a)".
+	Browser   string    `json:"browser"`
+	Version   string    `json:"version"`
+	StartedAt time.Time `json:"startedAt"`
+}
+
+// registrationPath is where the registration of tag lives in dir.
+func registrationPath(dir, tag string) string { return filepath.Join(dir, tag+".json") }
+
+// SocketPath is where the daemon of tag listens in dir.
+func SocketPath(dir, tag string) string { return filepath.Join(dir, tag+".sock") }
+
+// NewToken returns a random token.
+func NewToken() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // never fails (crypto/rand)
+	return hex.EncodeToString(b)
+}
+
+// writeRegistration writes r into dir, readable by this user only.
+func writeRegistration(dir string, r Registration) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encoding the registration: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, ".reg-*")
+	if err != nil {
+		return fmt.Errorf("writing the registration: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
+		tmp.Close()
+		return fmt.Errorf("writing the registration: %w", err)
+	}
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing the registration: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing the registration: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), registrationPath(dir, r.Tag)); err != nil {
+		return fmt.Errorf("writing the registration: %w", err)
+	}
+	return nil
+}
+
+// Discover reads the registrations in dir, newest first. A missing
+// directory holds none; unreadable files are skipped.
+func Discover(dir string) ([]Registration, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the runtime directory: %w", err)
+	}
+	var out []Registration
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			continue
+		}
+		var r Registration
+		if json.Unmarshal(b, &r) != nil || r.Socket == "" || r.Token == "" {
+			continue
+		}
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].StartedAt.After(out[j].StartedAt) })
+	return out, nil
+}
