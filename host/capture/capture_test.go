@@ -1,0 +1,290 @@
+package capture
+
+import (
+	"encoding/base64"
+	"strings"
+	"testing"
+	"time"
+)
+
+const t0 = 1000.0 // monotonic seconds of the first event
+const wall0 = 1764000000.0
+
+func req(id, url, method string, ts float64, extra map[string]any) map[string]any {
+	p := map[string]any{
+		"requestId": id, "loaderId": "L1", "documentURL": "https://app.test/",
+		"request":   map[string]any{"url": url, "method": method, "headers": map[string]any{"Accept": "*/*"}, "initialPriority": "High", "referrerPolicy": "no-referrer"},
+		"timestamp": ts, "wallTime": wall0 + (ts - t0), "initiator": map[string]any{"type": "script"},
+		"type": "Fetch", "frameId": "F1",
+	}
+	for k, v := range extra {
+		p[k] = v
+	}
+	return p
+}
+
+func resp(id, url string, status int, ts float64, headers map[string]any, mime string) map[string]any {
+	return map[string]any{
+		"requestId": id, "loaderId": "L1", "timestamp": ts, "type": "Fetch",
+		"response": map[string]any{
+			"url": url, "status": status, "statusText": "", "headers": headers, "mimeType": mime,
+			"remoteIPAddress": "127.0.0.1", "remotePort": 8080, "encodedDataLength": 100, "protocol": "http/1.1",
+			"timing": map[string]any{"requestTime": ts - 0.05, "dnsStart": 0, "dnsEnd": 1, "connectStart": 1, "connectEnd": 3,
+				"sslStart": -1, "sslEnd": -1, "sendStart": 3, "sendEnd": 4, "receiveHeadersEnd": 20},
+		},
+	}
+}
+
+func finished(id string, ts float64) map[string]any {
+	return map[string]any{"requestId": id, "timestamp": ts, "encodedDataLength": 321}
+}
+
+func TestRequestResponseBody(t *testing.T) {
+	c, b := started(t, Settings{})
+	b.bodies["1.1"] = fakeBody{body: `{"ok":true}`}
+	feed(c,
+		"Network.requestWillBeSent", req("1.1", "https://app.test/api?x=1", "POST", t0, map[string]any{
+			"request": map[string]any{"url": "https://app.test/api?x=1", "method": "POST", "headers": map[string]any{"Content-Type": "application/json", "Authorization": "Bearer abc"},
+				"hasPostData": true, "postDataEntries": []any{map[string]any{"bytes": b64(`{"q":`)}, map[string]any{"bytes": b64(`1}`)}}},
+		}),
+		"Network.responseReceived", resp("1.1", "https://app.test/api?x=1", 200, t0+0.1, map[string]any{"Content-Type": "application/json", "Content-Length": "11"}, "application/json"),
+		"Network.loadingFinished", finished("1.1", t0+0.2),
+	)
+	settle(c)
+	d := c.Data()
+	if len(d.Requests) != 1 || len(d.Responses) != 1 {
+		t.Fatalf("got %d requests, %d responses", len(d.Requests), len(d.Responses))
+	}
+	r := d.Requests[0]
+	if r.PostData != `{"q":1}` || r.Headers["Authorization"] != Redacted || r.Method != "POST" {
+		t.Errorf("request: %+v", r)
+	}
+	if want := time.Unix(int64(wall0), 0).UTC(); !r.Timestamp.Equal(want) {
+		t.Errorf("timestamp %v, want %v", r.Timestamp, want)
+	}
+	s := d.Responses[0]
+	if s.Body != `{"ok":true}` || s.Status != 200 || s.RemoteAddress != "127.0.0.1:8080" || s.EncodedDataLength != 321 {
+		t.Errorf("response: %+v", s)
+	}
+	if s.Timing == nil || s.Timing.DNS != 1 || s.Timing.Connect != 2 || s.Timing.SSL != -1 || s.Timing.Wait != 16 {
+		t.Errorf("timing: %+v", s.Timing)
+	}
+	if got := s.Timestamp.Sub(r.Timestamp); got != 100*time.Millisecond {
+		t.Errorf("response %v after the request, want 100ms", got)
+	}
+}
+
+func TestRedirectChain(t *testing.T) {
+	c, b := started(t, Settings{})
+	b.bodies["7"] = fakeBody{body: "landed"}
+	redirect := resp("7", "https://app.test/a", 302, t0+0.1, map[string]any{"Location": "/b"}, "text/html")["response"]
+	feed(c,
+		"Network.requestWillBeSent", req("7", "https://app.test/a", "GET", t0, nil),
+		"Network.requestWillBeSent", req("7", "https://app.test/b", "GET", t0+0.1, map[string]any{"redirectResponse": redirect}),
+		"Network.responseReceived", resp("7", "https://app.test/b", 200, t0+0.2, map[string]any{}, "text/plain"),
+		"Network.loadingFinished", finished("7", t0+0.3),
+	)
+	settle(c)
+	d := c.Data()
+	if len(d.Requests) != 2 || len(d.Responses) != 2 {
+		t.Fatalf("got %d requests, %d responses", len(d.Requests), len(d.Responses))
+	}
+	hop, final := d.Requests[0], d.Requests[1]
+	if hop.RequestID != "7:redirected.1" || final.RequestID != "7" || final.RedirectedFrom != "https://app.test/a" {
+		t.Errorf("ids: hop %q final %q from %q", hop.RequestID, final.RequestID, final.RedirectedFrom)
+	}
+	if r := d.Responses[0]; r.RequestID != "7:redirected.1" || r.Status != 302 || r.RedirectURL != "https://app.test/b" || r.Body != "" {
+		t.Errorf("hop response: %+v", r)
+	}
+	if r := d.Responses[1]; r.RequestID != "7" || r.Body != "landed" {
+		t.Errorf("final response: %+v", r)
+	}
+	if n := b.called("Network.getResponseBody"); n != 1 {
+		t.Errorf("%d body fetches, want 1 (none for the redirect)", n)
+	}
+}
+
+func TestFailedAndCanceled(t *testing.T) {
+	c, _ := started(t, Settings{})
+	feed(c,
+		"Network.requestWillBeSent", req("9", "https://down.test/", "GET", t0, nil),
+		"Network.loadingFailed", map[string]any{"requestId": "9", "timestamp": t0 + 1, "type": "Fetch", "errorText": "net::ERR_CONNECTION_REFUSED", "canceled": false},
+		"Network.requestWillBeSent", req("10", "https://app.test/cors", "GET", t0, nil),
+		"Network.loadingFailed", map[string]any{"requestId": "10", "timestamp": t0 + 1, "type": "Fetch", "errorText": "net::ERR_FAILED", "corsErrorStatus": map[string]any{"corsError": "MissingAllowOriginHeader", "failedParameter": ""}},
+	)
+	d := c.Data()
+	if len(d.Responses) != 2 {
+		t.Fatalf("%d responses", len(d.Responses))
+	}
+	if r := d.Responses[0]; !r.Failed || r.ErrorText != "net::ERR_CONNECTION_REFUSED" || r.URL != "https://down.test/" {
+		t.Errorf("failed: %+v", r)
+	}
+	if r := d.Responses[1]; r.BlockedReason != "cors: MissingAllowOriginHeader" {
+		t.Errorf("cors: %+v", r)
+	}
+}
+
+func TestExtraInfoInAnyOrder(t *testing.T) {
+	c, _ := started(t, Settings{})
+	feed(c,
+		// The raw headers come before the request they belong to.
+		"Network.requestWillBeSentExtraInfo", map[string]any{"requestId": "3", "associatedCookies": []any{
+			map[string]any{"cookie": map[string]any{"name": "sid", "value": "x"}, "blockedReasons": []any{}},
+			map[string]any{"cookie": map[string]any{"name": "tp", "value": "y"}, "blockedReasons": []any{"SameSiteLax"}},
+		}, "headers": map[string]any{"Cookie": "sid=x", "Accept": "*/*"}, "connectTiming": map[string]any{"requestTime": t0}},
+		"Network.requestWillBeSent", req("3", "https://app.test/me", "GET", t0, nil),
+		"Network.responseReceived", resp("3", "https://app.test/me", 200, t0+0.1, map[string]any{"Content-Type": "text/plain"}, "text/plain"),
+		"Network.responseReceivedExtraInfo", map[string]any{"requestId": "3", "blockedCookies": []any{
+			map[string]any{"blockedReasons": []any{"SecureOnly"}, "cookieLine": "bad=secret; Secure"},
+		}, "headers": map[string]any{"Set-Cookie": "a=1\nb=2", "Content-Type": "text/plain"}, "resourceIPAddressSpace": "Local", "statusCode": 200},
+	)
+	d := c.Data()
+	r, s := d.Requests[0], d.Responses[0]
+	if !r.HeadersRaw || r.Headers["Cookie"] != Redacted || len(r.BlockedCookies) != 1 || r.BlockedCookies[0].Name != "tp" {
+		t.Errorf("request: %+v", r)
+	}
+	if !s.HeadersRaw || s.Headers["Set-Cookie"] != Redacted || len(s.BlockedCookies) != 1 || s.BlockedCookies[0].Line != "bad=[redacted]; Secure" {
+		t.Errorf("response: %+v", s)
+	}
+}
+
+func TestRedactionOff(t *testing.T) {
+	off := false
+	c, _ := started(t, Settings{RedactSecrets: &off})
+	feed(c, "Network.requestWillBeSent", req("1", "https://app.test/", "GET", t0, map[string]any{
+		"request": map[string]any{"url": "https://app.test/", "method": "GET", "headers": map[string]any{"Authorization": "Basic eA=="}},
+	}))
+	if got := c.Data().Requests[0].Headers["Authorization"]; got != "Basic eA==" {
+		t.Errorf("Authorization %q with redactSecrets false", got)
+	}
+}
+
+func TestFilters(t *testing.T) {
+	c, _ := started(t, Settings{URLFilter: `/\/api\//`, ResourceTypes: []string{"fetch", "websocket"}})
+	feed(c,
+		"Network.requestWillBeSent", req("1", "https://app.test/api/a", "GET", t0, nil),
+		"Network.requestWillBeSent", req("2", "https://app.test/static/app.js", "GET", t0, map[string]any{"type": "Script"}),
+		"Network.requestWillBeSent", req("3", "https://app.test/api/b", "GET", t0, map[string]any{"type": "Image"}),
+		"Network.responseReceived", resp("2", "https://app.test/static/app.js", 200, t0, map[string]any{}, "text/javascript"),
+	)
+	d := c.Data()
+	if len(d.Requests) != 1 || d.Requests[0].RequestID != "1" || len(d.Responses) != 0 {
+		t.Fatalf("kept %+v, responses %d", d.Requests, len(d.Responses))
+	}
+}
+
+func TestResolveRejectsBadOptions(t *testing.T) {
+	neg, zero := -1, 0
+	for _, s := range []Settings{
+		{URLFilter: "/[/"}, {ResourceTypes: []string{"Pictures"}}, {MaxBodyBytes: &neg},
+		{MaxEntries: &zero}, {URL: "not a url"}, {URL: "https://a.test/", Reload: true},
+	} {
+		if _, err := s.Resolve(); err == nil {
+			t.Errorf("%+v: no error", s)
+		}
+	}
+}
+
+func TestMaxEntriesCountsWhatIsDropped(t *testing.T) {
+	n := 2
+	c, _ := started(t, Settings{MaxEntries: &n})
+	for i := range 5 {
+		id := string(rune('a' + i))
+		feed(c, "Network.requestWillBeSent", req(id, "https://app.test/"+id, "GET", t0, nil))
+	}
+	st := c.Status()
+	if st.Summary.TotalRequests != 2 || st.Dropped.Requests != 3 || len(st.Dropped.Reasons) != 1 || !strings.Contains(st.Dropped.Reasons[0], "maxEntries (2)") {
+		t.Errorf("status: %+v", st)
+	}
+}
+
+func TestBodyCutAtMaxBodyBytes(t *testing.T) {
+	n := 10
+	c, b := started(t, Settings{MaxBodyBytes: &n})
+	b.bodies["1"] = fakeBody{body: "héllo wörld, and more"}
+	b.bodies["2"] = fakeBody{body: base64.StdEncoding.EncodeToString([]byte("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c")), base64: true}
+	feed(c,
+		"Network.requestWillBeSent", req("1", "https://app.test/t", "GET", t0, nil),
+		"Network.responseReceived", resp("1", "https://app.test/t", 200, t0, map[string]any{"Content-Length": "23"}, "text/plain"),
+		"Network.loadingFinished", finished("1", t0),
+		"Network.requestWillBeSent", req("2", "https://app.test/b", "GET", t0, nil),
+		"Network.responseReceived", resp("2", "https://app.test/b", 200, t0, map[string]any{"Content-Length": "13"}, "application/octet-stream"),
+		"Network.loadingFinished", finished("2", t0),
+	)
+	settle(c)
+	d := c.Data()
+	if r := d.Responses[0]; r.Body != "héllo wö" || !r.BodyTruncated || r.BodySize != 23 {
+		t.Errorf("text: %q truncated=%v size=%d", r.Body, r.BodyTruncated, r.BodySize)
+	}
+	raw, _ := base64.StdEncoding.DecodeString(d.Responses[1].BodyBase64)
+	if r := d.Responses[1]; len(raw) != 10 || !r.BodyTruncated || r.Body != "" {
+		t.Errorf("binary: %d bytes truncated=%v", len(raw), r.BodyTruncated)
+	}
+}
+
+func TestEventsAfterStopAndUnknownIDs(t *testing.T) {
+	c, b := started(t, Settings{})
+	feed(c,
+		// Events for requests the capture never saw start.
+		"Network.responseReceived", resp("old", "https://app.test/old", 200, t0, map[string]any{}, "text/plain"),
+		"Network.loadingFinished", finished("old", t0),
+		"Network.dataReceived", map[string]any{"requestId": "old", "timestamp": t0, "dataLength": 5, "encodedDataLength": 5},
+		"Network.requestWillBeSent", req("1", "https://app.test/1", "GET", t0, nil),
+		"Network.responseReceived", map[string]any{"requestId": "1"}, // no response object
+		"Network.loadingFinished", "not an object",
+	)
+	c.Stop("")
+	feed(c,
+		"Network.requestWillBeSent", req("2", "https://app.test/2", "GET", t0, nil),
+		"Network.webSocketFrameReceived", map[string]any{"requestId": "ws", "timestamp": t0, "response": map[string]any{"opcode": 1, "mask": false, "payloadData": "late"}},
+	)
+	st, d := c.Snapshot()
+	if st.State != StateStopped || len(d.Requests) != 1 || len(d.Responses) != 0 || len(d.WSFrames) != 0 {
+		t.Errorf("after stop: %+v %+v", st, d)
+	}
+	if b.called("detach 1") != 1 {
+		t.Errorf("stop did not detach: %v", b.calls)
+	}
+}
+
+func TestTabClosedKeepsData(t *testing.T) {
+	c, _ := started(t, Settings{})
+	feed(c, "Network.requestWillBeSent", req("1", "https://app.test/1", "GET", t0, nil))
+	c.TabGone(1, "tab 1 was closed during the capture; 1 requests kept")
+	st, d := c.Snapshot()
+	if st.State != StateStopped || st.EndReason == "" || len(d.Requests) != 1 {
+		t.Errorf("%+v", st)
+	}
+}
+
+func TestClearKeepsCapturing(t *testing.T) {
+	c, b := started(t, Settings{})
+	b.delay = 50 * time.Millisecond
+	b.bodies["1"] = fakeBody{body: "old body"}
+	feed(c,
+		"Network.requestWillBeSent", req("1", "https://app.test/1", "GET", t0, nil),
+		"Network.responseReceived", resp("1", "https://app.test/1", 200, t0, map[string]any{}, "text/plain"),
+		"Network.loadingFinished", finished("1", t0),
+	)
+	c.Clear() // the body fetch in flight must not land in the cleared capture
+	feed(c, "Network.requestWillBeSent", req("2", "https://app.test/2", "GET", t0, nil))
+	settle(c)
+	d := c.Data()
+	if len(d.Requests) != 1 || d.Requests[0].RequestID != "2" || len(d.Responses) != 0 || c.Status().BytesHeld != 0 {
+		t.Errorf("after clear: %+v", d)
+	}
+}
+
+func TestClockWithoutWallTime(t *testing.T) {
+	c, _ := started(t, Settings{})
+	before := time.Now()
+	// A frame of a socket opened before the capture: no wall time known yet.
+	feed(c, "Network.webSocketFrameReceived", map[string]any{"requestId": "ws", "timestamp": 50.0, "response": map[string]any{"opcode": 1, "mask": false, "payloadData": "hi"}})
+	f := c.Data().WSFrames[0]
+	if f.Timestamp.Before(before.Add(-time.Second)) || f.Timestamp.After(time.Now().Add(time.Second)) {
+		t.Errorf("estimated timestamp %v, want about now", f.Timestamp)
+	}
+	if f.URL != "" || f.Payload != "hi" || f.Direction != "received" {
+		t.Errorf("frame: %+v", f)
+	}
+}

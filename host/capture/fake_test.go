@@ -1,0 +1,150 @@
+package capture
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+)
+
+// fakeBrowser answers a capture's commands from a table, and records them.
+type fakeBrowser struct {
+	mu       sync.Mutex
+	bodies   map[string]fakeBody // by request id
+	stream   map[string]string   // bufferedData (base64) by request id
+	calls    []string
+	attached map[int64]bool
+	delay    time.Duration
+}
+
+type fakeBody struct {
+	body   string
+	base64 bool
+}
+
+func newFakeBrowser() *fakeBrowser {
+	return &fakeBrowser{bodies: map[string]fakeBody{}, stream: map[string]string{}, attached: map[int64]bool{}}
+}
+
+func (f *fakeBrowser) Attach(_ context.Context, tab int64) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.attached[tab] = true
+	f.calls = append(f.calls, fmt.Sprintf("attach %d", tab))
+	return nil
+}
+
+func (f *fakeBrowser) Detach(_ context.Context, tab int64) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.attached, tab)
+	f.calls = append(f.calls, fmt.Sprintf("detach %d", tab))
+	return nil
+}
+
+func (f *fakeBrowser) Send(ctx context.Context, t Target, method string, params any, maxField int) (json.RawMessage, error) {
+	if f.delay > 0 {
+		select {
+		case <-time.After(f.delay):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, method+" "+t.SessionID)
+	id, _ := params.(map[string]any)["requestId"].(string)
+	switch method {
+	case "Network.getResponseBody":
+		b, ok := f.bodies[id]
+		if !ok {
+			return nil, errors.New("No resource with given identifier found")
+		}
+		res := map[string]any{"body": b.body, "base64Encoded": b.base64}
+		if maxField > 0 && len(b.body) > maxField {
+			res["body"] = b.body[:maxField]
+			res["_truncated"] = map[string]int{"body": len(b.body)}
+		}
+		return json.Marshal(res)
+	case "Network.streamResourceContent":
+		data, ok := f.stream[id]
+		if !ok {
+			return nil, errors.New("Request not found")
+		}
+		return json.Marshal(map[string]any{"bufferedData": data})
+	}
+	return json.RawMessage(`{}`), nil
+}
+
+func (f *fakeBrowser) called(prefix string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, c := range f.calls {
+		if len(c) >= len(prefix) && c[:len(prefix)] == prefix {
+			n++
+		}
+	}
+	return n
+}
+
+// started returns a running capture of tab 1 over a fake browser.
+func started(t *testing.T, s Settings) (*Capture, *fakeBrowser) {
+	t.Helper()
+	opts, err := s.Resolve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newFakeBrowser()
+	c := New("capture_test_1", 1, opts, b, nil)
+	if err := c.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return c, b
+}
+
+// feed sends events of tab 1 to c; each is a method and its params.
+func feed(c *Capture, events ...any) {
+	for i := 0; i < len(events); i += 2 {
+		p, err := json.Marshal(events[i+1])
+		if err != nil {
+			panic(err)
+		}
+		c.HandleEvent(Event{TabID: 1, Method: events[i].(string), Params: p})
+	}
+}
+
+// feedFile sends a recorded event stream: a JSON list of
+// {"method", "params", "sessionId"}.
+func feedFile(t *testing.T, c *Capture, path string) {
+	t.Helper()
+	b, err := readTestdata(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var evs []struct {
+		TabID     int64           `json:"tabId"`
+		SessionID string          `json:"sessionId"`
+		Method    string          `json:"method"`
+		Params    json.RawMessage `json:"params"`
+	}
+	if err := json.Unmarshal(b, &evs); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	for _, e := range evs {
+		tab := e.TabID
+		if tab == 0 {
+			tab = 1
+		}
+		c.HandleEvent(Event{TabID: tab, SessionID: e.SessionID, Method: e.Method, Params: e.Params})
+	}
+}
+
+func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+// settle waits for the capture's background fetches.
+func settle(c *Capture) { c.pending.Wait() }
