@@ -1,0 +1,356 @@
+// sw.js — tabtap's service worker: a thin relay between the tabtap daemon
+// (native messaging host dev.tabtap.host) and chrome.debugger / chrome.tabs,
+// plus the badge and the popup's link to the daemon. The logic that can be
+// tested without a browser lives in lib/; this file wires it to chrome.*.
+//
+//   daemon → here: tabs.*, debugger.* requests; `state`; `chunk`
+//   here → daemon: hello, cdp.events (batched), debugger.detached,
+//                  tabs.created, tabs.removed; ui.* requests for the popup
+
+import {
+  DEBUGGER_PROTOCOL_VERSION,
+  ExtensionNotification,
+  HOST_NAME,
+  HostNotification,
+  HostRequest,
+  POPUP_PORT_NAME,
+  PopupMessage,
+  UIRequest,
+} from './protocol.js';
+import { badgeFor } from './lib/badge.js';
+import { browserLabel, errorText, randomId, wireTab } from './lib/browser.js';
+import { EventBatcher } from './lib/events.js';
+import { HostLink, HostUnavailableError } from './lib/hostlink.js';
+import { truncateResult } from './lib/truncate.js';
+
+const log = (...args) => console.warn(...args);
+
+/** Tabs the daemon attached chrome.debugger to (and so wants events from). */
+const attached = new Set();
+/** The daemon's last `state`: which captures exist. */
+let lastState = { captures: [] };
+/** Open popups. */
+const popups = new Set();
+
+// ---- the daemon ----
+
+let profileIdPromise = null;
+function profileId() {
+  profileIdPromise ??= (async () => {
+    const { profileId: stored } = await chrome.storage.local.get('profileId');
+    if (typeof stored === 'string' && stored) return stored;
+    const id = randomId();
+    await chrome.storage.local.set({ profileId: id });
+    return id;
+  })().catch((e) => {
+    profileIdPromise = null;
+    throw e;
+  });
+  return profileIdPromise;
+}
+
+async function hello() {
+  return {
+    extensionId: chrome.runtime.id,
+    extensionVersion: chrome.runtime.getManifest().version,
+    browser: browserLabel(navigator.userAgentData, navigator.userAgent),
+    profileId: await profileId(),
+  };
+}
+
+const link = new HostLink({
+  connect: () => chrome.runtime.connectNative(HOST_NAME),
+  lastError: () => chrome.runtime.lastError?.message,
+  hello,
+  onRequest: (method, params) => handleHostRequest(method, params),
+  onNotification: handleHostNotification,
+  onStatus: (status) => {
+    updateBadge();
+    broadcast({ type: PopupMessage.HOST, host: status });
+  },
+  onDisconnect: () => {
+    // The daemon that asked for these attachments is gone, and its captures
+    // with it: let go of the tabs so the "debugging" bar does not linger.
+    batcher.clear();
+    detachAll();
+    lastState = { captures: [] };
+    broadcast({ type: PopupMessage.STATE, state: lastState });
+  },
+  beforeSend: () => batcher.flush(),
+  log,
+});
+
+const batcher = new EventBatcher({
+  send: (params) => link.notify(ExtensionNotification.CDP_EVENTS, params, { ordered: false }),
+  log,
+});
+
+function notifyHost(method, params) {
+  try {
+    link.notify(method, params);
+  } catch (e) {
+    log(`tabtap: could not send ${method}:`, e);
+  }
+}
+
+// ---- daemon → extension requests ----
+
+function tabIdOf(params) {
+  const tabId = params?.tabId;
+  if (!Number.isSafeInteger(tabId)) throw new Error('params.tabId must be an integer');
+  return tabId;
+}
+
+function stringOf(params, name) {
+  const v = params?.[name];
+  if (typeof v !== 'string' || v === '') throw new Error(`params.${name} must be a non-empty string`);
+  return v;
+}
+
+async function activeTab() {
+  let tab;
+  try {
+    const win = await chrome.windows.getLastFocused({ populate: true, windowTypes: ['normal'] });
+    tab = win?.tabs?.find((t) => t.active);
+  } catch {
+    // no normal window
+  }
+  if (!tab) [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
+  if (!tab) [tab] = await chrome.tabs.query({ active: true });
+  if (!tab) throw new Error('no active tab: the browser has no open window');
+  return wireTab(tab);
+}
+
+async function attach(tabId) {
+  if (attached.has(tabId)) return {};
+  const target = { tabId };
+  try {
+    await chrome.debugger.attach(target, DEBUGGER_PROTOCOL_VERSION);
+  } catch (e) {
+    // Attached by an earlier life of this worker? Start over once.
+    if (!/already attached/i.test(errorText(e))) throw e;
+    try {
+      await chrome.debugger.detach(target);
+    } catch {
+      throw e; // someone else's debugger
+    }
+    await chrome.debugger.attach(target, DEBUGGER_PROTOCOL_VERSION);
+  }
+  attached.add(tabId);
+  return {};
+}
+
+async function detach(tabId) {
+  try {
+    await chrome.debugger.detach({ tabId });
+  } catch (e) {
+    if (!/not attached|no tab with/i.test(errorText(e))) throw e;
+  }
+  attached.delete(tabId);
+  return {};
+}
+
+function detachAll() {
+  for (const tabId of attached) chrome.debugger.detach({ tabId }).catch(() => {});
+  attached.clear();
+}
+
+async function send(params) {
+  const tabId = tabIdOf(params);
+  const method = stringOf(params, 'method');
+  const target = { tabId };
+  if (params.sessionId) {
+    if (typeof params.sessionId !== 'string') throw new Error('params.sessionId must be a string');
+    target.sessionId = params.sessionId;
+  }
+  const commandParams = params.params && typeof params.params === 'object' ? params.params : {};
+  const result = await chrome.debugger.sendCommand(target, method, commandParams);
+  const max = Number.isSafeInteger(params.maxFieldLength) ? params.maxFieldLength : 0;
+  return truncateResult(result, max);
+}
+
+const hostRequests = {
+  [HostRequest.TABS_LIST]: async () => ({ tabs: (await chrome.tabs.query({})).map(wireTab) }),
+  [HostRequest.TABS_GET]: async (p) => wireTab(await chrome.tabs.get(tabIdOf(p))),
+  [HostRequest.TABS_ACTIVE]: activeTab,
+  [HostRequest.TABS_OPEN]: async (p) =>
+    wireTab(await chrome.tabs.create({ url: typeof p?.url === 'string' && p.url ? p.url : undefined, active: p?.active === true })),
+  [HostRequest.TABS_NAVIGATE]: async (p) => {
+    await chrome.tabs.update(tabIdOf(p), { url: stringOf(p, 'url') });
+    return {};
+  },
+  [HostRequest.TABS_RELOAD]: async (p) => {
+    await chrome.tabs.reload(tabIdOf(p));
+    return {};
+  },
+  [HostRequest.DEBUGGER_ATTACH]: (p) => attach(tabIdOf(p)),
+  [HostRequest.DEBUGGER_DETACH]: (p) => detach(tabIdOf(p)),
+  [HostRequest.DEBUGGER_SEND]: send,
+};
+
+async function handleHostRequest(method, params) {
+  const handler = Object.hasOwn(hostRequests, method) ? hostRequests[method] : null;
+  if (!handler) throw new Error(`unknown method: ${method}`);
+  try {
+    return await handler(params ?? {});
+  } catch (e) {
+    throw new Error(errorText(e));
+  }
+}
+
+// ---- daemon → extension notifications ----
+
+function handleHostNotification(method, params) {
+  if (method === HostNotification.STATE) {
+    if (!params || !Array.isArray(params.captures)) {
+      log('tabtap: ignored a state notification without captures:', params);
+      return;
+    }
+    lastState = params;
+    updateBadge();
+    broadcast({ type: PopupMessage.STATE, state: lastState });
+    return;
+  }
+  log(`tabtap: ignored unknown notification ${method}`);
+}
+
+// ---- browser → daemon events ----
+
+chrome.debugger.onEvent.addListener((source, method, params) => {
+  if (!link.connected || !attached.has(source.tabId)) return;
+  const event = { tabId: source.tabId, method };
+  if (source.sessionId) event.sessionId = source.sessionId;
+  if (params !== undefined) event.params = params;
+  batcher.push(event);
+});
+
+chrome.debugger.onDetach.addListener((source, reason) => {
+  if (source.tabId === undefined) return;
+  attached.delete(source.tabId);
+  notifyHost(ExtensionNotification.DEBUGGER_DETACHED, { tabId: source.tabId, reason });
+});
+
+chrome.tabs.onCreated.addListener((tab) => {
+  notifyHost(ExtensionNotification.TABS_CREATED, wireTab(tab));
+});
+
+chrome.tabs.onRemoved.addListener((tabId) => {
+  notifyHost(ExtensionNotification.TABS_REMOVED, { tabId });
+});
+
+// ---- badge ----
+
+function updateBadge() {
+  const b = badgeFor(lastState, link.connected);
+  Promise.all([
+    chrome.action.setBadgeText({ text: b.text }),
+    chrome.action.setBadgeBackgroundColor({ color: b.color }),
+    chrome.action.setBadgeTextColor?.({ color: '#ffffff' }),
+    chrome.action.setTitle({ title: b.title }),
+  ]).catch((e) => log('tabtap: could not update the badge:', e));
+}
+
+// ---- popup ----
+
+const UI_TIMEOUT_MS = 30_000;
+const EXPORT_TIMEOUT_MS = 300_000;
+/** Export text goes to the popup in slices well under the 64 MiB message cap. */
+const EXPORT_SLICE_CHARS = 4 * 1024 * 1024;
+
+function broadcast(msg) {
+  for (const port of popups) {
+    try {
+      port.postMessage(msg);
+    } catch {
+      popups.delete(port);
+    }
+  }
+}
+
+function postToPopup(port, msg) {
+  try {
+    port.postMessage(msg);
+    return true;
+  } catch (e) {
+    log('tabtap: could not answer the popup:', e);
+    return false;
+  }
+}
+
+async function popupCall(port, id, method, params) {
+  if (typeof method !== 'string' || !Object.values(UIRequest).includes(method)) {
+    postToPopup(port, { type: PopupMessage.REPLY, id, error: { message: `unknown popup request: ${method}` } });
+    return;
+  }
+  const isExport = method === UIRequest.EXPORT;
+  let result;
+  try {
+    result = await link.request(method, params ?? {}, { timeoutMs: isExport ? EXPORT_TIMEOUT_MS : UI_TIMEOUT_MS });
+  } catch (e) {
+    const error = { message: errorText(e) };
+    if (e instanceof HostUnavailableError) error.hostUnavailable = true;
+    postToPopup(port, { type: PopupMessage.REPLY, id, error });
+    return;
+  }
+  if (!isExport) {
+    postToPopup(port, { type: PopupMessage.REPLY, id, result });
+    return;
+  }
+  // A capture can be tens of MB: send its JSON text in slices, then the reply.
+  let text;
+  try {
+    text = JSON.stringify(result?.content ?? null);
+  } catch (e) {
+    postToPopup(port, { type: PopupMessage.REPLY, id, error: { message: `could not serialise the export: ${errorText(e)}` } });
+    return;
+  }
+  for (let off = 0; off < text.length; off += EXPORT_SLICE_CHARS) {
+    if (!postToPopup(port, { type: PopupMessage.PART, id, text: text.slice(off, off + EXPORT_SLICE_CHARS) })) return;
+  }
+  postToPopup(port, { type: PopupMessage.REPLY, id, result: { fileName: result?.fileName || '', length: text.length } });
+}
+
+chrome.runtime.onConnect.addListener((port) => {
+  if (port.name !== POPUP_PORT_NAME || port.sender?.id !== chrome.runtime.id) return;
+  popups.add(port);
+  port.onDisconnect.addListener(() => popups.delete(port));
+  port.onMessage.addListener((msg) => {
+    if (!msg || typeof msg !== 'object') return;
+    if (msg.type === PopupMessage.CALL) popupCall(port, msg.id, msg.method, msg.params);
+    else if (msg.type === PopupMessage.RETRY) link.connectNow();
+  });
+  postToPopup(port, { type: PopupMessage.HOST, host: link.status() });
+  postToPopup(port, { type: PopupMessage.STATE, state: lastState });
+  // Opening the popup retries at once (e.g. right after the installer ran).
+  ready.then(() => {
+    if (!link.connected) link.connectNow();
+  });
+});
+
+// ---- start ----
+
+// Listening for onStartup makes the browser start this worker with the
+// profile, so the daemon (and a capture an agent asks for) is there without
+// the person opening the popup first.
+chrome.runtime.onStartup.addListener(() => {});
+chrome.runtime.onInstalled.addListener(() => {});
+
+async function start() {
+  // A worker that starts anew has a new daemon: any debugger still attached
+  // by this extension belongs to captures that no longer exist.
+  try {
+    const targets = await chrome.debugger.getTargets();
+    await Promise.all(
+      targets.filter((t) => t.attached && t.tabId !== undefined).map((t) => chrome.debugger.detach({ tabId: t.tabId }).catch(() => {})),
+    );
+  } catch (e) {
+    log('tabtap: could not list debugger targets:', e);
+  }
+  updateBadge();
+  link.start();
+}
+
+const ready = start();
+
+// Exposed for debugging from the worker's console.
+globalThis.tabtap = { link, batcher, attached, state: () => lastState };

@@ -1,0 +1,319 @@
+// Package daemon is the process the browser starts: it holds the native
+// messaging port to the extension, the captures, and the socket `tabtap
+// mcp` processes talk to. It routes the extension's events to the capture
+// of their tab and serves the operations of package api, for agents over the
+// link and for the popup over the port.
+package daemon
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/tabtap/tabtap/host/capture"
+	"github.com/tabtap/tabtap/host/link"
+	"github.com/tabtap/tabtap/host/relay"
+)
+
+// Options configure a daemon.
+type Options struct {
+	// RuntimeDir is where the socket and registration go.
+	RuntimeDir string
+	// Version is reported in the registration.
+	Version string
+	// Log receives the daemon's diagnostics; stdout is the browser's.
+	Log *slog.Logger
+	// HelloTimeout bounds the wait for the extension's hello.
+	HelloTimeout time.Duration
+	// MaxStopped is how many stopped captures are kept; past it the oldest
+	// is let go (and list_captures says so). Default 20.
+	MaxStopped int
+}
+
+// Daemon is one browser profile's tabtap.
+type Daemon struct {
+	opts    Options
+	log     *slog.Logger
+	conn    *relay.Conn
+	browser *relayBrowser
+	hello   chan relay.Hello
+	server  *link.Server
+
+	mu       sync.Mutex
+	profile  relay.Hello
+	tag      string
+	label    string
+	sessions map[string]*session
+	order    []*session       // in creation order
+	byTab    map[int64]*capture.Capture // attached tabs → their capture
+	seq      int
+	evicted  int
+}
+
+// session is a tab chosen for capture, and its latest capture.
+type session struct {
+	id        string
+	tabID     int64
+	url       string
+	title     string
+	startedBy string
+	created   time.Time
+	closed    bool
+	tabClosed bool
+	capture   *capture.Capture
+}
+
+// Run serves one native-messaging port on r and w until the extension
+// closes it or ctx ends. It returns why it stopped.
+func Run(ctx context.Context, r io.Reader, w io.Writer, opts Options) error {
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	if opts.HelloTimeout == 0 {
+		opts.HelloTimeout = 10 * time.Second
+	}
+	if opts.MaxStopped == 0 {
+		opts.MaxStopped = 20
+	}
+	d := &Daemon{
+		opts: opts, log: opts.Log, hello: make(chan relay.Hello, 1),
+		sessions: map[string]*session{}, byTab: map[int64]*capture.Capture{},
+	}
+	d.conn = relay.New(r, w, d, opts.Log)
+	d.browser = &relayBrowser{conn: d.conn}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ended := make(chan error, 1)
+	go func() { ended <- d.conn.Run(ctx) }()
+
+	var hello relay.Hello
+	select {
+	case hello = <-d.hello:
+	case <-time.After(opts.HelloTimeout):
+		d.log.Warn("no hello from the extension; going on without its profile id")
+	case err := <-ended:
+		return fmt.Errorf("the extension left before saying hello: %v", err)
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	d.identify(hello)
+
+	srv, err := link.Listen(opts.RuntimeDir, link.Registration{
+		Tag: d.tag, PID: os.Getpid(), Browser: d.label, Version: opts.Version, StartedAt: time.Now().UTC(),
+	}, d.handle, d.log)
+	if err != nil {
+		return err
+	}
+	d.server = srv
+	go func() {
+		if err := srv.Serve(); err != nil {
+			d.log.Error("serving the socket", "err", err)
+		}
+	}()
+	d.log.Info("daemon ready", "browser", d.label, "socket", srv.Registration().Socket)
+	d.pushState()
+
+	select {
+	case err = <-ended:
+		d.log.Info("the extension closed the port", "err", err)
+	case <-ctx.Done():
+		err = ctx.Err()
+	}
+	d.shutdown("the browser ended its connection to tabtap (browser closed, or the extension was reloaded)")
+	srv.Close()
+	return err
+}
+
+// identify names the daemon after the extension's profile.
+func (d *Daemon) identify(h relay.Hello) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.profile = h
+	seed := h.ProfileID
+	if seed == "" {
+		seed = link.NewToken()
+	}
+	sum := sha256.Sum256([]byte(seed))
+	d.tag = hex.EncodeToString(sum[:])[:4]
+	name := h.Browser
+	if name == "" {
+		name = "browser"
+	}
+	d.label = fmt.Sprintf("%s (%s)", name, d.tag)
+}
+
+// shutdown ends every running capture, keeping what it holds.
+func (d *Daemon) shutdown(reason string) {
+	d.mu.Lock()
+	var running []*capture.Capture
+	for _, s := range d.order {
+		if s.capture != nil && s.capture.Active() {
+			running = append(running, s.capture)
+		}
+	}
+	d.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, c := range running {
+		wg.Add(1)
+		go func() { defer wg.Done(); d.stopCapture(c, reason) }()
+	}
+	wg.Wait()
+}
+
+// Notify handles the extension's notifications, on the relay's read loop.
+func (d *Daemon) Notify(method string, params json.RawMessage) {
+	switch method {
+	case relay.MethodHello:
+		var h relay.Hello
+		if err := json.Unmarshal(params, &h); err != nil {
+			d.log.Warn("malformed hello", "err", err)
+			return
+		}
+		select {
+		case d.hello <- h:
+		default:
+		}
+	case relay.MethodCDPEvents:
+		var b relay.EventBatch
+		if err := json.Unmarshal(params, &b); err != nil {
+			d.log.Warn("malformed event batch", "err", err)
+			return
+		}
+		d.route(b)
+	case relay.MethodDebuggerDetached:
+		var e relay.Detached
+		if json.Unmarshal(params, &e) == nil {
+			d.tabLost(e.TabID, detachReason(e))
+		}
+	case relay.MethodTabsRemoved:
+		var e relay.TabRef
+		if json.Unmarshal(params, &e) == nil {
+			d.tabLost(e.TabID, "")
+		}
+	case relay.MethodTabsCreated:
+		var t relay.Tab
+		if json.Unmarshal(params, &t) == nil {
+			d.tabCreated(t)
+		}
+	default:
+		d.log.Debug("unknown notification from the extension", "method", method)
+	}
+}
+
+// route hands each event to the capture of its tab.
+func (d *Daemon) route(b relay.EventBatch) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if b.Dropped > 0 {
+		for _, c := range d.byTab {
+			c.ExtensionDropped(b.Dropped)
+		}
+	}
+	for _, ev := range b.Events {
+		if c := d.byTab[ev.TabID]; c != nil {
+			c.HandleEvent(capture.Event(ev))
+		}
+	}
+}
+
+func detachReason(e relay.Detached) string {
+	switch e.Reason {
+	case "canceled_by_user":
+		return "the debugging session was canceled from the browser's infobar"
+	case "target_closed":
+		return ""
+	}
+	return fmt.Sprintf("the browser detached the debugger (%s)", e.Reason)
+}
+
+// tabLost handles a tab that was closed or taken from the debugger. An
+// empty reason means the tab was closed.
+func (d *Daemon) tabLost(tabID int64, reason string) {
+	d.mu.Lock()
+	c := d.byTab[tabID]
+	closed := reason == ""
+	if closed {
+		for _, s := range d.sessions {
+			if s.tabID == tabID {
+				s.tabClosed = true
+			}
+		}
+	}
+	d.mu.Unlock()
+	if c == nil {
+		return
+	}
+	if tabID != c.MainTab() {
+		d.mu.Lock()
+		delete(d.byTab, tabID)
+		d.mu.Unlock()
+		c.TabGone(tabID, "")
+		return
+	}
+	// Stopping waits for bodies: never on the read loop.
+	go func() {
+		n := c.Status().Summary.TotalRequests
+		why := reason
+		if closed {
+			why = fmt.Sprintf("tab %d was closed during the capture", tabID)
+		}
+		d.stopCapture(c, fmt.Sprintf("%s; %d requests kept", why, n))
+	}()
+}
+
+// tabCreated brings a tab opened by a captured tab into its capture.
+func (d *Daemon) tabCreated(t relay.Tab) {
+	if t.OpenerTabID == 0 {
+		return
+	}
+	d.mu.Lock()
+	c := d.byTab[t.OpenerTabID]
+	if c == nil || !c.Options().FollowPopups || !c.Active() || d.byTab[t.TabID] != nil {
+		d.mu.Unlock()
+		return
+	}
+	d.byTab[t.TabID] = c
+	d.mu.Unlock()
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		if err := c.AddTab(ctx, t.TabID); err != nil {
+			d.log.Info("could not follow a popup", "tab", t.TabID, "err", err)
+			d.mu.Lock()
+			if d.byTab[t.TabID] == c {
+				delete(d.byTab, t.TabID)
+			}
+			d.mu.Unlock()
+		}
+		d.pushState()
+	}()
+}
+
+// stopCapture stops a capture and forgets the tabs it held.
+func (d *Daemon) stopCapture(c *capture.Capture, reason string) {
+	c.Stop(reason)
+	d.mu.Lock()
+	for t, owner := range d.byTab {
+		if owner == c {
+			delete(d.byTab, t)
+		}
+	}
+	d.mu.Unlock()
+	d.pushState()
+}
+
+// pushState tells the extension what runs, for its badge and popup.
+func (d *Daemon) pushState() {
+	st := relay.State{Captures: d.captureStates()}
+	if err := d.conn.Notify(relay.MethodState, st); err != nil {
+		d.log.Debug("sending state", "err", err)
+	}
+}

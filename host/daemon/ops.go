@@ -1,0 +1,445 @@
+package daemon
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/capture"
+	"github.com/tabtap/tabtap/host/relay"
+)
+
+// handle serves one operation for an MCP process.
+func (d *Daemon) handle(ctx context.Context, method string, params json.RawMessage) (any, error) {
+	switch method {
+	case api.ListTabs:
+		return d.listTabs(ctx)
+	case api.InitializeSession:
+		return call(params, func(a api.InitializeSessionArgs) (any, error) { return d.initializeSession(ctx, a) })
+	case api.StartCapture:
+		return call(params, func(a api.StartCaptureArgs) (any, error) { return d.startCapture(ctx, a, "agent") })
+	case api.CaptureStatus:
+		return call(params, func(a api.SessionArgs) (any, error) { return d.status(a) })
+	case api.StopCapture:
+		return call(params, func(a api.SessionArgs) (any, error) { return d.stop(a) })
+	case api.ClearCapture:
+		return call(params, func(a api.SessionArgs) (any, error) { return d.clear(a) })
+	case api.ListCaptures:
+		return d.listCaptures(), nil
+	case api.CloseSession:
+		return call(params, func(a api.SessionArgs) (any, error) { return d.closeSession(a) })
+	case api.GetCaptureData:
+		return call(params, func(a api.GetDataArgs) (any, error) { return d.getData(a) })
+	case api.GetRequest:
+		return call(params, func(a api.GetRequestArgs) (any, error) { return d.getRequest(a) })
+	}
+	return nil, api.Errorf(api.CodeInvalid, "unknown operation %q", method)
+}
+
+// call decodes an operation's arguments and runs it.
+func call[T any](params json.RawMessage, fn func(T) (any, error)) (any, error) {
+	var args T
+	if len(params) > 0 {
+		if err := json.Unmarshal(params, &args); err != nil {
+			return nil, api.Errorf(api.CodeInvalid, "invalid arguments: %v", err)
+		}
+	}
+	return fn(args)
+}
+
+// browserError explains a failure of the extension or the browser.
+func browserError(what string, err error) error {
+	if errors.Is(err, relay.ErrClosed) {
+		return api.Errorf(api.CodeNoBrowser, "%s: the extension disconnected; is the browser still open?", what)
+	}
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "No tab with id"):
+		return api.Errorf(api.CodeNotFound, "%s: %s (call list_tabs for the open tabs)", what, msg)
+	case strings.Contains(msg, "Another debugger is already attached"):
+		return api.Errorf(api.CodeConflict, "%s: another debugger (DevTools of another extension, or an automation tool) is attached to this tab; close it and try again", what)
+	case strings.Contains(msg, "Cannot access") || strings.Contains(msg, "Cannot attach"):
+		return api.Errorf(api.CodeBrowser, "%s: the browser does not allow debugging this page (%s); navigate the tab to a web page, or pass url to start_network_capture", what, msg)
+	}
+	return api.Errorf(api.CodeBrowser, "%s: %s", what, msg)
+}
+
+// browserLabel is the profile's label.
+func (d *Daemon) browserLabel() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.label
+}
+
+func (d *Daemon) listTabs(ctx context.Context) (api.ListTabsResult, error) {
+	var list relay.TabList
+	if err := d.conn.Call(ctx, relay.MethodTabsList, nil, &list); err != nil {
+		return api.ListTabsResult{}, browserError("listing tabs", err)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := api.ListTabsResult{Tabs: make([]api.Tab, 0, len(list.Tabs)), Browsers: []string{d.label}}
+	for _, t := range list.Tabs {
+		tab := api.Tab{TabID: t.TabID, WindowID: t.WindowID, Title: t.Title, URL: t.URL, Active: t.Active, Browser: d.label}
+		if c := d.byTab[t.TabID]; c != nil {
+			tab.SessionID = d.sessionOf(c)
+		}
+		out.Tabs = append(out.Tabs, tab)
+	}
+	return out, nil
+}
+
+// sessionOf finds the session a capture belongs to. d.mu is held.
+func (d *Daemon) sessionOf(c *capture.Capture) string {
+	for _, s := range d.order {
+		if s.capture == c {
+			return s.id
+		}
+	}
+	return ""
+}
+
+func (d *Daemon) initializeSession(ctx context.Context, a api.InitializeSessionArgs) (api.Session, error) {
+	var tab relay.Tab
+	switch {
+	case a.URL != "" && a.TabID != nil:
+		return api.Session{}, api.Errorf(api.CodeInvalid, "give tabId or url, not both")
+	case a.URL != "":
+		if err := checkURL(a.URL); err != nil {
+			return api.Session{}, err
+		}
+		if err := d.conn.Call(ctx, relay.MethodTabsOpen, relay.OpenTab{URL: a.URL, Active: true}, &tab); err != nil {
+			return api.Session{}, browserError("opening a tab", err)
+		}
+	case a.TabID != nil:
+		if err := d.conn.Call(ctx, relay.MethodTabsGet, relay.TabRef{TabID: *a.TabID}, &tab); err != nil {
+			return api.Session{}, browserError(fmt.Sprintf("finding tab %d", *a.TabID), err)
+		}
+	default:
+		if err := d.conn.Call(ctx, relay.MethodTabsActive, nil, &tab); err != nil {
+			return api.Session{}, browserError("finding the active tab", err)
+		}
+	}
+	s := d.newSession(tab, "agent")
+	return api.Session{SessionID: s.id, TabID: tab.TabID, URL: tab.URL, Title: tab.Title, Browser: d.browserLabel()}, nil
+}
+
+// checkURL accepts the URLs a tab can be sent to.
+func checkURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" {
+		return api.Errorf(api.CodeInvalid, "url %q is not an absolute URL (e.g. https://example.com/)", raw)
+	}
+	return nil
+}
+
+func (d *Daemon) newSession(tab relay.Tab, by string) *session {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.seq++
+	s := &session{
+		id: fmt.Sprintf("s-%s-%d", d.tag, d.seq), tabID: tab.TabID, url: tab.URL, title: tab.Title,
+		startedBy: by, created: time.Now().UTC(),
+	}
+	d.sessions[s.id] = s
+	d.order = append(d.order, s)
+	return s
+}
+
+// lookup finds a session by id.
+func (d *Daemon) lookup(id string) (*session, error) {
+	if id == "" {
+		return nil, api.Errorf(api.CodeInvalid, "sessionId is required (from initialize_session or list_captures)")
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	s := d.sessions[id]
+	if s == nil {
+		return nil, api.Errorf(api.CodeNotFound, "session %s not found (list_captures shows the sessions held; initialize_session starts one)", id)
+	}
+	return s, nil
+}
+
+// privileged reports whether the browser refuses to debug a URL.
+func privileged(u string) bool {
+	for _, p := range []string{"chrome://", "chrome-extension://", "devtools://", "edge://", "brave://", "vivaldi://", "chrome-search://", "chrome-untrusted://", "view-source:"} {
+		if strings.HasPrefix(u, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *Daemon) startCapture(ctx context.Context, a api.StartCaptureArgs, by string) (api.StartCaptureResult, error) {
+	s, err := d.lookup(a.SessionID)
+	if err != nil {
+		return api.StartCaptureResult{}, err
+	}
+	opts, err := a.Settings.Resolve()
+	if err != nil {
+		return api.StartCaptureResult{}, api.Errorf(api.CodeInvalid, "%v", err)
+	}
+	d.mu.Lock()
+	switch {
+	case s.closed:
+		d.mu.Unlock()
+		return api.StartCaptureResult{}, api.Errorf(api.CodeConflict, "session %s was closed; call initialize_session for a new one", s.id)
+	case s.tabClosed:
+		d.mu.Unlock()
+		return api.StartCaptureResult{}, api.Errorf(api.CodeConflict, "tab %d of session %s was closed; call initialize_session for a new one", s.tabID, s.id)
+	case s.capture != nil && s.capture.Active():
+		d.mu.Unlock()
+		return api.StartCaptureResult{}, api.Errorf(api.CodeConflict, "session %s is already capturing (%s); stop it first", s.id, s.capture.ID())
+	case d.byTab[s.tabID] != nil:
+		other := d.sessionOf(d.byTab[s.tabID])
+		d.mu.Unlock()
+		return api.StartCaptureResult{}, api.Errorf(api.CodeConflict, "tab %d is already being captured by session %s; stop that capture or use that session", s.tabID, other)
+	}
+	d.seq++
+	c := capture.New(fmt.Sprintf("capture_%s_%d", d.tag, d.seq), s.tabID, opts, d.browser, d.log)
+	d.byTab[s.tabID] = c
+	d.mu.Unlock()
+
+	fail := func(err error) (api.StartCaptureResult, error) {
+		d.mu.Lock()
+		if d.byTab[s.tabID] == c {
+			delete(d.byTab, s.tabID)
+		}
+		d.mu.Unlock()
+		return api.StartCaptureResult{}, err
+	}
+	var tab relay.Tab
+	if err := d.conn.Call(ctx, relay.MethodTabsGet, relay.TabRef{TabID: s.tabID}, &tab); err != nil {
+		return fail(browserError(fmt.Sprintf("finding tab %d", s.tabID), err))
+	}
+	if privileged(tab.URL) && opts.URL != "" {
+		// The browser will not attach to its own pages: leave for a blank
+		// page first, then load the URL under capture.
+		if err := d.leavePrivileged(ctx, s.tabID); err != nil {
+			return fail(err)
+		}
+	}
+	if err := c.Start(ctx); err != nil {
+		return fail(browserError(fmt.Sprintf("starting the capture of tab %d (%s)", s.tabID, tab.URL), err))
+	}
+	d.mu.Lock()
+	old := s.capture
+	s.capture = c
+	s.url, s.title = tab.URL, tab.Title
+	if by == "popup" {
+		s.startedBy = by
+	}
+	d.mu.Unlock()
+	if old != nil {
+		d.retain()
+	}
+	switch {
+	case opts.URL != "":
+		if err := d.conn.Call(ctx, relay.MethodTabsNavigate, relay.Navigate{TabID: s.tabID, URL: opts.URL}, nil); err != nil {
+			d.stopCapture(c, "navigation failed")
+			return api.StartCaptureResult{}, browserError("loading "+opts.URL, err)
+		}
+	case opts.Reload:
+		if err := d.conn.Call(ctx, relay.MethodTabsReload, relay.TabRef{TabID: s.tabID}, nil); err != nil {
+			d.stopCapture(c, "reload failed")
+			return api.StartCaptureResult{}, browserError("reloading the tab", err)
+		}
+	}
+	d.pushState()
+	st := c.Status()
+	return api.StartCaptureResult{SessionID: s.id, CaptureID: c.ID(), TabID: s.tabID, StartTime: st.StartTime, Options: opts}, nil
+}
+
+// leavePrivileged sends a tab to about:blank and waits until it is there.
+func (d *Daemon) leavePrivileged(ctx context.Context, tabID int64) error {
+	if err := d.conn.Call(ctx, relay.MethodTabsNavigate, relay.Navigate{TabID: tabID, URL: "about:blank"}, nil); err != nil {
+		return browserError("leaving the browser's own page", err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		var t relay.Tab
+		if err := d.conn.Call(ctx, relay.MethodTabsGet, relay.TabRef{TabID: tabID}, &t); err == nil && !privileged(t.URL) {
+			return nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return api.Errorf(api.CodeBrowser, "tab %d stayed on the browser's own page; navigate it to a web page and try again", tabID)
+}
+
+// retain lets go of the oldest stopped captures past MaxStopped.
+func (d *Daemon) retain() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	stopped := 0
+	for i := len(d.order) - 1; i >= 0; i-- {
+		s := d.order[i]
+		if s.capture == nil || s.capture.Active() {
+			continue
+		}
+		stopped++
+		if stopped > d.opts.MaxStopped {
+			s.capture = nil
+			d.evicted++
+		}
+	}
+}
+
+func statusOf(s *session) api.StatusResult {
+	r := api.StatusResult{SessionID: s.id, Status: "inactive", Tab: api.TabState{TabID: s.tabID, Closed: s.tabClosed}}
+	if s.capture == nil {
+		return r
+	}
+	st := s.capture.Status()
+	opts := s.capture.Options()
+	r.CaptureID, r.Status, r.Options = st.CaptureID, string(st.State), &opts
+	r.StartTime = &st.StartTime
+	if !st.EndTime.IsZero() {
+		r.EndTime = &st.EndTime
+	}
+	r.Duration = st.Duration
+	r.CurrentStats = api.Stats{Requests: st.Summary.TotalRequests, Responses: st.Summary.TotalResponses,
+		WSFrames: st.Summary.TotalWsFrames, StreamingResponses: st.Summary.StreamingResponses}
+	r.BytesHeld, r.Dropped, r.EndReason = st.BytesHeld, st.Dropped, st.EndReason
+	for _, t := range st.Tabs {
+		if t == s.tabID {
+			r.Tab.Attached = true
+		} else {
+			r.Tab.FollowedTabs = append(r.Tab.FollowedTabs, t)
+		}
+	}
+	return r
+}
+
+func (d *Daemon) status(a api.SessionArgs) (api.StatusResult, error) {
+	s, err := d.lookup(a.SessionID)
+	if err != nil {
+		return api.StatusResult{}, err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return statusOf(s), nil
+}
+
+// captureOf returns a session's capture, or says there is none.
+func (d *Daemon) captureOf(id string) (*session, *capture.Capture, error) {
+	s, err := d.lookup(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	d.mu.Lock()
+	c := s.capture
+	d.mu.Unlock()
+	if c == nil {
+		return nil, nil, api.Errorf(api.CodeConflict, "session %s has no capture; call start_network_capture first", id)
+	}
+	return s, c, nil
+}
+
+// stop stops a session's capture (if it runs) and returns all of it.
+func (d *Daemon) stop(a api.SessionArgs) (api.StopResult, error) {
+	_, c, err := d.captureOf(a.SessionID)
+	if err != nil {
+		return api.StopResult{}, err
+	}
+	if c.Active() {
+		d.stopCapture(c, "")
+	}
+	return d.result(a.SessionID)
+}
+
+// result returns all of a session's capture as it is now.
+func (d *Daemon) result(id string) (api.StopResult, error) {
+	s, c, err := d.captureOf(id)
+	if err != nil {
+		return api.StopResult{}, err
+	}
+	st, data := c.Snapshot()
+	return api.StopResult{
+		SessionID: s.id, CaptureID: c.ID(), Duration: st.Duration, StartTime: st.StartTime, EndTime: st.EndTime,
+		Summary: st.Summary, Options: c.Options(), Data: &data, Format: "json",
+		Dropped: st.Dropped, EndReason: st.EndReason,
+	}, nil
+}
+
+func (d *Daemon) clear(a api.SessionArgs) (api.ClearResult, error) {
+	s, c, err := d.captureOf(a.SessionID)
+	if err != nil {
+		return api.ClearResult{}, err
+	}
+	before := c.Status().Summary
+	c.Clear()
+	return api.ClearResult{SessionID: s.id, CaptureID: c.ID(), Cleared: before, Status: string(c.Status().State)}, nil
+}
+
+func (d *Daemon) listCaptures() api.ListCapturesResult {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := api.ListCapturesResult{Captures: []api.CaptureInfo{}}
+	for _, s := range d.order {
+		if s.capture == nil {
+			continue
+		}
+		st := s.capture.Status()
+		out.Captures = append(out.Captures, api.CaptureInfo{
+			SessionID: s.id, CaptureID: st.CaptureID, Browser: d.label, TabID: s.tabID, URL: s.url, Title: s.title,
+			Status: string(st.State), StartedBy: s.startedBy, StartTime: st.StartTime, Duration: st.Duration,
+			Summary: st.Summary, Dropped: st.Dropped.Total(), EndReason: st.EndReason,
+		})
+	}
+	out.Evicted = d.evicted
+	return out
+}
+
+func (d *Daemon) closeSession(a api.SessionArgs) (api.CloseSessionResult, error) {
+	s, err := d.lookup(a.SessionID)
+	if err != nil {
+		return api.CloseSessionResult{}, err
+	}
+	d.mu.Lock()
+	c := s.capture
+	s.closed = true
+	d.mu.Unlock()
+	out := api.CloseSessionResult{SessionID: s.id, Closed: true}
+	if c != nil && c.Active() {
+		d.stopCapture(c, "the session was closed")
+		out.Stopped = true
+	}
+	if c == nil {
+		// Nothing to read later: forget the session entirely.
+		d.mu.Lock()
+		delete(d.sessions, s.id)
+		for i, o := range d.order {
+			if o == s {
+				d.order = append(d.order[:i], d.order[i+1:]...)
+				break
+			}
+		}
+		d.mu.Unlock()
+	}
+	return out, nil
+}
+
+// captureStates lists the captures for the extension.
+func (d *Daemon) captureStates() []relay.CaptureState {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := []relay.CaptureState{}
+	for _, s := range d.order {
+		if s.capture == nil {
+			continue
+		}
+		st := s.capture.Status()
+		out = append(out, relay.CaptureState{
+			SessionID: s.id, CaptureID: st.CaptureID, TabID: s.tabID, Status: string(st.State), StartedBy: s.startedBy,
+			URL: s.url, Title: s.title, StartTime: st.StartTime.Format(time.RFC3339), Requests: st.Summary.TotalRequests,
+			Responses: st.Summary.TotalResponses, WSFrames: st.Summary.TotalWsFrames, Streaming: st.Summary.StreamingResponses,
+			Bytes: st.BytesHeld, Dropped: st.Dropped.Total(), EndReason: st.EndReason,
+		})
+	}
+	return out
+}

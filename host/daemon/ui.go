@@ -1,0 +1,85 @@
+package daemon
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/har"
+	"github.com/tabtap/tabtap/host/relay"
+)
+
+// Request serves the extension's requests, made on behalf of its popup.
+func (d *Daemon) Request(ctx context.Context, method string, params json.RawMessage) (any, error) {
+	switch method {
+	case relay.MethodUIStatus:
+		return d.uiStatus(), nil
+	case relay.MethodUIStart:
+		return call(params, func(a relay.UIStart) (any, error) { return d.uiStart(ctx, a) })
+	case relay.MethodUIStop:
+		return call(params, func(a relay.SessionRef) (any, error) {
+			if _, err := d.stop(api.SessionArgs{SessionID: a.SessionID}); err != nil {
+				return nil, err
+			}
+			return d.uiStatus(), nil
+		})
+	case relay.MethodUIClear:
+		return call(params, func(a relay.SessionRef) (any, error) {
+			if _, err := d.clear(api.SessionArgs{SessionID: a.SessionID}); err != nil {
+				return nil, err
+			}
+			return d.uiStatus(), nil
+		})
+	case relay.MethodUIExport:
+		return call(params, func(a relay.UIExport) (any, error) { return d.uiExport(a) })
+	}
+	return nil, fmt.Errorf("unknown request %q", method)
+}
+
+func (d *Daemon) uiStatus() relay.UIStatus {
+	clients := 0
+	if d.server != nil {
+		clients = d.server.Clients()
+	}
+	return relay.UIStatus{Captures: d.captureStates(), Browser: d.browserLabel(), Clients: clients}
+}
+
+// uiStart captures a tab for a person, with the default options.
+func (d *Daemon) uiStart(ctx context.Context, a relay.UIStart) (relay.UIStatus, error) {
+	var tab relay.Tab
+	if err := d.conn.Call(ctx, relay.MethodTabsGet, relay.TabRef{TabID: a.TabID}, &tab); err != nil {
+		return relay.UIStatus{}, browserError(fmt.Sprintf("finding tab %d", a.TabID), err)
+	}
+	s := d.newSession(tab, "popup")
+	args := api.StartCaptureArgs{SessionID: s.id}
+	args.Reload = a.Reload
+	if _, err := d.startCapture(ctx, args, "popup"); err != nil {
+		d.closeSession(api.SessionArgs{SessionID: s.id})
+		return relay.UIStatus{}, err
+	}
+	return d.uiStatus(), nil
+}
+
+// uiExport returns a capture for the popup's download button.
+func (d *Daemon) uiExport(a relay.UIExport) (relay.UIExportResult, error) {
+	res, err := d.result(a.SessionID)
+	if err != nil {
+		return relay.UIExportResult{}, err
+	}
+	stamp := res.StartTime.Local().Format("2006-01-02T15-04-05")
+	switch a.Format {
+	case "json":
+		b, err := json.Marshal(res)
+		if err != nil {
+			return relay.UIExportResult{}, fmt.Errorf("encoding the capture: %w", err)
+		}
+		return relay.UIExportResult{FileName: fmt.Sprintf("tabtap-%s.json", stamp), Content: b}, nil
+	case "", "har":
+		b, err := json.Marshal(har.Build(res, d.opts.Version))
+		if err != nil {
+			return relay.UIExportResult{}, fmt.Errorf("encoding the HAR: %w", err)
+		}
+		return relay.UIExportResult{FileName: fmt.Sprintf("tabtap-%s.har", stamp), Content: b}, nil
+	}
+	return relay.UIExportResult{}, fmt.Errorf("unknown format %q: use har or json", a.Format)
+}

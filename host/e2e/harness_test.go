@@ -1,0 +1,289 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/tabtap/tabtap/installer/nativehost"
+)
+
+// env is one end-to-end setup: an installed host, a runtime directory, an
+// MCP client, and (once launched) a browser.
+type env struct {
+	t          *testing.T
+	binary     string
+	extension  string
+	profile    string
+	runtimeDir string
+	mcp        *client.Client
+	browser    *exec.Cmd
+	devtools   string // host:port of the browser's DevTools endpoint
+	logs       string
+}
+
+// findChromium returns the browser to test with. Without one the test
+// fails, on CI always; elsewhere TABTAP_E2E=off skips it deliberately.
+func findChromium(t *testing.T) string {
+	if p := os.Getenv("TABTAP_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome-for-testing"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("TABTAP_E2E") == "off" && os.Getenv("CI") == "" {
+		t.Skip("TABTAP_E2E=off: end-to-end tests skipped on request")
+	}
+	t.Fatal("Chromium not found: install it (apt-get install -y chromium) or set TABTAP_CHROMIUM to its path; " +
+		"the end-to-end tests need a real browser (set TABTAP_E2E=off to skip them outside CI)")
+	return ""
+}
+
+// newEnv installs the host into a temporary profile with the installer's
+// own code and starts `tabtap mcp` with an MCP client. The browser is not
+// started yet.
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	findChromium(t)
+	e := &env{t: t, profile: t.TempDir(), logs: t.TempDir()}
+	// A short runtime directory: unix socket paths are limited to ~100 bytes.
+	rd, err := os.MkdirTemp("", "tt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(rd) })
+	e.runtimeDir = rd
+
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	res, err := nativehost.Install(ctx, nativehost.Options{
+		UserDataDirs: []string{e.profile},
+		BinDir:       t.TempDir(),
+		Out:          testWriter{t},
+	})
+	if err != nil {
+		t.Fatalf("installing: %v", err)
+	}
+	e.binary, e.extension = res.BinaryPath, res.ExtensionDir
+
+	c, err := client.NewStdioMCPClient(e.binary, []string{"TABTAP_RUNTIME_DIR=" + e.runtimeDir, "TABTAP_LOG=debug"}, "mcp")
+	if err != nil {
+		t.Fatalf("starting tabtap mcp: %v", err)
+	}
+	t.Cleanup(func() { c.Close() })
+	init := mcp.InitializeRequest{}
+	init.Params.ClientInfo = mcp.Implementation{Name: "tabtap-e2e", Version: "1"}
+	if _, err := c.Initialize(ctx, init); err != nil {
+		t.Fatalf("initializing the MCP session: %v", err)
+	}
+	e.mcp = c
+	t.Cleanup(func() {
+		if t.Failed() {
+			e.dumpLogs()
+		}
+	})
+	return e
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+// launch starts Chromium with the extension, and waits until its daemon
+// answers list_tabs through the MCP server.
+func (e *env) launch() {
+	t := e.t
+	t.Helper()
+	chromium := findChromium(t)
+	logFile, err := os.Create(filepath.Join(e.logs, "chromium.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(chromium,
+		"--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--no-default-browser-check", "--disable-features=Translate,MediaRouter",
+		"--user-data-dir="+e.profile,
+		"--load-extension="+e.extension, "--disable-extensions-except="+e.extension,
+		"--remote-debugging-port=0", "--remote-allow-origins=*",
+		"about:blank")
+	cmd.Env = append(os.Environ(), "TABTAP_RUNTIME_DIR="+e.runtimeDir, "TABTAP_LOG=debug")
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting Chromium: %v", err)
+	}
+	e.browser = cmd
+	t.Cleanup(e.closeBrowser)
+
+	deadline := time.Now().Add(45 * time.Second)
+	for {
+		if b, err := os.ReadFile(filepath.Join(e.profile, "DevToolsActivePort")); err == nil {
+			if port, _, ok := strings.Cut(string(b), "\n"); ok && port != "" {
+				e.devtools = "127.0.0.1:" + port
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("Chromium did not open its DevTools port within 45 s")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	for {
+		res, err := e.call("list_tabs", nil)
+		if err == nil && !res.IsError {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the extension's daemon did not answer within 45 s: %v %s", err, text(res))
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+// closeBrowser ends Chromium and everything it started.
+func (e *env) closeBrowser() {
+	if e.browser == nil || e.browser.Process == nil {
+		return
+	}
+	_ = syscall.Kill(-e.browser.Process.Pid, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { e.browser.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		_ = syscall.Kill(-e.browser.Process.Pid, syscall.SIGKILL)
+		<-done
+	}
+	e.browser = nil
+}
+
+func (e *env) dumpLogs() {
+	for _, f := range []string{filepath.Join(e.runtimeDir, "daemon.log"), filepath.Join(e.logs, "chromium.log")} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		lines := strings.Split(string(b), "\n")
+		if len(lines) > 150 {
+			lines = lines[len(lines)-150:]
+		}
+		e.t.Logf("--- %s (tail) ---\n%s", f, strings.Join(lines, "\n"))
+	}
+}
+
+// call calls a tool with a bounded wait.
+func (e *env) call(name string, args map[string]any) (*mcp.CallToolResult, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	req := mcp.CallToolRequest{}
+	req.Params.Name = name
+	if args != nil {
+		req.Params.Arguments = args
+	}
+	return e.mcp.CallTool(ctx, req)
+}
+
+// tool calls a tool that must succeed and decodes its structured result.
+func (e *env) tool(name string, args map[string]any, out any) {
+	e.t.Helper()
+	res, err := e.call(name, args)
+	if err != nil {
+		e.t.Fatalf("%s: %v", name, err)
+	}
+	if res.IsError {
+		e.t.Fatalf("%s failed: %s", name, text(res))
+	}
+	raw := res.RawStructuredContent
+	if len(raw) == 0 {
+		b, err := json.Marshal(res.StructuredContent)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		raw = b
+	}
+	if out != nil {
+		if err := json.Unmarshal(raw, out); err != nil {
+			e.t.Fatalf("%s: decoding %s: %v", name, raw, err)
+		}
+	}
+}
+
+// toolError calls a tool that must fail and returns its message.
+func (e *env) toolError(name string, args map[string]any) string {
+	e.t.Helper()
+	res, err := e.call(name, args)
+	if err != nil {
+		e.t.Fatalf("%s: %v", name, err)
+	}
+	if !res.IsError {
+		e.t.Fatalf("%s succeeded, want an error: %s", name, text(res))
+	}
+	return text(res)
+}
+
+func text(res *mcp.CallToolResult) string {
+	if res == nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, c := range res.Content {
+		if tc, ok := c.(mcp.TextContent); ok {
+			b.WriteString(tc.Text)
+		}
+	}
+	return b.String()
+}
+
+// closeTab closes a tab from outside, as a person would, through the
+// browser's DevTools endpoint.
+func (e *env) closeTab(urlPart string) {
+	e.t.Helper()
+	resp, err := http.Get("http://" + e.devtools + "/json/list")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var targets []struct {
+		ID, Type, URL string
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&targets); err != nil {
+		e.t.Fatal(err)
+	}
+	for _, tg := range targets {
+		if tg.Type == "page" && strings.Contains(tg.URL, urlPart) {
+			r, err := http.Get("http://" + e.devtools + "/json/close/" + tg.ID)
+			if err != nil {
+				e.t.Fatal(err)
+			}
+			r.Body.Close()
+			return
+		}
+	}
+	e.t.Fatalf("no tab with %q to close among %v", urlPart, targets)
+}
+
+// loopback listens on a loopback address, port chosen by the system.
+func loopback(t *testing.T, ip string) net.Listener {
+	ln, err := net.Listen("tcp", ip+":0")
+	if err != nil {
+		t.Fatalf("listening on %s: %v", ip, err)
+	}
+	return ln
+}

@@ -1,0 +1,151 @@
+// Command tabtap is tabtap's one binary. Started by the browser (its first
+// argument is the extension's origin, chrome-extension://…/) it is the
+// daemon that holds the captures of that browser profile. `tabtap mcp` is
+// the MCP server an MCP client starts; it talks to the daemons.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/tabtap/tabtap/host/daemon"
+	"github.com/tabtap/tabtap/host/link"
+	"github.com/tabtap/tabtap/host/tools"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "0.1.0-dev"
+
+const usage = `tabtap captures the network traffic of your browser tabs for MCP clients.
+
+Usage:
+  tabtap mcp [--http 127.0.0.1:PORT] [--token TOKEN]
+        serve the MCP tools on stdio (or on Streamable HTTP, bearer-token protected)
+  tabtap status     list the browsers (daemons) tabtap can reach
+  tabtap version    print the version
+
+The browser starts tabtap by itself as a native messaging host once the
+extension is loaded; set it up with "go run ./installer" from the repository.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if len(args) > 0 && strings.HasPrefix(args[0], "chrome-extension://") {
+		return runDaemon(ctx, args[0], stdin, stdout, stderr)
+	}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "mcp":
+		return runMCP(ctx, args[1:], stderr)
+	case "status":
+		return runStatus(ctx, stdout, stderr)
+	case "version", "--version", "-v":
+		fmt.Fprintln(stdout, "tabtap", version)
+		return 0
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "tabtap: unknown command %q\n\n%s", args[0], usage)
+	return 2
+}
+
+// logger writes to stderr and, for the daemon whose stderr nobody reads,
+// to a log file in the runtime directory.
+func logger(stderr io.Writer, file string) (*slog.Logger, func()) {
+	level := slog.LevelInfo
+	if os.Getenv("TABTAP_LOG") == "debug" {
+		level = slog.LevelDebug
+	}
+	w := stderr
+	done := func() {}
+	if file != "" {
+		if fi, err := os.Stat(file); err == nil && fi.Size() > 5<<20 {
+			_ = os.Rename(file, file+".1")
+		}
+		if f, err := os.OpenFile(file, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600); err == nil {
+			w = io.MultiWriter(stderr, f)
+			done = func() { f.Close() }
+		}
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level})), done
+}
+
+func runDaemon(ctx context.Context, origin string, stdin io.Reader, stdout, stderr io.Writer) int {
+	dir := link.RuntimeDir()
+	if err := link.EnsureRuntimeDir(dir); err != nil {
+		fmt.Fprintln(stderr, "tabtap:", err)
+		return 1
+	}
+	log, closeLog := logger(stderr, filepath.Join(dir, "daemon.log"))
+	defer closeLog()
+	log.Info("daemon starting", "origin", origin, "pid", os.Getpid(), "version", version)
+	err := daemon.Run(ctx, stdin, stdout, daemon.Options{RuntimeDir: dir, Version: version, Log: log})
+	if err != nil && !errors.Is(err, context.Canceled) {
+		log.Error("daemon stopped", "err", err)
+		return 1
+	}
+	log.Info("daemon stopped")
+	return 0
+}
+
+func runMCP(ctx context.Context, args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("tabtap mcp", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("http", "", "serve Streamable HTTP on this loopback address (e.g. 127.0.0.1:8765) instead of stdio")
+	token := fs.String("token", os.Getenv("TABTAP_HTTP_TOKEN"), "bearer token HTTP clients must present (default: $TABTAP_HTTP_TOKEN, else a random one printed on stderr)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	log, closeLog := logger(stderr, "")
+	defer closeLog()
+	pool := link.NewPool(link.RuntimeDir())
+	defer pool.Close()
+	tools.Version = version
+	srv := tools.NewServer(tools.PoolBackend{Pool: pool}, version)
+	if *addr != "" {
+		return serveHTTP(ctx, srv, *addr, *token, log, stderr)
+	}
+	if err := serveStdio(ctx, srv, os.Stdin, os.Stdout); err != nil && !errors.Is(err, context.Canceled) {
+		log.Error("mcp server stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+func runStatus(ctx context.Context, stdout, stderr io.Writer) int {
+	dir := link.RuntimeDir()
+	pool := link.NewPool(dir)
+	defer pool.Close()
+	ds, err := pool.Daemons(ctx)
+	if err != nil {
+		fmt.Fprintln(stderr, "tabtap:", err)
+		return 1
+	}
+	if len(ds) == 0 {
+		fmt.Fprintf(stdout, "No browser is connected (runtime directory %s).\nOpen the browser with the tabtap extension loaded; `go run ./installer --check` diagnoses the setup.\n", dir)
+		return 1
+	}
+	for _, d := range ds {
+		r := d.Registration()
+		fmt.Fprintf(stdout, "%s\tpid %d\tsince %s\t%s\n", r.Browser, r.PID, r.StartedAt.Local().Format("2006-01-02 15:04:05"), r.Socket)
+	}
+	return 0
+}

@@ -1,0 +1,165 @@
+package tools
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/link"
+)
+
+// Daemon is one connected browser profile, as the tools see it.
+type Daemon interface {
+	// Label is the profile's label, e.g. "Chromium 156 (3f2a)".
+	Label() string
+	// Tag is the short id sessions of this daemon carry: s-<tag>-<n>.
+	Tag() string
+	// Call runs one operation of package api.
+	Call(ctx context.Context, method string, params, result any) error
+}
+
+// Backend finds the connected daemons.
+type Backend interface {
+	// Daemons returns the live daemons, newest first.
+	Daemons(ctx context.Context) ([]Daemon, error)
+	// Where says where daemons are looked for, for error messages.
+	Where() string
+}
+
+// PoolBackend serves the tools from the daemons of a runtime directory.
+type PoolBackend struct{ Pool *link.Pool }
+
+// Daemons implements Backend.
+func (b PoolBackend) Daemons(ctx context.Context) ([]Daemon, error) {
+	clients, err := b.Pool.Daemons(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Daemon, len(clients))
+	for i, c := range clients {
+		out[i] = linkDaemon{c}
+	}
+	return out, nil
+}
+
+// Where implements Backend.
+func (b PoolBackend) Where() string { return b.Pool.Dir() }
+
+type linkDaemon struct{ c *link.Client }
+
+func (d linkDaemon) Label() string { return d.c.Registration().Browser }
+func (d linkDaemon) Tag() string   { return d.c.Registration().Tag }
+func (d linkDaemon) Call(ctx context.Context, method string, params, result any) error {
+	err := d.c.Call(ctx, method, params, result)
+	if link.IsGone(err) {
+		return api.Errorf(api.CodeNoBrowser, "%s went away during the call (was the browser closed?): %v", d.Label(), err)
+	}
+	return err
+}
+
+// router picks the daemon each call goes to.
+type router struct{ b Backend }
+
+// all returns every live daemon, or the error a person needs when there
+// is none.
+func (r router) all(ctx context.Context) ([]Daemon, error) {
+	ds, err := r.b.Daemons(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("looking for browsers: %w", err)
+	}
+	if len(ds) == 0 {
+		return nil, api.Errorf(api.CodeNoBrowser, "no browser is connected: start Chrome (or Chromium, Edge, Brave) with the tabtap extension loaded; "+
+			"if it is running, open the extension's popup to see why it cannot reach tabtap (run `go run ./installer --check`). "+
+			"tabtap looks for browsers in %s", r.b.Where())
+	}
+	return ds, nil
+}
+
+// byBrowser picks the daemon a `browser` argument names: its label, its
+// tag, or a word of its label when only one matches.
+func (r router) byBrowser(ctx context.Context, name string) (Daemon, error) {
+	ds, err := r.all(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if name == "" {
+		return ds[0], nil
+	}
+	var match []Daemon
+	for _, d := range ds {
+		if strings.EqualFold(d.Label(), name) || strings.EqualFold(d.Tag(), name) {
+			return d, nil
+		}
+		if strings.Contains(strings.ToLower(d.Label()), strings.ToLower(name)) {
+			match = append(match, d)
+		}
+	}
+	if len(match) == 1 {
+		return match[0], nil
+	}
+	return nil, api.Errorf(api.CodeNotFound, "browser %q is not one of the connected browsers: %s", name, labels(ds))
+}
+
+func labels(ds []Daemon) string {
+	var s []string
+	for _, d := range ds {
+		s = append(s, fmt.Sprintf("%q", d.Label()))
+	}
+	return strings.Join(s, ", ")
+}
+
+// bySession picks the daemon that holds a session: session ids carry
+// their daemon's tag.
+func (r router) bySession(ctx context.Context, id string) (Daemon, error) {
+	if id == "" {
+		return nil, api.Errorf(api.CodeInvalid, "sessionId is required (from initialize_session or list_captures)")
+	}
+	parts := strings.Split(id, "-")
+	if len(parts) != 3 || parts[0] != "s" {
+		return nil, api.Errorf(api.CodeNotFound, "session %s not found: session ids look like s-3f2a-1 (initialize_session gives one; list_captures lists them)", id)
+	}
+	ds, err := r.all(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range ds {
+		if d.Tag() == parts[1] {
+			return d, nil
+		}
+	}
+	return nil, api.Errorf(api.CodeNotFound, "session %s not found: it belongs to a browser that is not connected now (connected: %s)", id, labels(ds))
+}
+
+// byTab asks each daemon for a tab until one has it.
+func (r router) initialize(ctx context.Context, a api.InitializeSessionArgs) (api.Session, error) {
+	if a.Browser != "" || a.TabID == nil {
+		d, err := r.byBrowser(ctx, a.Browser)
+		if err != nil {
+			return api.Session{}, err
+		}
+		var s api.Session
+		return s, d.Call(ctx, api.InitializeSession, a, &s)
+	}
+	ds, err := r.all(ctx)
+	if err != nil {
+		return api.Session{}, err
+	}
+	var firstErr error
+	for _, d := range ds {
+		var s api.Session
+		err := d.Call(ctx, api.InitializeSession, a, &s)
+		if err == nil {
+			return s, nil
+		}
+		if firstErr == nil || api.CodeOf(firstErr) == api.CodeNotFound {
+			firstErr = err
+		}
+	}
+	var e *api.Error
+	if errors.As(firstErr, &e) && e.Code == api.CodeNotFound && len(ds) > 1 {
+		return api.Session{}, api.Errorf(api.CodeNotFound, "tab %d is in none of the connected browsers (%s); list_tabs shows the open tabs", *a.TabID, labels(ds))
+	}
+	return api.Session{}, firstErr
+}

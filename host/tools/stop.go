@@ -1,0 +1,220 @@
+package tools
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/capture"
+	"github.com/tabtap/tabtap/host/har"
+)
+
+// DefaultMaxResultBytes bounds the data stop_network_capture returns
+// inline: larger captures are cut to fit, and say how to read the rest.
+const DefaultMaxResultBytes = 1_000_000
+
+// Version is written into HAR files as the creator's version.
+var Version = "dev"
+
+// stop stops a capture and shapes its result: JSON or HAR, inline or in a
+// file, cut to maxResultBytes.
+func stop(ctx context.Context, r router, a api.StopCaptureArgs) (api.StopResult, error) {
+	switch a.Format {
+	case "", "json", "har":
+	default:
+		return api.StopResult{}, api.Errorf(api.CodeInvalid, "format must be json or har, not %q", a.Format)
+	}
+	limit := DefaultMaxResultBytes
+	if a.MaxResultBytes != nil {
+		if *a.MaxResultBytes < 1000 {
+			return api.StopResult{}, api.Errorf(api.CodeInvalid, "maxResultBytes must be at least 1000, not %d", *a.MaxResultBytes)
+		}
+		limit = *a.MaxResultBytes
+	}
+	var path string
+	if a.OutputPath != "" {
+		p, err := filepath.Abs(a.OutputPath)
+		if err != nil {
+			return api.StopResult{}, api.Errorf(api.CodeInvalid, "outputPath %q: %v", a.OutputPath, err)
+		}
+		if fi, err := os.Stat(filepath.Dir(p)); err != nil || !fi.IsDir() {
+			return api.StopResult{}, api.Errorf(api.CodeInvalid, "outputPath %s: its folder does not exist", p)
+		}
+		path = p
+	}
+	d, err := r.bySession(ctx, a.SessionID)
+	if err != nil {
+		return api.StopResult{}, err
+	}
+	var res api.StopResult
+	if err := d.Call(ctx, api.StopCapture, api.SessionArgs{SessionID: a.SessionID}, &res); err != nil {
+		return api.StopResult{}, err
+	}
+	res.Format = "json"
+	if a.Format == "har" {
+		res.Format = "har"
+	}
+	if path != "" {
+		return writeResult(res, path)
+	}
+	if res.Data == nil {
+		res.Data = &capture.Data{}
+	}
+	res.Truncated = fit(res.Data, limit)
+	if res.Format == "har" {
+		b, err := json.Marshal(har.Build(res, Version))
+		if err != nil {
+			return api.StopResult{}, fmt.Errorf("encoding the HAR: %w", err)
+		}
+		res.HAR, res.Data = b, nil
+	}
+	return res, nil
+}
+
+// writeResult writes the whole capture to path and returns the summary.
+func writeResult(res api.StopResult, path string) (api.StopResult, error) {
+	var doc any = res
+	if res.Format == "har" {
+		doc = har.Build(res, Version)
+	}
+	b, err := json.MarshalIndent(doc, "", " ")
+	if err != nil {
+		return api.StopResult{}, fmt.Errorf("encoding the capture: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tabtap-*")
+	if err != nil {
+		return api.StopResult{}, api.Errorf(api.CodeInvalid, "writing %s: %v", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return api.StopResult{}, api.Errorf(api.CodeInvalid, "writing %s: %v", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return api.StopResult{}, api.Errorf(api.CodeInvalid, "writing %s: %v", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return api.StopResult{}, api.Errorf(api.CodeInvalid, "writing %s: %v", path, err)
+	}
+	res.Data, res.OutputPath, res.BytesWritten = nil, path, int64(len(b))
+	return res, nil
+}
+
+// fit cuts d until its JSON takes at most limit bytes: first the largest
+// contents (bodies, payloads, chunks), then records from the end of the
+// largest list. It returns what was left out, or nil when d fit already.
+func fit(d *capture.Data, limit int) *api.Truncation {
+	if size(d) <= limit {
+		return nil
+	}
+	t := &api.Truncation{}
+	// Contents, largest first.
+	type content struct {
+		n    int
+		omit func()
+	}
+	var cs []content
+	for i := range d.Responses {
+		r := &d.Responses[i]
+		if n := len(r.Body) + len(r.BodyBase64); n > 0 {
+			cs = append(cs, content{n, func() { r.Body, r.BodyBase64, r.ContentOmitted = "", "", true }})
+		}
+	}
+	for i := range d.Requests {
+		r := &d.Requests[i]
+		if n := len(r.PostData) + len(r.PostDataBase64); n > 0 {
+			cs = append(cs, content{n, func() { r.PostData, r.PostDataBase64, r.ContentOmitted = "", "", true }})
+		}
+	}
+	for i := range d.WSFrames {
+		f := &d.WSFrames[i]
+		if n := len(f.Payload); n > 0 {
+			cs = append(cs, content{n, func() { f.Payload, f.ContentOmitted = "", true }})
+		}
+	}
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].n > cs[j].n })
+	excess := size(d) - limit
+	for _, c := range cs {
+		if excess <= 0 {
+			break
+		}
+		c.omit()
+		t.BodiesOmitted++
+		excess -= c.n
+	}
+	// Then whole records, from the end of the largest list.
+	lists := []*list{
+		newList(d.Requests, func(n int) { d.Requests = d.Requests[:n] }, &t.Requests),
+		newList(d.Responses, func(n int) { d.Responses = d.Responses[:n] }, &t.Responses),
+		newList(d.WSFrames, func(n int) { d.WSFrames = d.WSFrames[:n] }, &t.WSFrames),
+		newList(d.StreamingResponses, func(n int) { d.StreamingResponses = d.StreamingResponses[:n] }, &t.StreamingResponses),
+	}
+	for cur := size(d); cur > limit; cur = size(d) {
+		excess := cur - limit
+		for excess > 0 {
+			big := lists[0]
+			for _, l := range lists[1:] {
+				if l.total > big.total {
+					big = l
+				}
+			}
+			if len(big.sizes) == 0 {
+				break
+			}
+			excess -= big.pop()
+		}
+		for _, l := range lists {
+			l.apply()
+		}
+		if lists[0].total+lists[1].total+lists[2].total+lists[3].total == 0 {
+			break
+		}
+	}
+	t.Hint = fmt.Sprintf("This result was cut to about %d bytes (maxResultBytes). Records and contents marked contentOmitted or left out are still held: "+
+		"page through them with get_network_capture_data (offset, limit, kind), read one with get_request, "+
+		"or call stop_network_capture again with outputPath to write everything to a file.", limit)
+	return t
+}
+
+// list is one array of a capture being cut from its end.
+type list struct {
+	sizes   []int // JSON size of each record kept
+	total   int
+	dropped *int
+	cut     func(n int)
+}
+
+func newList[T any](xs []T, cut func(int), dropped *int) *list {
+	l := &list{cut: cut, dropped: dropped}
+	for i := range xs {
+		n := jsonLen(xs[i]) + 1
+		l.sizes = append(l.sizes, n)
+		l.total += n
+	}
+	return l
+}
+
+// pop drops the last record and returns its size.
+func (l *list) pop() int {
+	n := l.sizes[len(l.sizes)-1]
+	l.sizes = l.sizes[:len(l.sizes)-1]
+	l.total -= n
+	*l.dropped++
+	return n
+}
+
+func (l *list) apply() { l.cut(len(l.sizes)) }
+
+func size(d *capture.Data) int { return jsonLen(d) }
+
+func jsonLen(v any) int {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return 0
+	}
+	return len(b)
+}
