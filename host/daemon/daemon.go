@@ -51,7 +51,7 @@ type Daemon struct {
 	tag      string
 	label    string
 	sessions map[string]*session
-	order    []*session       // in creation order
+	order    []*session                 // in creation order
 	byTab    map[int64]*capture.Capture // attached tabs → their capture
 	seq      int
 	evicted  int

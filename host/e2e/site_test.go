@@ -16,13 +16,13 @@ import (
 // site is a local web site whose traffic is known in advance. It records
 // every request it serves.
 type site struct {
-	URL   string // http://127.0.0.1:PORT
-	mu    sync.Mutex
-	seen  []seenRequest
-	done  chan struct{}
-	once  sync.Once
-	png   []byte
-	blob  []byte
+	URL  string // http://127.0.0.1:PORT
+	mu   sync.Mutex
+	seen []seenRequest
+	done chan struct{}
+	once sync.Once
+	png  []byte
+	blob []byte
 }
 
 // seenRequest is one request as the server saw it.

@@ -52,7 +52,9 @@ func definitions(r router) []definition {
 		typed(api.ListTabs, "List every tab of every connected browser (tabId, windowId, title, url, active, browser). A tab being captured shows its sessionId.",
 			readOnly("List browser tabs"), func(ctx context.Context, _ api.None) (api.ListTabsResult, error) { return listTabs(ctx, r) }),
 		typed(api.InitializeSession, "Choose the tab to capture and get a sessionId. Give tabId (from list_tabs), or url to open a new tab there, or nothing for the active tab. Nothing is attached yet: the browser's debugging bar appears only once a capture starts.",
-			acting("Choose a tab", false), func(ctx context.Context, a api.InitializeSessionArgs) (api.Session, error) { return r.initialize(ctx, a) }),
+			acting("Choose a tab", false), func(ctx context.Context, a api.InitializeSessionArgs) (api.Session, error) {
+				return r.initialize(ctx, a)
+			}),
 		typed(api.StartCapture, "Start capturing the session's tab: requests, responses with bodies, WebSocket frames, EventSource and streamed responses, from the page, its iframes and workers, and popups it opens. Pass reload: true or url to capture the page load itself. Secrets (Authorization, Cookie, Set-Cookie) are redacted unless redactSecrets is false.",
 			acting("Start capturing", false), bySession[api.StartCaptureArgs, api.StartCaptureResult](r, api.StartCapture, func(a api.StartCaptureArgs) string { return a.SessionID })),
 		typed(api.CaptureStatus, "Whether the session's capture runs, for how long, what it holds (currentStats), what it dropped to stay within its limits and why, and the state of its tab.",
