@@ -121,8 +121,23 @@ async function activeTab() {
   return wireTab(tab);
 }
 
-async function attach(tabId) {
-  if (attached.has(tabId)) return {};
+/** Attachments in progress, so that a second request waits for the first. */
+const attaching = new Map();
+/** Attached tabs whose new tabs and popups are attached as soon as they exist. */
+const following = new Set();
+
+function attach(tabId, followPopups = false) {
+  if (followPopups) following.add(tabId);
+  if (attached.has(tabId)) return Promise.resolve({});
+  let pending = attaching.get(tabId);
+  if (!pending) {
+    pending = attachNow(tabId).finally(() => attaching.delete(tabId));
+    attaching.set(tabId, pending);
+  }
+  return pending;
+}
+
+async function attachNow(tabId) {
   const target = { tabId };
   try {
     await chrome.debugger.attach(target, DEBUGGER_PROTOCOL_VERSION);
@@ -147,12 +162,14 @@ async function detach(tabId) {
     if (!/not attached|no tab with/i.test(errorText(e))) throw e;
   }
   attached.delete(tabId);
+  following.delete(tabId);
   return {};
 }
 
 function detachAll() {
   for (const tabId of attached) chrome.debugger.detach({ tabId }).catch(() => {});
   attached.clear();
+  following.clear();
 }
 
 async function send(params) {
@@ -183,7 +200,7 @@ const hostRequests = {
     await chrome.tabs.reload(tabIdOf(p));
     return {};
   },
-  [HostRequest.DEBUGGER_ATTACH]: (p) => attach(tabIdOf(p)),
+  [HostRequest.DEBUGGER_ATTACH]: (p) => attach(tabIdOf(p), p.followPopups === true),
   [HostRequest.DEBUGGER_DETACH]: (p) => detach(tabIdOf(p)),
   [HostRequest.DEBUGGER_SEND]: send,
 };
@@ -227,10 +244,20 @@ chrome.debugger.onEvent.addListener((source, method, params) => {
 chrome.debugger.onDetach.addListener((source, reason) => {
   if (source.tabId === undefined) return;
   attached.delete(source.tabId);
+  following.delete(source.tabId);
   notifyHost(ExtensionNotification.DEBUGGER_DETACHED, { tabId: source.tabId, reason });
 });
 
 chrome.tabs.onCreated.addListener((tab) => {
+  // A popup of a captured tab: attach before the daemon hears of it, so
+  // that as little of its first load as possible is missed. The daemon's
+  // own attach request then finds it attached.
+  if (tab.openerTabId !== undefined && following.has(tab.openerTabId) && link.connected) {
+    attach(tab.id, true)
+      // Start recording at once; the daemon arms the tab fully when it hears of it.
+      .then(() => chrome.debugger.sendCommand({ tabId: tab.id }, 'Network.enable', {}))
+      .catch((e) => log('tabtap: could not follow a popup:', errorText(e)));
+  }
   notifyHost(ExtensionNotification.TABS_CREATED, wireTab(tab));
 });
 

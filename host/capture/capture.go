@@ -27,8 +27,9 @@ type Event struct {
 // Browser is what a capture needs of the browser. The daemon implements it
 // over the extension relay; tests implement it with recorded answers.
 type Browser interface {
-	// Attach attaches the debugger to a tab.
-	Attach(ctx context.Context, tabID int64) error
+	// Attach attaches the debugger to a tab. followPopups asks for the tabs
+	// it opens to be attached as soon as they exist.
+	Attach(ctx context.Context, tabID int64, followPopups bool) error
 	// Detach lets go of a tab; detaching a tab that is gone succeeds.
 	Detach(ctx context.Context, tabID int64) error
 	// Send sends one command and returns its result. maxFieldLength, when
@@ -149,7 +150,7 @@ func (c *Capture) AddTab(ctx context.Context, tabID int64) error {
 }
 
 func (c *Capture) addTab(ctx context.Context, tabID int64) error {
-	if err := c.browser.Attach(ctx, tabID); err != nil {
+	if err := c.browser.Attach(ctx, tabID, c.opts.FollowPopups); err != nil {
 		return fmt.Errorf("attaching the debugger to tab %d: %w", tabID, err)
 	}
 	c.mu.Lock()
@@ -325,7 +326,7 @@ func (c *Capture) dispatch(t Target, src Source, ev Event) error {
 	case "Network.requestWillBeSentExtraInfo":
 		return decode(ev, c.onRequestExtra)
 	case "Network.responseReceived":
-		return decode(ev, c.onResponse)
+		return decode(ev, func(e *evResponseReceived) { c.onResponse(t, src, e) })
 	case "Network.responseReceivedExtraInfo":
 		return decode(ev, c.onResponseExtra)
 	case "Network.requestServedFromCache":

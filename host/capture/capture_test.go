@@ -225,10 +225,12 @@ func TestBodyCutAtMaxBodyBytes(t *testing.T) {
 func TestEventsAfterStopAndUnknownIDs(t *testing.T) {
 	c, b := started(t, Settings{})
 	feed(c,
-		// Events for requests the capture never saw start.
+		// Events for requests the capture never saw start: the response
+		// makes a partial record, the rest alone is ignored.
 		"Network.responseReceived", resp("old", "https://app.test/old", 200, t0, map[string]any{}, "text/plain"),
 		"Network.loadingFinished", finished("old", t0),
-		"Network.dataReceived", map[string]any{"requestId": "old", "timestamp": t0, "dataLength": 5, "encodedDataLength": 5},
+		"Network.dataReceived", map[string]any{"requestId": "older", "timestamp": t0, "dataLength": 5, "encodedDataLength": 5},
+		"Network.loadingFinished", finished("older", t0),
 		"Network.requestWillBeSent", req("1", "https://app.test/1", "GET", t0, nil),
 		"Network.responseReceived", map[string]any{"requestId": "1"}, // no response object
 		"Network.loadingFinished", "not an object",
@@ -239,8 +241,11 @@ func TestEventsAfterStopAndUnknownIDs(t *testing.T) {
 		"Network.webSocketFrameReceived", map[string]any{"requestId": "ws", "timestamp": t0, "response": map[string]any{"opcode": 1, "mask": false, "payloadData": "late"}},
 	)
 	st, d := c.Snapshot()
-	if st.State != StateStopped || len(d.Requests) != 1 || len(d.Responses) != 0 || len(d.WSFrames) != 0 {
-		t.Errorf("after stop: %+v %+v", st, d)
+	if st.State != StateStopped || len(d.Requests) != 2 || len(d.Responses) != 1 || len(d.WSFrames) != 0 {
+		t.Fatalf("after stop: %+v %+v", st, d)
+	}
+	if old := d.Requests[0]; !old.Partial || old.Method != "" || old.URL != "https://app.test/old" || d.Responses[0].RequestID != "old" {
+		t.Errorf("the partial record: %+v", old)
 	}
 	if b.called("detach 1") != 1 {
 		t.Errorf("stop did not detach: %v", b.calls)

@@ -30,7 +30,7 @@ func newFakeBrowser() *fakeBrowser {
 	return &fakeBrowser{bodies: map[string]fakeBody{}, stream: map[string]string{}, attached: map[int64]bool{}}
 }
 
-func (f *fakeBrowser) Attach(_ context.Context, tab int64) error {
+func (f *fakeBrowser) Attach(_ context.Context, tab int64, _ bool) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.attached[tab] = true

@@ -273,8 +273,11 @@ func (c *Capture) newResponse(ex *exchange, r *network.Response, mono float64) *
 	return resp
 }
 
-func (c *Capture) onResponse(e *evResponseReceived) {
+func (c *Capture) onResponse(t Target, src Source, e *evResponseReceived) {
 	ex := c.live[string(e.RequestID)]
+	if ex == nil && e.Response != nil {
+		ex = c.partialExchange(t, src, e)
+	}
 	if ex == nil || e.Response == nil || ex.resp != nil {
 		return
 	}
@@ -284,6 +287,30 @@ func (c *Capture) onResponse(e *evResponseReceived) {
 	}
 	c.responses = append(c.responses, ex.resp)
 	c.maybeStream(ex, e)
+}
+
+// partialExchange records a request the capture only learns of by its
+// response: one already under way when the capture (or a followed popup's
+// attachment) began. Its method, request headers and timing are unknown.
+func (c *Capture) partialExchange(t Target, src Source, e *evResponseReceived) *exchange {
+	if c.opts.CapturePostOnly || !c.filter.keep(e.Response.URL, string(e.Type), "", false) {
+		return nil
+	}
+	if len(c.requests) >= c.opts.MaxEntries {
+		c.dropped.Requests++
+		c.reason(fmt.Sprintf("requests: maxEntries (%d) reached", c.opts.MaxEntries))
+		return nil
+	}
+	id := string(e.RequestID)
+	ex := &exchange{id: id, target: t, source: src}
+	ex.req = &Request{
+		RequestID: id, URL: e.Response.URL, Headers: headerMap(e.Response.RequestHeaders, c.opts.RedactSecrets),
+		ResourceType: string(e.Type), Timestamp: c.clock.wall(float64(e.Timestamp)), FrameID: string(e.FrameID),
+		Source: src, Partial: true,
+	}
+	c.live[id] = ex
+	c.requests = append(c.requests, ex.req)
+	return ex
 }
 
 func (c *Capture) onResponseExtra(e *evResponseExtraInfo) {

@@ -33,6 +33,10 @@ type Request struct {
 	// HeadersRaw is true when Headers are the raw lines sent on the wire
 	// (Cookie included), merged from requestWillBeSentExtraInfo.
 	HeadersRaw bool `json:"headersRaw,omitempty"`
+	// Partial marks a request the capture learned of only by its response:
+	// it was under way before the capture began (or before a popup it
+	// follows was attached). Its method and timing are unknown.
+	Partial bool `json:"partial,omitempty"`
 	// BlockedCookies lists cookies the browser did not send, with why.
 	BlockedCookies []BlockedCookie `json:"blockedCookies,omitempty"`
 	// ContentOmitted is true when this copy was sent without its content

@@ -14,8 +14,8 @@ type relayBrowser struct {
 	conn *relay.Conn
 }
 
-func (b *relayBrowser) Attach(ctx context.Context, tabID int64) error {
-	return b.conn.Call(ctx, relay.MethodDebuggerAttach, relay.TabRef{TabID: tabID}, nil)
+func (b *relayBrowser) Attach(ctx context.Context, tabID int64, followPopups bool) error {
+	return b.conn.Call(ctx, relay.MethodDebuggerAttach, relay.Attach{TabID: tabID, FollowPopups: followPopups}, nil)
 }
 
 func (b *relayBrowser) Detach(ctx context.Context, tabID int64) error {

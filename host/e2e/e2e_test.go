@@ -42,6 +42,9 @@ func TestCaptureEndToEnd(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatalf("the page did not finish; the server saw %v", site.requests())
 	}
+	if errs := site.pageErrors(); errs != "" {
+		t.Fatalf("the page's script failed: %s", errs)
+	}
 	waitFor(t, "every response", func() bool {
 		var st api.StatusResult
 		e.tool("get_network_capture_status", map[string]any{"sessionId": sess.SessionID}, &st)

@@ -8,11 +8,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 
@@ -255,28 +257,73 @@ func text(res *mcp.CallToolResult) string {
 // browser's DevTools endpoint.
 func (e *env) closeTab(urlPart string) {
 	e.t.Helper()
+	id, _ := e.target(urlPart)
+	r, err := http.Get("http://" + e.devtools + "/json/close/" + id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	r.Body.Close()
+}
+
+// target finds a page target of the browser by part of its URL.
+func (e *env) target(urlPart string) (id, wsURL string) {
+	e.t.Helper()
 	resp, err := http.Get("http://" + e.devtools + "/json/list")
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	var targets []struct {
-		ID, Type, URL string
+		ID, Type, URL        string
+		WebSocketDebuggerURL string `json:"webSocketDebuggerUrl"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&targets); err != nil {
 		e.t.Fatal(err)
 	}
 	for _, tg := range targets {
 		if tg.Type == "page" && strings.Contains(tg.URL, urlPart) {
-			r, err := http.Get("http://" + e.devtools + "/json/close/" + tg.ID)
-			if err != nil {
-				e.t.Fatal(err)
+			return tg.ID, tg.WebSocketDebuggerURL
+		}
+	}
+	e.t.Fatalf("no tab with %q among %v", urlPart, targets)
+	return "", ""
+}
+
+// click clicks an element of a tab as a person would (with a user
+// gesture, so that a link may open a popup), through the browser's
+// DevTools endpoint.
+func (e *env) click(urlPart, selector string) {
+	e.t.Helper()
+	_, wsURL := e.target(urlPart)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, wsURL, nil)
+	if err != nil {
+		e.t.Fatalf("connecting to the tab's DevTools: %v", err)
+	}
+	defer c.CloseNow()
+	msg, _ := json.Marshal(map[string]any{"id": 1, "method": "Runtime.evaluate", "params": map[string]any{
+		"expression": "document.querySelector(" + strconv.Quote(selector) + ").click()", "userGesture": true,
+	}})
+	if err := c.Write(ctx, websocket.MessageText, msg); err != nil {
+		e.t.Fatal(err)
+	}
+	for {
+		_, b, err := c.Read(ctx)
+		if err != nil {
+			e.t.Fatalf("clicking %s: %v", selector, err)
+		}
+		var r struct {
+			ID    int             `json:"id"`
+			Error json.RawMessage `json:"error"`
+		}
+		if json.Unmarshal(b, &r) == nil && r.ID == 1 {
+			if r.Error != nil {
+				e.t.Fatalf("clicking %s: %s", selector, r.Error)
 			}
-			r.Body.Close()
 			return
 		}
 	}
-	e.t.Fatalf("no tab with %q to close among %v", urlPart, targets)
 }
 
 // loopback listens on a loopback address, port chosen by the system.

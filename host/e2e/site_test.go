@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -28,6 +29,7 @@ type site struct {
 // seenRequest is one request as the server saw it.
 type seenRequest struct {
 	Method, Path string
+	Query        url.Values
 	Header       http.Header
 	Body         string
 }
@@ -39,7 +41,7 @@ const (
 	postJSON     = `{"hello":"world","n":42}`
 )
 
-func newSite(t *testing.T) *site {
+func newSite(t *testing.T, extra ...func(*http.ServeMux)) *site {
 	s := &site{done: make(chan struct{})}
 	img := image.NewRGBA(image.Rect(0, 0, 4, 4))
 	for i := range 16 {
@@ -100,6 +102,9 @@ func newSite(t *testing.T) *site {
 		w.WriteHeader(http.StatusNoContent)
 	})
 
+	for _, add := range extra {
+		add(mux)
+	}
 	ln := loopback(t, "127.0.0.1")
 	srv := &http.Server{Handler: s.record(mux)}
 	go srv.Serve(ln)
@@ -115,11 +120,21 @@ func (s *site) record(next http.Handler) http.Handler {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		if r.URL.Path != "/favicon.ico" {
 			s.mu.Lock()
-			s.seen = append(s.seen, seenRequest{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: string(body)})
+			s.seen = append(s.seen, seenRequest{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), Body: string(body)})
 			s.mu.Unlock()
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// pageErrors returns what the page's script reported with /done.
+func (s *site) pageErrors() string {
+	for _, r := range s.requests() {
+		if r.Path == "/done" {
+			return r.Query.Get("errors")
+		}
+	}
+	return "(no /done request)"
 }
 
 // requests returns what the server saw.

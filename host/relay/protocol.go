@@ -53,7 +53,8 @@ const (
 	// MethodTabsReload reloads a tab. Params: TabRef. Result: {}.
 	MethodTabsReload = "tabs.reload"
 	// MethodDebuggerAttach attaches chrome.debugger (protocol 1.3) to a tab.
-	// Params: TabRef. Result: {}.
+	// Params: Attach. Result: {}. Attaching a tab the extension holds
+	// already (or is attaching) succeeds without detaching it.
 	MethodDebuggerAttach = "debugger.attach"
 	// MethodDebuggerDetach detaches chrome.debugger from a tab. Params:
 	// TabRef. Result: {}. Detaching a tab that is not attached succeeds.
@@ -152,6 +153,15 @@ type Tab struct {
 // TabList is the result of tabs.list.
 type TabList struct {
 	Tabs []Tab `json:"tabs"`
+}
+
+// Attach asks for the debugger on a tab.
+type Attach struct {
+	TabID int64 `json:"tabId"`
+	// FollowPopups asks the extension to attach, at once and on its own,
+	// the tabs this tab opens, so that their first requests are not lost
+	// while the daemon hears of them. It still sends tabs.created for them.
+	FollowPopups bool `json:"followPopups,omitempty"`
 }
 
 // OpenTab asks for a new tab at URL.
