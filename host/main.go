@@ -96,6 +96,9 @@ func runDaemon(ctx context.Context, origin string, stdin io.Reader, stdout, stde
 	}
 	log, closeLog := logger(stderr, filepath.Join(dir, "daemon.log"))
 	defer closeLog()
+	// Once the browser closes the port, writing to stdout must fail with an
+	// error, not kill the daemon before it has put its captures away.
+	signal.Ignore(syscall.SIGPIPE)
 	log.Info("daemon starting", "origin", origin, "pid", os.Getpid(), "version", version)
 	err := daemon.Run(ctx, stdin, stdout, daemon.Options{RuntimeDir: dir, Version: version, Log: log})
 	if err != nil && !errors.Is(err, context.Canceled) {

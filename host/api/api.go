@@ -5,7 +5,6 @@
 package api
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -160,7 +159,7 @@ type StopCaptureArgs struct {
 	SessionID      string `json:"sessionId" jsonschema:"The session id from initialize_session or list_captures."`
 	Format         string `json:"format,omitempty" jsonschema:"json (default) or har (HAR 1.2, as DevTools exports it)."`
 	OutputPath     string `json:"outputPath,omitempty" jsonschema:"Write the whole capture to this absolute file path and return only the summary."`
-	MaxResultBytes *int   `json:"maxResultBytes,omitempty" jsonschema:"Cut the returned arrays to fit about this many bytes of JSON; the summary keeps the true totals and truncated says what was left out. Default 5000000."`
+	MaxResultBytes *int   `json:"maxResultBytes,omitempty" jsonschema:"Cut the returned arrays to fit about this many bytes of JSON; the summary keeps the true totals and truncated says what was left out. Default 1000000."`
 }
 
 // StopResult is stop_network_capture's result.
@@ -175,8 +174,9 @@ type StopResult struct {
 	// Data is the capture, unless it was written to OutputPath or
 	// returned as HAR.
 	Data *capture.Data `json:"data,omitempty"`
-	// HAR is the HAR 1.2 document when format is har.
-	HAR       json.RawMessage `json:"har,omitempty"`
+	// HAR is the HAR 1.2 document (a *har.HAR) when format is har. Not a
+	// json.RawMessage: the output schema of a []byte is a list of bytes.
+	HAR       any             `json:"har,omitempty" jsonschema:"The HAR 1.2 document ({log: …}) when format is har; data is then left out."`
 	Format    string          `json:"format"`
 	Dropped   capture.Dropped `json:"dropped"`
 	EndReason string          `json:"endReason,omitempty"`

@@ -2,6 +2,7 @@ package capture
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -291,5 +292,39 @@ func TestClockWithoutWallTime(t *testing.T) {
 	}
 	if f.URL != "" || f.Payload != "hi" || f.Direction != "received" {
 		t.Errorf("frame: %+v", f)
+	}
+}
+
+func TestSaveAndRestore(t *testing.T) {
+	c, b := started(t, Settings{})
+	b.bodies["1"] = fakeBody{body: "kept"}
+	feed(c,
+		"Network.requestWillBeSent", req("1", "https://app.test/1", "GET", t0, nil),
+		"Network.responseReceived", resp("1", "https://app.test/1", 200, t0, map[string]any{}, "text/plain"),
+		"Network.loadingFinished", finished("1", t0),
+		"Network.webSocketFrameSent", map[string]any{"requestId": "ws", "timestamp": t0, "response": map[string]any{"opcode": 1, "mask": true, "payloadData": "hi"}},
+	)
+	c.Stop("the extension restarted")
+	saved := c.Save()
+	b2, err := json.Marshal(saved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Saved
+	if err := json.Unmarshal(b2, &back); err != nil {
+		t.Fatal(err)
+	}
+	r := Restore(back)
+	st, d := r.Snapshot()
+	want, wantData := c.Snapshot()
+	if st.State != StateStopped || st.EndReason != "the extension restarted" || st.Summary != want.Summary || st.BytesHeld != want.BytesHeld {
+		t.Errorf("restored status %+v, want %+v", st, want)
+	}
+	if d.Responses[0].Body != "kept" || len(d.WSFrames) != len(wantData.WSFrames) || !st.StartTime.Equal(want.StartTime) {
+		t.Errorf("restored data %+v", d)
+	}
+	r.Stop("again") // a restored capture is stopped: nothing happens
+	if r.Status().EndReason != "the extension restarted" {
+		t.Error("stopping a restored capture changed it")
 	}
 }

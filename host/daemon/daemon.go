@@ -105,6 +105,7 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, opts Options) error {
 		return ctx.Err()
 	}
 	d.identify(hello)
+	d.restore()
 
 	srv, err := link.Listen(opts.RuntimeDir, link.Registration{
 		Tag: d.tag, PID: os.Getpid(), Browser: d.label, Version: opts.Version, StartedAt: time.Now().UTC(),
@@ -127,7 +128,10 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, opts Options) error {
 	case <-ctx.Done():
 		err = ctx.Err()
 	}
-	d.shutdown("the browser ended its connection to tabtap (browser closed, or the extension was reloaded)")
+	d.shutdown("the extension's connection to tabtap ended (its service worker restarted, the extension was reloaded or updated, or the browser closed)")
+	if serr := d.save(); serr != nil {
+		d.log.Error("the captures could not be saved for the next daemon", "err", serr)
+	}
 	srv.Close()
 	return err
 }
@@ -260,12 +264,11 @@ func (d *Daemon) tabLost(tabID int64, reason string) {
 	}
 	// Stopping waits for bodies: never on the read loop.
 	go func() {
-		n := c.Status().Summary.TotalRequests
 		why := reason
 		if closed {
 			why = fmt.Sprintf("tab %d was closed during the capture", tabID)
 		}
-		d.stopCapture(c, fmt.Sprintf("%s; %d requests kept", why, n))
+		d.stopCapture(c, why)
 	}()
 }
 
@@ -297,8 +300,12 @@ func (d *Daemon) tabCreated(t relay.Tab) {
 	}()
 }
 
-// stopCapture stops a capture and forgets the tabs it held.
+// stopCapture stops a capture and forgets the tabs it held. A reason (the
+// capture ended on its own) is completed with what was kept.
 func (d *Daemon) stopCapture(c *capture.Capture, reason string) {
+	if reason != "" {
+		reason = fmt.Sprintf("%s; %d requests kept", reason, c.Status().Summary.TotalRequests)
+	}
 	c.Stop(reason)
 	d.mu.Lock()
 	for t, owner := range d.byTab {

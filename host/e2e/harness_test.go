@@ -258,35 +258,84 @@ func text(res *mcp.CallToolResult) string {
 func (e *env) closeTab(urlPart string) {
 	e.t.Helper()
 	id, _ := e.target(urlPart)
-	r, err := http.Get("http://" + e.devtools + "/json/close/" + id)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	r.Body.Close()
+	e.devtoolsGet("/json/close/" + id)
 }
 
 // target finds a page target of the browser by part of its URL.
 func (e *env) target(urlPart string) (id, wsURL string) {
+	e.t.Helper()
+	return e.targetOf("page", urlPart)
+}
+
+// devtoolsTarget is one entry of the browser's /json/list.
+type devtoolsTarget struct {
+	ID, Type, URL        string
+	WebSocketDebuggerURL string `json:"webSocketDebuggerUrl"`
+}
+
+// targets lists the browser's DevTools targets.
+func (e *env) targets() []devtoolsTarget {
 	e.t.Helper()
 	resp, err := http.Get("http://" + e.devtools + "/json/list")
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var targets []struct {
-		ID, Type, URL        string
-		WebSocketDebuggerURL string `json:"webSocketDebuggerUrl"`
-	}
+	var targets []devtoolsTarget
 	if err := json.NewDecoder(resp.Body).Decode(&targets); err != nil {
 		e.t.Fatal(err)
 	}
+	return targets
+}
+
+// targetOf finds a DevTools target by type and part of its URL.
+func (e *env) targetOf(typ, urlPart string) (id, wsURL string) {
+	e.t.Helper()
+	targets := e.targets()
 	for _, tg := range targets {
-		if tg.Type == "page" && strings.Contains(tg.URL, urlPart) {
+		if tg.Type == typ && strings.Contains(tg.URL, urlPart) {
 			return tg.ID, tg.WebSocketDebuggerURL
 		}
 	}
 	e.t.Fatalf("no tab with %q among %v", urlPart, targets)
 	return "", ""
+}
+
+// evaluate runs JavaScript in a DevTools target (a page, or the
+// extension's service worker) and returns the result's JSON.
+func (e *env) evaluate(wsURL, expr string, userGesture bool) json.RawMessage {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, wsURL, nil)
+	if err != nil {
+		e.t.Fatalf("connecting to DevTools: %v", err)
+	}
+	defer c.CloseNow()
+	msg, _ := json.Marshal(map[string]any{"id": 1, "method": "Runtime.evaluate", "params": map[string]any{
+		"expression": expr, "userGesture": userGesture, "awaitPromise": true, "returnByValue": true,
+	}})
+	if err := c.Write(ctx, websocket.MessageText, msg); err != nil {
+		e.t.Fatal(err)
+	}
+	for {
+		_, b, err := c.Read(ctx)
+		if err != nil {
+			// Reloading the extension ends its worker, and this connection.
+			return nil
+		}
+		var r struct {
+			ID     int             `json:"id"`
+			Error  json.RawMessage `json:"error"`
+			Result json.RawMessage `json:"result"`
+		}
+		if json.Unmarshal(b, &r) == nil && r.ID == 1 {
+			if r.Error != nil {
+				e.t.Fatalf("evaluating %s: %s", expr, r.Error)
+			}
+			return r.Result
+		}
+	}
 }
 
 // click clicks an element of a tab as a person would (with a user
@@ -295,35 +344,48 @@ func (e *env) target(urlPart string) (id, wsURL string) {
 func (e *env) click(urlPart, selector string) {
 	e.t.Helper()
 	_, wsURL := e.target(urlPart)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	c, _, err := websocket.Dial(ctx, wsURL, nil)
-	if err != nil {
-		e.t.Fatalf("connecting to the tab's DevTools: %v", err)
+	e.evaluate(wsURL, "document.querySelector("+strconv.Quote(selector)+").click()", true)
+}
+
+// restartServiceWorker ends the extension's service worker, as the
+// browser may at any time, then opens a tab, an event that starts it
+// again: the browser closes the old daemon's port and starts a new one.
+func (e *env) restartServiceWorker() {
+	e.t.Helper()
+	id, _ := e.targetOf("service_worker", nativehost.ExtensionID)
+	e.devtoolsGet("/json/close/" + id)
+	deadline := time.Now().Add(10 * time.Second)
+	for e.hasTarget("service_worker", nativehost.ExtensionID) {
+		if time.Now().After(deadline) {
+			e.t.Fatal("the service worker did not stop")
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
-	defer c.CloseNow()
-	msg, _ := json.Marshal(map[string]any{"id": 1, "method": "Runtime.evaluate", "params": map[string]any{
-		"expression": "document.querySelector(" + strconv.Quote(selector) + ").click()", "userGesture": true,
-	}})
-	if err := c.Write(ctx, websocket.MessageText, msg); err != nil {
+	e.devtoolsGet("/json/new?about:blank")
+}
+
+// devtoolsGet calls the browser's DevTools HTTP endpoint.
+func (e *env) devtoolsGet(path string) {
+	e.t.Helper()
+	req, err := http.NewRequest(http.MethodPut, "http://"+e.devtools+path, nil)
+	if err != nil {
 		e.t.Fatal(err)
 	}
-	for {
-		_, b, err := c.Read(ctx)
-		if err != nil {
-			e.t.Fatalf("clicking %s: %v", selector, err)
-		}
-		var r struct {
-			ID    int             `json:"id"`
-			Error json.RawMessage `json:"error"`
-		}
-		if json.Unmarshal(b, &r) == nil && r.ID == 1 {
-			if r.Error != nil {
-				e.t.Fatalf("clicking %s: %s", selector, r.Error)
-			}
-			return
+	r, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	r.Body.Close()
+}
+
+// hasTarget reports whether a DevTools target of a type exists.
+func (e *env) hasTarget(typ, urlPart string) bool {
+	for _, tg := range e.targets() {
+		if tg.Type == typ && strings.Contains(tg.URL, urlPart) {
+			return true
 		}
 	}
+	return false
 }
 
 // loopback listens on a loopback address, port chosen by the system.

@@ -145,7 +145,11 @@ func TestCaptureEverythingAPageDoes(t *testing.T) {
 	// HAR 1.2 of the same capture, valid, with the WebSocket's messages.
 	var harRes api.StopResult
 	e.tool("stop_network_capture", map[string]any{"sessionId": sess.SessionID, "format": "har"}, &harRes)
-	if err := hartest.Validate(harRes.HAR); err != nil {
+	harJSON, err := json.Marshal(harRes.HAR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := hartest.Validate(harJSON); err != nil {
 		t.Fatalf("the HAR does not validate: %v", err)
 	}
 	var doc struct {
@@ -161,7 +165,7 @@ func TestCaptureEverythingAPageDoes(t *testing.T) {
 			} `json:"entries"`
 		} `json:"log"`
 	}
-	if err := json.Unmarshal(harRes.HAR, &doc); err != nil {
+	if err := json.Unmarshal(harJSON, &doc); err != nil {
 		t.Fatal(err)
 	}
 	if len(doc.Log.Entries) != len(d.Requests) || len(doc.Log.Pages) != 2 {
@@ -176,7 +180,7 @@ func TestCaptureEverythingAPageDoes(t *testing.T) {
 	if !found {
 		t.Error("the HAR's WebSocket entry lacks its _webSocketMessages")
 	}
-	t.Logf("HAR: %d entries, %d bytes, valid HAR 1.2", len(doc.Log.Entries), len(harRes.HAR))
+	t.Logf("HAR: %d entries, %d bytes, valid HAR 1.2", len(doc.Log.Entries), len(harJSON))
 }
 
 // findAny finds a request by method and path on any site. A partial

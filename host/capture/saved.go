@@ -1,0 +1,55 @@
+package capture
+
+import "time"
+
+// Saved is a stopped capture in a form that can be written down and read
+// back: the daemon keeps its captures this way across a restart of the
+// extension's service worker.
+type Saved struct {
+	ID      string    `json:"id"`
+	Options Options   `json:"options"`
+	MainTab int64     `json:"mainTab"`
+	Start   time.Time `json:"startTime"`
+	End     time.Time `json:"endTime"`
+	Reason  string    `json:"endReason,omitempty"`
+	Bytes   int64     `json:"bytes"`
+	Dropped Dropped   `json:"dropped"`
+	Data    Data      `json:"data"`
+}
+
+// Save returns the capture as a Saved. The capture should be stopped;
+// Save of a running capture saves what it holds so far.
+func (c *Capture) Save() Saved {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	end := c.endTime
+	if end.IsZero() {
+		end = time.Now().UTC()
+	}
+	return Saved{
+		ID: c.id, Options: c.opts, MainTab: c.mainTab, Start: c.startTime, End: end,
+		Reason: c.endReason, Bytes: c.bytes, Dropped: c.dropped, Data: c.data(),
+	}
+}
+
+// Restore returns a stopped capture holding what s holds.
+func Restore(s Saved) *Capture {
+	c := New(s.ID, s.MainTab, s.Options, nil, nil)
+	c.cancel()
+	c.state, c.startTime, c.endTime, c.endReason = StateStopped, s.Start, s.End, s.Reason
+	c.bytes, c.dropped = s.Bytes, s.Dropped
+	for _, r := range s.Dropped.Reasons {
+		c.reasons[r] = true
+	}
+	for i := range s.Data.Requests {
+		c.requests = append(c.requests, &s.Data.Requests[i])
+	}
+	for i := range s.Data.Responses {
+		c.responses = append(c.responses, &s.Data.Responses[i])
+	}
+	c.frames = s.Data.WSFrames
+	for i := range s.Data.StreamingResponses {
+		c.streams = append(c.streams, &s.Data.StreamingResponses[i])
+	}
+	return c
+}

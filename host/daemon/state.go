@@ -1,0 +1,158 @@
+package daemon
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/tabtap/tabtap/host/capture"
+	"github.com/tabtap/tabtap/host/link"
+)
+
+// Captures outlive the daemon that took them when the extension's service
+// worker restarts (an update, a reload, the browser recycling it): the
+// browser closes the port, a new daemon starts for the same profile, and
+// the old one has written its captures into the runtime directory for the
+// new one to read. The file is private (0600, in the 0700 runtime
+// directory) and read once.
+
+// maxSavedAge is how old a saved state may be and still be read: older
+// ones belong to a browser session long gone.
+const maxSavedAge = time.Hour
+
+// savedState is what a daemon writes down when it ends.
+type savedState struct {
+	Seq      int            `json:"seq"`
+	Evicted  int            `json:"evicted"`
+	SavedAt  time.Time      `json:"savedAt"`
+	Sessions []savedSession `json:"sessions"`
+}
+
+type savedSession struct {
+	ID        string         `json:"id"`
+	TabID     int64          `json:"tabId"`
+	URL       string         `json:"url"`
+	Title     string         `json:"title"`
+	StartedBy string         `json:"startedBy"`
+	Created   time.Time      `json:"created"`
+	Closed    bool           `json:"closed"`
+	TabClosed bool           `json:"tabClosed"`
+	Capture   *capture.Saved `json:"capture,omitempty"`
+}
+
+func statePath(dir, tag string) string { return filepath.Join(dir, tag+".captures.json") }
+
+// save writes the daemon's sessions and captures for its successor.
+func (d *Daemon) save() error {
+	d.mu.Lock()
+	st := savedState{Seq: d.seq, Evicted: d.evicted, SavedAt: time.Now().UTC()}
+	for _, s := range d.order {
+		if s.capture == nil {
+			continue
+		}
+		ss := savedSession{ID: s.id, TabID: s.tabID, URL: s.url, Title: s.title, StartedBy: s.startedBy,
+			Created: s.created, Closed: s.closed, TabClosed: s.tabClosed}
+		saved := s.capture.Save()
+		ss.Capture = &saved
+		st.Sessions = append(st.Sessions, ss)
+	}
+	tag := d.tag
+	d.mu.Unlock()
+	if len(st.Sessions) == 0 {
+		return nil
+	}
+	path := statePath(d.opts.RuntimeDir, tag)
+	tmp, err := os.CreateTemp(d.opts.RuntimeDir, ".state-*")
+	if err != nil {
+		return fmt.Errorf("saving the captures: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := json.NewEncoder(tmp).Encode(st); err != nil {
+		tmp.Close()
+		return fmt.Errorf("saving the captures: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("saving the captures: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("saving the captures: %w", err)
+	}
+	d.log.Info("captures saved for the next daemon", "sessions", len(st.Sessions), "file", path)
+	return nil
+}
+
+// restore reads what the previous daemon of this profile saved, once it
+// has finished saving.
+func (d *Daemon) restore() {
+	d.waitForPredecessor()
+	path := statePath(d.opts.RuntimeDir, d.tag)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	_ = os.Remove(path)
+	if err != nil {
+		d.log.Warn("reading the previous daemon's captures", "err", err)
+		return
+	}
+	var st savedState
+	if err := json.Unmarshal(b, &st); err != nil {
+		d.log.Warn("the previous daemon's captures are unreadable", "err", err)
+		return
+	}
+	if time.Since(st.SavedAt) > maxSavedAge {
+		d.log.Info("dropping captures saved too long ago", "savedAt", st.SavedAt)
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.seq = max(d.seq, st.Seq)
+	d.evicted += st.Evicted
+	for _, ss := range st.Sessions {
+		s := &session{id: ss.ID, tabID: ss.TabID, url: ss.URL, title: ss.Title, startedBy: ss.StartedBy,
+			created: ss.Created, closed: ss.Closed, tabClosed: ss.TabClosed}
+		if ss.Capture != nil {
+			s.capture = capture.Restore(*ss.Capture)
+		}
+		d.sessions[s.id] = s
+		d.order = append(d.order, s)
+	}
+	d.log.Info("captures restored from the previous daemon", "sessions", len(st.Sessions))
+}
+
+// waitForPredecessor waits, a few seconds at most, for the previous daemon
+// of this profile to finish: it writes its captures before it unregisters.
+func (d *Daemon) waitForPredecessor() {
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		regs, _ := link.Discover(d.opts.RuntimeDir)
+		alive := false
+		for _, r := range regs {
+			if r.Tag == d.tag && r.PID != os.Getpid() && processAlive(r.PID) {
+				alive = true
+			}
+		}
+		if !alive {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	d.log.Warn("the previous daemon of this profile is still running; going on without waiting")
+}
+
+// processAlive reports whether a process exists.
+func processAlive(pid int) bool {
+	if pid <= 0 {
+		return false
+	}
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	return p.Signal(syscall.Signal(0)) == nil
+}
