@@ -33,6 +33,7 @@ type env struct {
 	browser    *exec.Cmd
 	devtools   string // host:port of the browser's DevTools endpoint
 	logs       string
+	downloads  string // where the browser saves downloads
 }
 
 // findChromium returns the browser to test with. Without one the test
@@ -113,6 +114,15 @@ func (e *env) launch() {
 	t := e.t
 	t.Helper()
 	chromium := findChromium(t)
+	// Downloads go to a folder of the test's, without asking.
+	e.downloads = t.TempDir()
+	prefs, _ := json.Marshal(map[string]any{"download": map[string]any{"default_directory": e.downloads, "prompt_for_download": false}})
+	if err := os.MkdirAll(filepath.Join(e.profile, "Default"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(e.profile, "Default", "Preferences"), prefs, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	logFile, err := os.Create(filepath.Join(e.logs, "chromium.log"))
 	if err != nil {
 		t.Fatal(err)
@@ -305,6 +315,28 @@ func (e *env) targetOf(typ, urlPart string) (id, wsURL string) {
 // extension's service worker) and returns the result's JSON.
 func (e *env) evaluate(wsURL, expr string, userGesture bool) json.RawMessage {
 	e.t.Helper()
+	return e.cdp(wsURL, "Runtime.evaluate", map[string]any{
+		"expression": expr, "userGesture": userGesture, "awaitPromise": true, "returnByValue": true,
+	})
+}
+
+// evaluateValue runs JavaScript in a target and returns its value's JSON.
+func (e *env) evaluateValue(wsURL, expr string) json.RawMessage {
+	e.t.Helper()
+	var r struct {
+		Result struct {
+			Value json.RawMessage `json:"value"`
+		} `json:"result"`
+	}
+	_ = json.Unmarshal(e.evaluate(wsURL, expr, false), &r)
+	return r.Result.Value
+}
+
+// cdp sends one DevTools Protocol command to a target and returns its
+// result (nil when the target went away answering, as a reloaded worker
+// does).
+func (e *env) cdp(wsURL, method string, params any) json.RawMessage {
+	e.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	c, _, err := websocket.Dial(ctx, wsURL, nil)
@@ -312,16 +344,13 @@ func (e *env) evaluate(wsURL, expr string, userGesture bool) json.RawMessage {
 		e.t.Fatalf("connecting to DevTools: %v", err)
 	}
 	defer c.CloseNow()
-	msg, _ := json.Marshal(map[string]any{"id": 1, "method": "Runtime.evaluate", "params": map[string]any{
-		"expression": expr, "userGesture": userGesture, "awaitPromise": true, "returnByValue": true,
-	}})
+	msg, _ := json.Marshal(map[string]any{"id": 1, "method": method, "params": params})
 	if err := c.Write(ctx, websocket.MessageText, msg); err != nil {
 		e.t.Fatal(err)
 	}
 	for {
 		_, b, err := c.Read(ctx)
 		if err != nil {
-			// Reloading the extension ends its worker, and this connection.
 			return nil
 		}
 		var r struct {
@@ -331,7 +360,7 @@ func (e *env) evaluate(wsURL, expr string, userGesture bool) json.RawMessage {
 		}
 		if json.Unmarshal(b, &r) == nil && r.ID == 1 {
 			if r.Error != nil {
-				e.t.Fatalf("evaluating %s: %s", expr, r.Error)
+				e.t.Fatalf("%s: %s", method, r.Error)
 			}
 			return r.Result
 		}

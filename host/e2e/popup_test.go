@@ -1,0 +1,112 @@
+package e2e
+
+import (
+	"encoding/json"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/har/hartest"
+	"github.com/tabtap/tabtap/installer/nativehost"
+)
+
+// TestPopupCaptureHandedToAgent is the person's path: the popup's Start
+// button captures a tab, an agent finds that capture with list_captures
+// and stops it, and the popup's Download HAR button saves a valid HAR.
+func TestPopupCaptureHandedToAgent(t *testing.T) {
+	e := newEnv(t)
+	site := newSite(t)
+	e.launch()
+	downloads := e.downloads
+
+	e.devtoolsGet("/json/new?" + site.URL + "/page")
+	waitForDone(t, site)
+	var tabs api.ListTabsResult
+	e.tool("list_tabs", nil, &tabs)
+	var tabID int64
+	for _, tb := range tabs.Tabs {
+		if strings.HasSuffix(tb.URL, "/page") {
+			tabID = tb.TabID
+		}
+	}
+	if tabID == 0 {
+		t.Fatalf("the page's tab is not in list_tabs: %+v", tabs)
+	}
+
+	// The person opens the popup on that tab and presses Start, asking
+	// for a reload so the page load is captured.
+	popupURL := "chrome-extension://" + nativehost.ExtensionID + "/popup.html?tabId=" + jsonNumber(tabID)
+	e.devtoolsGet("/json/new?" + url.PathEscape(popupURL))
+	_, popup := e.target("popup.html")
+	waitFor(t, "the popup to reach the daemon", func() bool {
+		var ready bool
+		_ = json.Unmarshal(e.evaluateValue(popup, `!document.querySelector('#start').disabled && document.querySelector('#offline').hidden`), &ready)
+		return ready
+	})
+	e.evaluate(popup, `document.querySelector('#reload').checked = true; document.querySelector('#start').click()`, true)
+
+	// The agent sees the popup's capture and its session.
+	var info api.CaptureInfo
+	waitFor(t, "the popup's capture in list_captures", func() bool {
+		var list api.ListCapturesResult
+		e.tool("list_captures", nil, &list)
+		for _, c := range list.Captures {
+			if c.TabID == tabID && c.StartedBy == "popup" && c.Status == "active" && c.Summary.TotalResponses >= len(expected) {
+				info = c
+				return true
+			}
+		}
+		return false
+	})
+	var stopped api.StopResult
+	e.tool("stop_network_capture", map[string]any{"sessionId": info.SessionID}, &stopped)
+	if stopped.Data == nil || findRequest(stopped.Data, site, "POST", "/api/post") == nil {
+		t.Fatalf("the popup's capture, stopped by the agent, lacks the page's POST: %+v", stopped.Summary)
+	}
+
+	// The popup shows the capture stopped, and downloads it as HAR.
+	waitFor(t, "the popup to show the stopped capture", func() bool {
+		var shown bool
+		_ = json.Unmarshal(e.evaluateValue(popup, `!document.querySelector('#stopped-actions').hidden`), &shown)
+		return shown
+	})
+	e.evaluate(popup, `document.querySelector('#har').click()`, true)
+	var file string
+	defer func() {
+		if file == "" {
+			t.Logf("popup message: %s; downloads: %v", e.evaluateValue(popup, `document.querySelector('#message').textContent`), mustGlob(downloads))
+		}
+	}()
+	waitFor(t, "the HAR download", func() bool {
+		matches, _ := filepath.Glob(filepath.Join(downloads, "*.har"))
+		if len(matches) == 0 {
+			return false
+		}
+		file = matches[0]
+		return true
+	})
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := hartest.Validate(b); err != nil {
+		t.Fatalf("the downloaded HAR is not valid: %v", err)
+	}
+	if !strings.Contains(string(b), site.URL+"/api/post") {
+		t.Error("the downloaded HAR lacks the page's requests")
+	}
+	t.Logf("popup capture %s: %d requests, HAR %s (%d bytes)", info.CaptureID, stopped.Summary.TotalRequests, filepath.Base(file), len(b))
+}
+
+func jsonNumber(n int64) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+func mustGlob(dir string) []string {
+	m, _ := filepath.Glob(filepath.Join(dir, "*"))
+	return m
+}
