@@ -81,6 +81,8 @@ type Capture struct {
 	frames    []WSFrame
 	streams   []*StreamingResponse
 	live      map[string]*exchange // by browser request id
+	recent    map[string]*exchange // finished lately: ExtraInfo can come after the end
+	recentIDs []string             // recent, oldest first
 	early     map[string]*extras   // extra info that came before its request
 	skipped   map[string]bool      // sockets and event sources the filter left out
 	bytes     int64
@@ -108,6 +110,7 @@ func New(id string, tabID int64, opts Options, b Browser, log *slog.Logger) *Cap
 func (c *Capture) reset() {
 	c.requests, c.responses, c.frames, c.streams = nil, nil, nil, nil
 	c.live = map[string]*exchange{}
+	c.recent, c.recentIDs = map[string]*exchange{}, nil
 	c.early = map[string]*extras{}
 	c.skipped = map[string]bool{}
 	c.bytes = 0

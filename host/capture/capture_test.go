@@ -328,3 +328,22 @@ func TestSaveAndRestore(t *testing.T) {
 		t.Error("stopping a restored capture changed it")
 	}
 }
+
+func TestExtraInfoAfterLoadingFinished(t *testing.T) {
+	c, _ := started(t, Settings{})
+	feed(c,
+		"Network.requestWillBeSent", req("4", "https://app.test/late", "GET", t0, nil),
+		"Network.responseReceived", resp("4", "https://app.test/late", 200, t0+0.1, map[string]any{"Content-Type": "text/plain"}, "text/plain"),
+		"Network.loadingFinished", finished("4", t0+0.2),
+		// The network service reports the raw lines last.
+		"Network.requestWillBeSentExtraInfo", map[string]any{"requestId": "4", "associatedCookies": []any{}, "headers": map[string]any{"Cookie": "a=b"}, "connectTiming": map[string]any{"requestTime": t0}},
+		"Network.responseReceivedExtraInfo", map[string]any{"requestId": "4", "blockedCookies": []any{}, "headers": map[string]any{"Set-Cookie": "a=c"}, "resourceIPAddressSpace": "Local", "statusCode": 200},
+	)
+	d := c.Data()
+	if r := d.Requests[0]; !r.HeadersRaw || r.Headers["Cookie"] != Redacted {
+		t.Errorf("late request extra info not merged: %+v", r)
+	}
+	if r := d.Responses[0]; !r.HeadersRaw || r.Headers["Set-Cookie"] != Redacted {
+		t.Errorf("late response extra info not merged: %+v", r)
+	}
+}

@@ -49,7 +49,6 @@ type exchange struct {
 	fromMem  bool
 	extras   extras
 	stream   *streamState
-	finished bool
 }
 
 // extras holds ExtraInfo events that came before what they describe.
@@ -188,9 +187,33 @@ func (c *Capture) fetchPostData(ex *exchange, r *Request) {
 	})
 }
 
+// maxRecent bounds how many finished exchanges are remembered for their
+// late ExtraInfo events.
+const maxRecent = 512
+
+// finish moves an exchange out of the live ones; it stays findable for a
+// while for the ExtraInfo events that can come after loading finished.
+func (c *Capture) finish(ex *exchange) {
+	delete(c.live, ex.id)
+	c.recent[ex.id] = ex
+	c.recentIDs = append(c.recentIDs, ex.id)
+	if len(c.recentIDs) > maxRecent {
+		delete(c.recent, c.recentIDs[0])
+		c.recentIDs = c.recentIDs[1:]
+	}
+}
+
+// known finds an exchange that is live or finished lately.
+func (c *Capture) known(id string) *exchange {
+	if ex := c.live[id]; ex != nil {
+		return ex
+	}
+	return c.recent[id]
+}
+
 func (c *Capture) onRequestExtra(e *evRequestExtraInfo) {
 	id := string(e.RequestID)
-	ex := c.live[id]
+	ex := c.known(id)
 	if ex == nil {
 		c.stashEarly(id).req = append(c.stashEarly(id).req, e)
 		return
@@ -315,7 +338,7 @@ func (c *Capture) partialExchange(t Target, src Source, e *evResponseReceived) *
 
 func (c *Capture) onResponseExtra(e *evResponseExtraInfo) {
 	id := string(e.RequestID)
-	ex := c.live[id]
+	ex := c.known(id)
 	if ex == nil {
 		c.stashEarly(id).resp = append(c.stashEarly(id).resp, e)
 		return
@@ -381,8 +404,7 @@ func (c *Capture) onFinished(e *evLoadingFinished) {
 	if ex == nil {
 		return
 	}
-	delete(c.live, id)
-	ex.finished = true
+	c.finish(ex)
 	if ex.resp == nil {
 		return
 	}
@@ -547,8 +569,7 @@ func (c *Capture) onFailed(e *evLoadingFailed) {
 	if ex == nil {
 		return
 	}
-	delete(c.live, id)
-	ex.finished = true
+	c.finish(ex)
 	r := ex.resp
 	if r == nil {
 		r = &Response{RequestID: ex.id, Headers: map[string]string{}, Source: ex.source}

@@ -146,7 +146,7 @@ func (c *Capture) onWebSocketClosed(e *evWebSocketClosed) {
 	if ex == nil {
 		return
 	}
-	delete(c.live, id)
+	c.finish(ex)
 	ws := c.socket(ex)
 	at := c.clock.wall(float64(e.Timestamp))
 	ws.Closed, ws.ClosedAt = true, &at

@@ -314,6 +314,7 @@ func (d *Daemon) stopCapture(c *capture.Capture, reason string) {
 		}
 	}
 	d.mu.Unlock()
+	d.retain()
 	d.pushState()
 }
 

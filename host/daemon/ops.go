@@ -236,7 +236,7 @@ func (d *Daemon) startCapture(ctx context.Context, a api.StartCaptureArgs, by st
 	}
 	d.mu.Unlock()
 	if old != nil {
-		d.retain()
+		d.log.Debug("a new capture replaces the session's previous one", "session", s.id, "previous", old.ID())
 	}
 	switch {
 	case opts.URL != "":

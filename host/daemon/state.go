@@ -21,9 +21,10 @@ import (
 // new one to read. The file is private (0600, in the 0700 runtime
 // directory) and read once.
 
-// maxSavedAge is how old a saved state may be and still be read: older
-// ones belong to a browser session long gone.
-const maxSavedAge = time.Hour
+// maxSavedAge is how old a saved state may be and still be read: a service
+// worker restarts within seconds; older files were left by a browser that
+// was closed, and are deleted unread.
+const maxSavedAge = 10 * time.Minute
 
 // savedState is what a daemon writes down when it ends.
 type savedState struct {
@@ -90,6 +91,7 @@ func (d *Daemon) save() error {
 // has finished saving.
 func (d *Daemon) restore() {
 	d.waitForPredecessor()
+	removeStaleStates(d.opts.RuntimeDir)
 	path := statePath(d.opts.RuntimeDir, d.tag)
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -123,6 +125,17 @@ func (d *Daemon) restore() {
 		d.order = append(d.order, s)
 	}
 	d.log.Info("captures restored from the previous daemon", "sessions", len(st.Sessions))
+}
+
+// removeStaleStates deletes the saved captures of any profile that are too
+// old to be read: captured traffic does not linger on disk.
+func removeStaleStates(dir string) {
+	files, _ := filepath.Glob(filepath.Join(dir, "*.captures.json"))
+	for _, f := range files {
+		if fi, err := os.Stat(f); err == nil && time.Since(fi.ModTime()) > maxSavedAge {
+			_ = os.Remove(f)
+		}
+	}
 }
 
 // waitForPredecessor waits, a few seconds at most, for the previous daemon

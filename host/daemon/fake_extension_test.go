@@ -1,0 +1,414 @@
+package daemon
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"maps"
+	"os"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/link"
+	"github.com/tabtap/tabtap/host/nativemsg"
+	"github.com/tabtap/tabtap/host/relay"
+)
+
+// wait bounds every wait of these tests.
+const wait = 5 * time.Second
+
+// fakeExtension speaks the relay protocol as the extension's service
+// worker does: it answers tabs.* and debugger.* from a table of tabs,
+// sends notifications, calls the popup's ui.* requests, and reassembles
+// chunked messages.
+type fakeExtension struct {
+	t   *testing.T
+	w   *nativemsg.Writer // the daemon's stdin
+	in  io.Closer         // closing it closes the port
+	out io.Closer         // the daemon's stdout
+
+	mu       sync.Mutex
+	tabs     map[int64]relay.Tab
+	active   int64
+	attached map[int64]bool
+	bodies   map[string]string // response bodies by CDP request id
+	requests []string          // "method tabId" of each request from the daemon
+	state    relay.State       // the last state notification
+	replies  map[int64]chan relay.Message
+	nextID   int64
+	streams  map[int64]*bytes.Buffer
+}
+
+// rig is a daemon run over a fake extension, with an MCP-side client.
+type rig struct {
+	ext    *fakeExtension
+	client *link.Client
+	dir    string
+	done   chan error // Run's result
+}
+
+// start runs a daemon for a profile with tabs 1 (active) and 2.
+func start(t *testing.T) *rig {
+	t.Helper()
+	parent, err := os.MkdirTemp("", "tt") // short: socket paths are limited
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(parent) })
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	ext := &fakeExtension{
+		t: t, w: nativemsg.NewWriter(inW, nativemsg.MaxFromBrowser), in: inW, out: outW,
+		tabs: map[int64]relay.Tab{
+			1: {TabID: 1, WindowID: 1, Title: "App", URL: "https://app.test/", Active: true},
+			2: {TabID: 2, WindowID: 1, Title: "Docs", URL: "https://docs.test/"},
+		},
+		active: 1, attached: map[int64]bool{}, bodies: map[string]string{},
+		replies: map[int64]chan relay.Message{}, streams: map[int64]*bytes.Buffer{},
+	}
+	go ext.read(outR)
+	r := &rig{ext: ext, dir: parent + "/run", done: make(chan error, 1)}
+	go func() {
+		r.done <- Run(context.Background(), inR, outW, Options{RuntimeDir: r.dir, Version: "test", Log: slog.New(slog.DiscardHandler)})
+	}()
+	ext.notify(relay.MethodHello, relay.Hello{ExtensionID: "ext", ExtensionVersion: "1", Browser: "Chromium 156", ProfileID: "profile-1"})
+	var reg link.Registration
+	eventually(t, "the daemon registers", func() bool {
+		regs, _ := link.Discover(r.dir)
+		if len(regs) == 1 {
+			reg = regs[0]
+		}
+		return len(regs) == 1
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	if r.client, err = link.Dial(ctx, reg); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		r.client.Close()
+		r.ext.disconnect()
+		r.stopped()
+		outW.Close()
+	})
+	return r
+}
+
+// stopped waits for Run to return and returns its result.
+func (r *rig) stopped() error {
+	r.ext.t.Helper()
+	select {
+	case err := <-r.done:
+		r.done <- err
+		return err
+	case <-time.After(2 * wait):
+		r.ext.t.Fatal("the daemon did not stop")
+	}
+	return nil
+}
+
+// call runs an operation over the link.
+func (r *rig) call(method string, params, result any) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*wait)
+	defer cancel()
+	return r.client.Call(ctx, method, params, result)
+}
+
+func (r *rig) must(method string, params, result any) {
+	r.ext.t.Helper()
+	if err := r.call(method, params, result); err != nil {
+		r.ext.t.Fatalf("%s: %v", method, err)
+	}
+}
+
+// fails runs an operation that must fail with code and returns its
+// sentence.
+func (r *rig) fails(method string, params any, code string) string {
+	r.ext.t.Helper()
+	err := r.call(method, params, nil)
+	var e *api.Error
+	if !errors.As(err, &e) || e.Code != code {
+		r.ext.t.Fatalf("%s(%+v): got %v, want a %s error", method, params, err, code)
+	}
+	return e.Message
+}
+
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(wait); !cond(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting until %s", what)
+		}
+	}
+}
+
+// send writes one frame: a relay.Message, or raw bytes.
+func (x *fakeExtension) send(v any) {
+	b, ok := v.([]byte)
+	if !ok {
+		var err error
+		if b, err = json.Marshal(v); err != nil {
+			panic(err)
+		}
+	}
+	if err := x.w.Write(b); err != nil {
+		x.t.Errorf("writing to the daemon: %v", err)
+	}
+}
+
+func (x *fakeExtension) notify(method string, params any) {
+	p, err := json.Marshal(params)
+	if err != nil {
+		panic(err)
+	}
+	x.send(relay.Message{Method: method, Params: p})
+}
+
+// disconnect closes the port, as a reloaded extension does.
+func (x *fakeExtension) disconnect() { x.in.Close() }
+
+// ui calls one of the popup's requests and decodes its result.
+func (x *fakeExtension) ui(method string, params, result any) error {
+	x.mu.Lock()
+	x.nextID++
+	id := x.nextID
+	ch := make(chan relay.Message, 1)
+	x.replies[id] = ch
+	x.mu.Unlock()
+	p, _ := json.Marshal(params)
+	x.send(relay.Message{ID: id, Method: method, Params: p})
+	select {
+	case m := <-ch:
+		if m.Error != nil {
+			return m.Error
+		}
+		if result != nil {
+			return json.Unmarshal(m.Result, result)
+		}
+		return nil
+	case <-time.After(2 * wait):
+		return fmt.Errorf("no answer to %s", method)
+	}
+}
+
+// read handles what the daemon writes, reading with the browser's 1 MB cap.
+func (x *fakeExtension) read(out io.Reader) {
+	r := nativemsg.NewReader(out, nativemsg.MaxToBrowser)
+	for {
+		frame, err := r.Read()
+		if err != nil {
+			if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrClosedPipe) {
+				x.t.Errorf("a frame from the daemon: %v", err)
+			}
+			return
+		}
+		x.handle(frame)
+	}
+}
+
+func (x *fakeExtension) handle(frame []byte) {
+	var m relay.Message
+	if err := json.Unmarshal(frame, &m); err != nil {
+		x.t.Errorf("the daemon wrote %q: %v", frame, err)
+		return
+	}
+	switch {
+	case m.Method == relay.MethodChunk:
+		var c relay.Chunk
+		if err := json.Unmarshal(m.Params, &c); err != nil {
+			x.t.Errorf("chunk: %v", err)
+			return
+		}
+		data, err := base64.StdEncoding.DecodeString(c.Data)
+		if err != nil {
+			x.t.Errorf("chunk: %v", err)
+			return
+		}
+		x.mu.Lock()
+		buf := x.streams[c.Stream]
+		if buf == nil {
+			buf = &bytes.Buffer{}
+			x.streams[c.Stream] = buf
+		}
+		buf.Write(data)
+		if c.Final {
+			delete(x.streams, c.Stream)
+		}
+		x.mu.Unlock()
+		if c.Final {
+			x.handle(buf.Bytes())
+		}
+	case m.Method == relay.MethodState:
+		var st relay.State
+		if err := json.Unmarshal(m.Params, &st); err != nil {
+			x.t.Errorf("state: %v", err)
+		}
+		x.mu.Lock()
+		x.state = st
+		x.mu.Unlock()
+	case m.Method != "" && m.ID != 0:
+		res, err := x.answer(m.Method, m.Params)
+		out := relay.Message{ID: m.ID}
+		if err != nil {
+			out.Error = &relay.Error{Message: err.Error()}
+		} else {
+			out.Result, _ = json.Marshal(res)
+		}
+		x.send(out)
+	case m.ID != 0:
+		x.mu.Lock()
+		ch := x.replies[m.ID]
+		delete(x.replies, m.ID)
+		x.mu.Unlock()
+		if ch != nil {
+			ch <- m
+		}
+	default:
+		x.t.Errorf("unexpected message from the daemon: %s", frame)
+	}
+}
+
+// answer serves the daemon's requests as chrome.tabs and chrome.debugger
+// would.
+func (x *fakeExtension) answer(method string, params json.RawMessage) (any, error) {
+	var p struct {
+		TabID  int64           `json:"tabId"`
+		URL    string          `json:"url"`
+		Method string          `json:"method"`
+		Params json.RawMessage `json:"params"`
+	}
+	_ = json.Unmarshal(params, &p)
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.requests = append(x.requests, fmt.Sprintf("%s %d", method, p.TabID))
+	tab, known := x.tabs[p.TabID]
+	noTab := fmt.Errorf("No tab with id: %d.", p.TabID)
+	switch method {
+	case relay.MethodTabsList:
+		list := relay.TabList{Tabs: []relay.Tab{}}
+		for _, id := range slices.Sorted(maps.Keys(x.tabs)) {
+			list.Tabs = append(list.Tabs, x.tabs[id])
+		}
+		return list, nil
+	case relay.MethodTabsActive:
+		return x.tabs[x.active], nil
+	case relay.MethodTabsOpen:
+		id := int64(100 + len(x.tabs))
+		x.tabs[id] = relay.Tab{TabID: id, WindowID: 1, URL: p.URL, Active: true}
+		x.active = id
+		return x.tabs[id], nil
+	case relay.MethodTabsGet, relay.MethodTabsNavigate, relay.MethodTabsReload, relay.MethodDebuggerAttach:
+		if !known {
+			return nil, noTab
+		}
+		switch method {
+		case relay.MethodTabsNavigate:
+			tab.URL = p.URL
+			x.tabs[p.TabID] = tab
+		case relay.MethodDebuggerAttach:
+			x.attached[p.TabID] = true
+		}
+		if method == relay.MethodTabsGet {
+			return tab, nil
+		}
+		return struct{}{}, nil
+	case relay.MethodDebuggerDetach:
+		delete(x.attached, p.TabID)
+		return struct{}{}, nil
+	case relay.MethodDebuggerSend:
+		if !x.attached[p.TabID] {
+			return nil, fmt.Errorf("Debugger is not attached to the tab with id: %d.", p.TabID)
+		}
+		if p.Method == "Network.getResponseBody" {
+			var q struct {
+				RequestID string `json:"requestId"`
+			}
+			_ = json.Unmarshal(p.Params, &q)
+			body, ok := x.bodies[q.RequestID]
+			if !ok {
+				return nil, errors.New("No resource with given identifier found")
+			}
+			return map[string]any{"body": body, "base64Encoded": false}, nil
+		}
+		return struct{}{}, nil
+	}
+	return nil, fmt.Errorf("fake extension: unknown method %s", method)
+}
+
+// sent counts the daemon's requests of method for tab.
+func (x *fakeExtension) sent(method string, tab int64) int {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	n := 0
+	for _, r := range x.requests {
+		if r == fmt.Sprintf("%s %d", method, tab) {
+			n++
+		}
+	}
+	return n
+}
+
+func (x *fakeExtension) isAttached(tab int64) bool {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.attached[tab]
+}
+
+func (x *fakeExtension) lastState() relay.State {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.state
+}
+
+// Browser-side events.
+
+// load sends the events of one request of tab answered with status and,
+// when body is not empty, a body the daemon can fetch.
+func (x *fakeExtension) load(tab int64, id, url string, status int, body string) {
+	x.mu.Lock()
+	if body != "" {
+		x.bodies[id] = body
+	}
+	x.mu.Unlock()
+	ts := 1000.0 + float64(len(id))
+	ev := func(method string, params map[string]any) relay.Event {
+		p, _ := json.Marshal(params)
+		return relay.Event{TabID: tab, Method: method, Params: p}
+	}
+	x.notify(relay.MethodCDPEvents, relay.EventBatch{Events: []relay.Event{
+		ev("Network.requestWillBeSent", map[string]any{"requestId": id, "loaderId": "L1", "documentURL": url,
+			"request":   map[string]any{"url": url, "method": "GET", "headers": map[string]any{"Accept": "*/*"}},
+			"timestamp": ts, "wallTime": 1764000000.0, "initiator": map[string]any{"type": "other"}, "type": "Fetch", "frameId": "F1"}),
+		ev("Network.responseReceived", map[string]any{"requestId": id, "loaderId": "L1", "timestamp": ts + 0.1, "type": "Fetch",
+			"response": map[string]any{"url": url, "status": status, "statusText": "", "headers": map[string]any{"Content-Type": "text/plain"},
+				"mimeType": "text/plain", "encodedDataLength": 50, "protocol": "http/1.1"}}),
+		ev("Network.loadingFinished", map[string]any{"requestId": id, "timestamp": ts + 0.2, "encodedDataLength": 50 + len(body)}),
+	}})
+}
+
+// closeTab closes a tab as the browser reports it.
+func (x *fakeExtension) closeTab(tab int64) {
+	x.mu.Lock()
+	delete(x.tabs, tab)
+	delete(x.attached, tab)
+	x.mu.Unlock()
+	x.notify(relay.MethodDebuggerDetached, relay.Detached{TabID: tab, Reason: "target_closed"})
+	x.notify(relay.MethodTabsRemoved, relay.TabRef{TabID: tab})
+}
+
+// openPopup makes opener open a new tab, as window.open does.
+func (x *fakeExtension) openPopup(opener, id int64) {
+	t := relay.Tab{TabID: id, WindowID: 2, URL: "about:blank", OpenerTabID: opener}
+	x.mu.Lock()
+	x.tabs[id] = t
+	x.mu.Unlock()
+	x.notify(relay.MethodTabsCreated, t)
+}
