@@ -1,0 +1,128 @@
+package capture
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"testing"
+)
+
+// recordedMix is a page load's worth of events: a request, its extra info,
+// its response, data and the end, as the browser sends them.
+func recordedMix(n int) []Event {
+	var out []Event
+	add := func(method string, params any) {
+		b, err := json.Marshal(params)
+		if err != nil {
+			panic(err)
+		}
+		out = append(out, Event{TabID: 1, Method: method, Params: b})
+	}
+	for i := range n {
+		id := fmt.Sprintf("1000.%d", i)
+		url := fmt.Sprintf("https://app.test/api/items/%d?page=2", i)
+		ts := t0 + float64(i)*0.001
+		add("Network.requestWillBeSent", req(id, url, "GET", ts, nil))
+		add("Network.requestWillBeSentExtraInfo", map[string]any{"requestId": id, "associatedCookies": []any{}, "headers": map[string]any{"Cookie": "sid=1", "Accept": "*/*"}, "connectTiming": map[string]any{"requestTime": ts}})
+		add("Network.responseReceived", resp(id, url, 200, ts+0.01, map[string]any{"Content-Type": "application/json", "Content-Length": "120", "Cache-Control": "no-store"}, "application/json"))
+		add("Network.dataReceived", map[string]any{"requestId": id, "timestamp": ts + 0.011, "dataLength": 120, "encodedDataLength": 120})
+		add("Network.loadingFinished", finished(id, ts+0.012))
+	}
+	return out
+}
+
+func frames(n int) []Event {
+	out := make([]Event, n)
+	for i := range out {
+		b, _ := json.Marshal(map[string]any{"requestId": "ws", "timestamp": t0 + float64(i)*0.0001,
+			"response": map[string]any{"opcode": 1, "mask": false, "payloadData": `{"type":"tick","seq":` + fmt.Sprint(i) + `,"price":101.25}`}})
+		out[i] = Event{TabID: 1, Method: "Network.webSocketFrameReceived", Params: b}
+	}
+	return out
+}
+
+func benchCapture(b *testing.B) *Capture {
+	off := false
+	n := 1 << 30
+	opts, err := Settings{CaptureBodies: &off, MaxEntries: &n}.Resolve()
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := New("bench", 1, opts, newFakeBrowser(), nil)
+	if err := c.Start(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	return c
+}
+
+// BenchmarkHTTPEvents measures the decoding and assembly of HTTP events:
+// ns/op is per event.
+func BenchmarkHTTPEvents(b *testing.B) {
+	evs := recordedMix(2000)
+	c := benchCapture(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if i%len(evs) == 0 {
+			c.Clear()
+		}
+		c.HandleEvent(evs[i%len(evs)])
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkWebSocketFrames measures a chatty WebSocket: ns/op is per frame.
+func BenchmarkWebSocketFrames(b *testing.B) {
+	evs := frames(10000)
+	c := benchCapture(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if i%len(evs) == 0 {
+			c.Clear()
+		}
+		c.HandleEvent(evs[i%len(evs)])
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "frames/s")
+}
+
+// BenchmarkMemoryPerRequest reports the heap a capture holds per recorded
+// request (headers, response, timing; no body).
+func BenchmarkMemoryPerRequest(b *testing.B) {
+	const n = 5000
+	evs := recordedMix(n)
+	for i := 0; i < b.N; i++ {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		c := benchCapture(b)
+		for _, ev := range evs {
+			c.HandleEvent(ev)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		if c.Status().Summary.TotalRequests != n {
+			b.Fatal("requests lost")
+		}
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "bytes/request")
+		runtime.KeepAlive(c)
+	}
+}
+
+// BenchmarkSnapshot measures copying out a capture of 5000 requests, as
+// stop_network_capture does.
+func BenchmarkSnapshot(b *testing.B) {
+	c := benchCapture(b)
+	for _, ev := range recordedMix(5000) {
+		c.HandleEvent(ev)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_, d := c.Snapshot()
+		if len(d.Requests) != 5000 {
+			b.Fatal("short snapshot")
+		}
+	}
+}
