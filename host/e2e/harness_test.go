@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -137,7 +136,7 @@ func (e *env) launch() {
 		"about:blank")
 	cmd.Env = append(os.Environ(), "TABTAP_RUNTIME_DIR="+e.runtimeDir, "TABTAP_LOG=debug")
 	cmd.Stdout, cmd.Stderr = logFile, logFile
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	ownProcessGroup(cmd)
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting Chromium: %v", err)
 	}
@@ -174,13 +173,13 @@ func (e *env) closeBrowser() {
 	if e.browser == nil || e.browser.Process == nil {
 		return
 	}
-	_ = syscall.Kill(-e.browser.Process.Pid, syscall.SIGTERM)
+	stopProcessGroup(e.browser, false)
 	done := make(chan struct{})
 	go func() { e.browser.Wait(); close(done) }()
 	select {
 	case <-done:
 	case <-time.After(10 * time.Second):
-		_ = syscall.Kill(-e.browser.Process.Pid, syscall.SIGKILL)
+		stopProcessGroup(e.browser, true)
 		<-done
 	}
 	e.browser = nil
