@@ -159,7 +159,7 @@ type StopCaptureArgs struct {
 	SessionID      string `json:"sessionId" jsonschema:"The session id from initialize_session or list_captures."`
 	Format         string `json:"format,omitempty" jsonschema:"json (default) or har (HAR 1.2, as DevTools exports it)."`
 	OutputPath     string `json:"outputPath,omitempty" jsonschema:"Write the whole capture to this absolute file path and return only the summary."`
-	MaxResultBytes *int   `json:"maxResultBytes,omitempty" jsonschema:"Cut the returned arrays to fit about this many bytes of JSON; the summary keeps the true totals and truncated says what was left out. Default 1000000."`
+	MaxResultBytes *int   `json:"maxResultBytes,omitempty" jsonschema:"Cut the returned arrays to fit about this many bytes of JSON; the summary keeps the true totals and truncated says what was left out. Default 1000000, at least 4000."`
 }
 
 // StopResult is stop_network_capture's result.

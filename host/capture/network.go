@@ -38,17 +38,17 @@ type (
 // is in flight: the current hop of its redirect chain and what is needed
 // to finish it.
 type exchange struct {
-	id       string
-	target   Target
-	source   Source
-	req      *Request
-	resp     *Response
-	hops     int
-	issued   float64 // monotonic seconds of the current hop's requestWillBeSent
-	timing   *network.ResourceTiming
-	fromMem  bool
-	extras   extras
-	stream   *streamState
+	id      string
+	target  Target
+	source  Source
+	req     *Request
+	resp    *Response
+	hops    int
+	issued  float64 // monotonic seconds of the current hop's requestWillBeSent
+	timing  *network.ResourceTiming
+	fromMem bool
+	extras  extras
+	stream  *streamState
 }
 
 // extras holds ExtraInfo events that came before what they describe.

@@ -12,6 +12,7 @@ import (
 	"maps"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -30,10 +31,9 @@ const wait = 5 * time.Second
 // sends notifications, calls the popup's ui.* requests, and reassembles
 // chunked messages.
 type fakeExtension struct {
-	t   *testing.T
-	w   *nativemsg.Writer // the daemon's stdin
-	in  io.Closer         // closing it closes the port
-	out io.Closer         // the daemon's stdout
+	t  *testing.T
+	w  *nativemsg.Writer // the daemon's stdin
+	in io.Closer         // closing it closes the port
 
 	mu       sync.Mutex
 	tabs     map[int64]relay.Tab
@@ -45,17 +45,20 @@ type fakeExtension struct {
 	replies  map[int64]chan relay.Message
 	nextID   int64
 	streams  map[int64]*bytes.Buffer
+	held     map[string]chan struct{} // requests (or CDP commands) that wait to be released
 }
 
 // rig is a daemon run over a fake extension, with an MCP-side client.
 type rig struct {
+	t      *testing.T
 	ext    *fakeExtension
 	client *link.Client
 	dir    string
 	done   chan error // Run's result
 }
 
-// start runs a daemon for a profile with tabs 1 (active) and 2.
+// start runs a daemon for a profile with tabs 1 (active), 2, and 3 (a
+// browser page that cannot be debugged).
 func start(t *testing.T) *rig {
 	t.Helper()
 	parent, err := os.MkdirTemp("", "tt") // short: socket paths are limited
@@ -66,16 +69,17 @@ func start(t *testing.T) *rig {
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
 	ext := &fakeExtension{
-		t: t, w: nativemsg.NewWriter(inW, nativemsg.MaxFromBrowser), in: inW, out: outW,
+		t: t, w: nativemsg.NewWriter(inW, nativemsg.MaxFromBrowser), in: inW,
 		tabs: map[int64]relay.Tab{
 			1: {TabID: 1, WindowID: 1, Title: "App", URL: "https://app.test/", Active: true},
 			2: {TabID: 2, WindowID: 1, Title: "Docs", URL: "https://docs.test/"},
+			3: {TabID: 3, WindowID: 1, Title: "Settings", URL: "chrome://settings/"},
 		},
 		active: 1, attached: map[int64]bool{}, bodies: map[string]string{},
-		replies: map[int64]chan relay.Message{}, streams: map[int64]*bytes.Buffer{},
+		replies: map[int64]chan relay.Message{}, streams: map[int64]*bytes.Buffer{}, held: map[string]chan struct{}{},
 	}
 	go ext.read(outR)
-	r := &rig{ext: ext, dir: parent + "/run", done: make(chan error, 1)}
+	r := &rig{t: t, ext: ext, dir: parent + "/run", done: make(chan error, 1)}
 	go func() {
 		r.done <- Run(context.Background(), inR, outW, Options{RuntimeDir: r.dir, Version: "test", Log: slog.New(slog.DiscardHandler)})
 	}()
@@ -104,13 +108,13 @@ func start(t *testing.T) *rig {
 
 // stopped waits for Run to return and returns its result.
 func (r *rig) stopped() error {
-	r.ext.t.Helper()
+	r.t.Helper()
 	select {
 	case err := <-r.done:
 		r.done <- err
 		return err
 	case <-time.After(2 * wait):
-		r.ext.t.Fatal("the daemon did not stop")
+		r.t.Fatal("the daemon did not stop")
 	}
 	return nil
 }
@@ -123,20 +127,20 @@ func (r *rig) call(method string, params, result any) error {
 }
 
 func (r *rig) must(method string, params, result any) {
-	r.ext.t.Helper()
+	r.t.Helper()
 	if err := r.call(method, params, result); err != nil {
-		r.ext.t.Fatalf("%s: %v", method, err)
+		r.t.Fatalf("%s: %v", method, err)
 	}
 }
 
 // fails runs an operation that must fail with code and returns its
 // sentence.
 func (r *rig) fails(method string, params any, code string) string {
-	r.ext.t.Helper()
+	r.t.Helper()
 	err := r.call(method, params, nil)
 	var e *api.Error
 	if !errors.As(err, &e) || e.Code != code {
-		r.ext.t.Fatalf("%s(%+v): got %v, want a %s error", method, params, err, code)
+		r.t.Fatalf("%s(%+v): got %v, want a %s error", method, params, err, code)
 	}
 	return e.Message
 }
@@ -159,7 +163,7 @@ func (x *fakeExtension) send(v any) {
 			panic(err)
 		}
 	}
-	if err := x.w.Write(b); err != nil {
+	if err := x.w.Write(b); err != nil && !errors.Is(err, io.ErrClosedPipe) {
 		x.t.Errorf("writing to the daemon: %v", err)
 	}
 }
@@ -255,14 +259,17 @@ func (x *fakeExtension) handle(frame []byte) {
 		x.state = st
 		x.mu.Unlock()
 	case m.Method != "" && m.ID != 0:
-		res, err := x.answer(m.Method, m.Params)
-		out := relay.Message{ID: m.ID}
-		if err != nil {
-			out.Error = &relay.Error{Message: err.Error()}
-		} else {
-			out.Result, _ = json.Marshal(res)
-		}
-		x.send(out)
+		// Answered concurrently, as chrome.* calls complete.
+		go func() {
+			res, err := x.answer(m.Method, m.Params)
+			out := relay.Message{ID: m.ID}
+			if err != nil {
+				out.Error = &relay.Error{Message: err.Error()}
+			} else {
+				out.Result, _ = json.Marshal(res)
+			}
+			x.send(out)
+		}()
 	case m.ID != 0:
 		x.mu.Lock()
 		ch := x.replies[m.ID]
@@ -287,8 +294,17 @@ func (x *fakeExtension) answer(method string, params json.RawMessage) (any, erro
 	}
 	_ = json.Unmarshal(params, &p)
 	x.mu.Lock()
-	defer x.mu.Unlock()
 	x.requests = append(x.requests, fmt.Sprintf("%s %d", method, p.TabID))
+	held := x.held[method]
+	if method == relay.MethodDebuggerSend {
+		held = x.held[p.Method]
+	}
+	x.mu.Unlock()
+	if held != nil {
+		<-held
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
 	tab, known := x.tabs[p.TabID]
 	noTab := fmt.Errorf("No tab with id: %d.", p.TabID)
 	switch method {
@@ -314,6 +330,9 @@ func (x *fakeExtension) answer(method string, params json.RawMessage) (any, erro
 			tab.URL = p.URL
 			x.tabs[p.TabID] = tab
 		case relay.MethodDebuggerAttach:
+			if strings.HasPrefix(tab.URL, "chrome://") {
+				return nil, errors.New("Cannot access a chrome:// URL")
+			}
 			x.attached[p.TabID] = true
 		}
 		if method == relay.MethodTabsGet {
@@ -341,6 +360,16 @@ func (x *fakeExtension) answer(method string, params json.RawMessage) (any, erro
 		return struct{}{}, nil
 	}
 	return nil, fmt.Errorf("fake extension: unknown method %s", method)
+}
+
+// hold makes a request of the daemon (debugger.detach, say), or a
+// DevTools command sent through debugger.send, wait until release.
+func (x *fakeExtension) hold(method string) (release func()) {
+	ch := make(chan struct{})
+	x.mu.Lock()
+	x.held[method] = ch
+	x.mu.Unlock()
+	return sync.OnceFunc(func() { close(ch) })
 }
 
 // sent counts the daemon's requests of method for tab.
@@ -388,7 +417,7 @@ func (x *fakeExtension) load(tab int64, id, url string, status int, body string)
 			"request":   map[string]any{"url": url, "method": "GET", "headers": map[string]any{"Accept": "*/*"}},
 			"timestamp": ts, "wallTime": 1764000000.0, "initiator": map[string]any{"type": "other"}, "type": "Fetch", "frameId": "F1"}),
 		ev("Network.responseReceived", map[string]any{"requestId": id, "loaderId": "L1", "timestamp": ts + 0.1, "type": "Fetch",
-			"response": map[string]any{"url": url, "status": status, "statusText": "", "headers": map[string]any{"Content-Type": "text/plain"},
+			"response": map[string]any{"url": url, "status": status, "statusText": "", "headers": map[string]any{"Content-Type": "text/plain", "Content-Length": fmt.Sprint(len(body))},
 				"mimeType": "text/plain", "encodedDataLength": 50, "protocol": "http/1.1"}}),
 		ev("Network.loadingFinished", map[string]any{"requestId": id, "timestamp": ts + 0.2, "encodedDataLength": 50 + len(body)}),
 	}})

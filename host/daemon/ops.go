@@ -196,8 +196,13 @@ func (d *Daemon) startCapture(ctx context.Context, a api.StartCaptureArgs, by st
 		d.mu.Unlock()
 		return api.StartCaptureResult{}, api.Errorf(api.CodeConflict, "session %s is already capturing (%s); stop it first", s.id, s.capture.ID())
 	case d.byTab[s.tabID] != nil:
-		other := d.sessionOf(d.byTab[s.tabID])
+		owner := d.byTab[s.tabID]
+		other := d.sessionOf(owner)
 		d.mu.Unlock()
+		if !owner.Active() {
+			// It ended (stopped, tab detached) and is letting go of the tab.
+			return api.StartCaptureResult{}, api.Errorf(api.CodeConflict, "the previous capture of tab %d (session %s) is still stopping; try again in a few seconds", s.tabID, other)
+		}
 		return api.StartCaptureResult{}, api.Errorf(api.CodeConflict, "tab %d is already being captured by session %s; stop that capture or use that session", s.tabID, other)
 	}
 	d.seq++
@@ -305,7 +310,13 @@ func statusOf(s *session) api.StatusResult {
 	r.CurrentStats = api.Stats{Requests: st.Summary.TotalRequests, Responses: st.Summary.TotalResponses,
 		WSFrames: st.Summary.TotalWsFrames, StreamingResponses: st.Summary.StreamingResponses}
 	r.BytesHeld, r.Dropped, r.EndReason = st.BytesHeld, st.Dropped, st.EndReason
+	// A capture says stopped as soon as its stop begins, while it still
+	// waits for bodies before detaching (and a closed tab is no longer
+	// there to detach): its tabs count as let go from then on.
 	for _, t := range st.Tabs {
+		if st.State != capture.StateActive {
+			break
+		}
 		if t == s.tabID {
 			r.Tab.Attached = true
 		} else {

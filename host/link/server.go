@@ -51,14 +51,22 @@ func Listen(dir string, reg Registration, h Handler, log *slog.Logger) (*Server,
 	if err != nil {
 		return nil, fmt.Errorf("listening on %s: %w", reg.Socket, err)
 	}
+	// Closing the listener would unlink the socket path even when a
+	// replacement daemon listens there now: Close removes it only when
+	// this server still owns the registration.
+	if ul, ok := ln.(*net.UnixListener); ok {
+		ul.SetUnlinkOnClose(false)
+	}
 	if runtime.GOOS != "windows" {
 		if err := os.Chmod(reg.Socket, 0o600); err != nil {
 			ln.Close()
+			os.Remove(reg.Socket)
 			return nil, fmt.Errorf("making the socket private: %w", err)
 		}
 	}
 	if err := writeRegistration(dir, reg); err != nil {
 		ln.Close()
+		os.Remove(reg.Socket)
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -142,6 +150,11 @@ func (s *Server) serveConn(c *websocket.Conn) {
 func (s *Server) answer(ctx context.Context, c *websocket.Conn, m message) {
 	out := message{ID: m.ID}
 	res, err := s.handle(ctx, m)
+	if ctx.Err() != nil {
+		// The connection or the daemon is closing: the client sees the
+		// daemon go away (ErrGone), not a bare "context canceled".
+		return
+	}
 	if err == nil {
 		out.Result, err = json.Marshal(res)
 	}

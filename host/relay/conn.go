@@ -87,7 +87,7 @@ func (c *Conn) read(ctx context.Context) error {
 		}
 		var m Message
 		if err := json.Unmarshal(frame, &m); err != nil {
-			c.log.Warn("ignoring a malformed message from the extension", "err", err, "bytes", len(frame))
+			c.malformed(frame, err)
 			continue
 		}
 		switch {
@@ -108,6 +108,37 @@ func (c *Conn) read(ctx context.Context) error {
 		default:
 			c.log.Warn("ignoring a message with neither id nor method")
 		}
+	}
+}
+
+// malformed skips a frame that is not a valid message. When it still
+// carries an id, whoever waits on that id hears of it now rather than at
+// its timeout: a request of the extension gets an error back, a call of
+// ours fails.
+func (c *Conn) malformed(frame []byte, err error) {
+	c.log.Warn("ignoring a malformed message from the extension", "err", err, "bytes", len(frame))
+	var probe struct {
+		ID     int64           `json:"id"`
+		Method json.RawMessage `json:"method"`
+	}
+	if json.Unmarshal(frame, &probe) != nil || probe.ID == 0 {
+		return
+	}
+	bad := &Error{Message: fmt.Sprintf("malformed message: %v", err)}
+	if probe.Method != nil {
+		go func() {
+			if err := c.send(Message{ID: probe.ID, Error: bad}); err != nil {
+				c.log.Warn("answering a malformed request", "err", err)
+			}
+		}()
+		return
+	}
+	c.mu.Lock()
+	ch := c.pending[probe.ID]
+	delete(c.pending, probe.ID)
+	c.mu.Unlock()
+	if ch != nil {
+		ch <- &Message{ID: probe.ID, Error: bad}
 	}
 }
 

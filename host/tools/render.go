@@ -17,7 +17,14 @@ func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 func explainJSON(err error) error {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return fmt.Errorf("%s must be a %s, not a %s", te.Field, jsonType(te.Type.Kind().String()), te.Value)
+		// Field names embedded structs by their Go names
+		// ("Settings.maxBodyBytes"); arguments are flat, so the last
+		// element is the argument.
+		name := te.Field[strings.LastIndex(te.Field, ".")+1:]
+		if name == "" {
+			name = "the arguments"
+		}
+		return fmt.Errorf("%s must be %s, not %s", name, jsonType(te.Type.Kind().String()), jsonValue(te.Value))
 	}
 	if msg, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		return fmt.Errorf("unknown argument %s", msg)
@@ -27,16 +34,39 @@ func explainJSON(err error) error {
 
 func jsonType(kind string) string {
 	switch {
-	case strings.HasPrefix(kind, "int"), strings.HasPrefix(kind, "uint"), strings.HasPrefix(kind, "float"):
-		return "number"
+	case strings.HasPrefix(kind, "int"), strings.HasPrefix(kind, "uint"):
+		return "an integer"
+	case strings.HasPrefix(kind, "float"):
+		return "a number"
 	case kind == "bool":
-		return "boolean"
-	case kind == "slice":
-		return "list"
+		return "a boolean"
+	case kind == "string":
+		return "a string"
+	case kind == "slice", kind == "array":
+		return "a list"
 	case kind == "struct", kind == "map", kind == "ptr":
-		return "object"
+		return "an object"
 	}
 	return kind
+}
+
+// jsonValue says what encoding/json found instead: "string", "number",
+// "number 2.5", "bool", "array", "object".
+func jsonValue(v string) string {
+	switch v {
+	case "string", "number":
+		return "a " + v
+	case "bool":
+		return "a boolean"
+	case "array":
+		return "a list"
+	case "object":
+		return "an object"
+	}
+	if n, ok := strings.CutPrefix(v, "number "); ok {
+		return n
+	}
+	return v
 }
 
 // render is a tool result's text: a sentence for a person, then the JSON

@@ -17,6 +17,10 @@ import (
 // inline: larger captures are cut to fit, and say how to read the rest.
 const DefaultMaxResultBytes = 1_000_000
 
+// MinMaxResultBytes is the smallest maxResultBytes accepted: below it the
+// summary, options and truncated block alone could not fit.
+const MinMaxResultBytes = 4000
+
 // Version is written into HAR files as the creator's version.
 var Version = "dev"
 
@@ -30,8 +34,8 @@ func stop(ctx context.Context, r router, a api.StopCaptureArgs) (api.StopResult,
 	}
 	limit := DefaultMaxResultBytes
 	if a.MaxResultBytes != nil {
-		if *a.MaxResultBytes < 1000 {
-			return api.StopResult{}, api.Errorf(api.CodeInvalid, "maxResultBytes must be at least 1000, not %d", *a.MaxResultBytes)
+		if *a.MaxResultBytes < MinMaxResultBytes {
+			return api.StopResult{}, api.Errorf(api.CodeInvalid, "maxResultBytes must be at least %d, not %d", MinMaxResultBytes, *a.MaxResultBytes)
 		}
 		limit = *a.MaxResultBytes
 	}
@@ -64,15 +68,17 @@ func stop(ctx context.Context, r router, a api.StopCaptureArgs) (api.StopResult,
 	if res.Data == nil {
 		res.Data = &capture.Data{}
 	}
-	res.Truncated = fit(res.Data, limit)
+	fit(&res, limit, func(r api.StopResult) int { return jsonLen(shape(r)) })
+	return shape(res), nil
+}
+
+// shape turns a result holding the capture's data into what the tool
+// returns: for format har, the HAR document in place of the data.
+func shape(res api.StopResult) api.StopResult {
 	if res.Format == "har" {
-		b, err := json.Marshal(har.Build(res, Version))
-		if err != nil {
-			return api.StopResult{}, fmt.Errorf("encoding the HAR: %w", err)
-		}
-		res.HAR, res.Data = b, nil
+		res.HAR, res.Data = har.Build(res, Version), nil
 	}
-	return res, nil
+	return res
 }
 
 // writeResult writes the whole capture to path and returns the summary.
@@ -104,14 +110,20 @@ func writeResult(res api.StopResult, path string) (api.StopResult, error) {
 	return res, nil
 }
 
-// fit cuts d until its JSON takes at most limit bytes: first the largest
-// contents (bodies, payloads, chunks), then records from the end of the
-// largest list. It returns what was left out, or nil when d fit already.
-func fit(d *capture.Data, limit int) *api.Truncation {
-	if size(d) <= limit {
-		return nil
+// fit cuts res.Data until size(res), the JSON the tool returns, takes at
+// most limit bytes: first the largest contents (bodies, payloads, chunks),
+// then records from the end of the largest list. When it cuts anything it
+// sets res.Truncated to say what was left out.
+func fit(res *api.StopResult, limit int, size func(api.StopResult) int) {
+	if size(*res) <= limit {
+		return
 	}
-	t := &api.Truncation{}
+	d := res.Data
+	// The truncated block counts in the size it is meant to bound.
+	t := &api.Truncation{Hint: fmt.Sprintf("This result was cut to about %d bytes (maxResultBytes). Records and contents marked contentOmitted or left out are still held: "+
+		"page through them with get_network_capture_data (offset, limit, kind), read one with get_request, "+
+		"or call stop_network_capture again with outputPath to write everything to a file.", limit)}
+	res.Truncated = t
 	// Contents, largest first.
 	type content struct {
 		n    int
@@ -136,8 +148,29 @@ func fit(d *capture.Data, limit int) *api.Truncation {
 			cs = append(cs, content{n, func() { f.Payload, f.ContentOmitted = "", true }})
 		}
 	}
+	for i := range d.StreamingResponses {
+		s := &d.StreamingResponses[i]
+		n := 0
+		for _, m := range s.Messages {
+			n += len(m.Data)
+		}
+		for _, c := range s.Chunks {
+			n += len(c.Data) + len(c.DataBase64)
+		}
+		if n > 0 {
+			cs = append(cs, content{n, func() {
+				for j := range s.Messages {
+					s.Messages[j].Data = ""
+				}
+				for j := range s.Chunks {
+					s.Chunks[j].Data, s.Chunks[j].DataBase64 = "", ""
+				}
+				s.ContentOmitted = true
+			}})
+		}
+	}
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].n > cs[j].n })
-	excess := size(d) - limit
+	excess := size(*res) - limit
 	for _, c := range cs {
 		if excess <= 0 {
 			break
@@ -153,7 +186,7 @@ func fit(d *capture.Data, limit int) *api.Truncation {
 		newList(d.WSFrames, func(n int) { d.WSFrames = d.WSFrames[:n] }, &t.WSFrames),
 		newList(d.StreamingResponses, func(n int) { d.StreamingResponses = d.StreamingResponses[:n] }, &t.StreamingResponses),
 	}
-	for cur := size(d); cur > limit; cur = size(d) {
+	for cur := size(*res); cur > limit; cur = size(*res) {
 		excess := cur - limit
 		for excess > 0 {
 			big := lists[0]
@@ -174,10 +207,6 @@ func fit(d *capture.Data, limit int) *api.Truncation {
 			break
 		}
 	}
-	t.Hint = fmt.Sprintf("This result was cut to about %d bytes (maxResultBytes). Records and contents marked contentOmitted or left out are still held: "+
-		"page through them with get_network_capture_data (offset, limit, kind), read one with get_request, "+
-		"or call stop_network_capture again with outputPath to write everything to a file.", limit)
-	return t
 }
 
 // list is one array of a capture being cut from its end.
@@ -208,8 +237,6 @@ func (l *list) pop() int {
 }
 
 func (l *list) apply() { l.cut(len(l.sizes)) }
-
-func size(d *capture.Data) int { return jsonLen(d) }
 
 func jsonLen(v any) int {
 	b, err := json.Marshal(v)

@@ -1,0 +1,296 @@
+package tools
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/capture"
+)
+
+// fakeDaemon is a browser profile answering operations from a table.
+type fakeDaemon struct {
+	label, tag string
+	ops        map[string]func(params json.RawMessage) (any, error)
+
+	mu    sync.Mutex
+	calls []string // "method params", in order
+}
+
+func newFakeDaemon(tag string) *fakeDaemon {
+	return &fakeDaemon{label: "Chromium 156 (" + tag + ")", tag: tag, ops: map[string]func(json.RawMessage) (any, error){}}
+}
+
+func (d *fakeDaemon) Label() string { return d.label }
+func (d *fakeDaemon) Tag() string   { return d.tag }
+
+// Call goes through JSON both ways, as the link does.
+func (d *fakeDaemon) Call(_ context.Context, method string, params, result any) error {
+	p, err := json.Marshal(params)
+	if err != nil {
+		return err
+	}
+	d.mu.Lock()
+	d.calls = append(d.calls, method+" "+string(p))
+	op := d.ops[method]
+	d.mu.Unlock()
+	if op == nil {
+		return api.Errorf(api.CodeInvalid, "fake daemon %s: no %s", d.tag, method)
+	}
+	res, err := op(p)
+	if err != nil {
+		return err
+	}
+	b, err := json.Marshal(res)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, result)
+}
+
+func (d *fakeDaemon) called() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]string(nil), d.calls...)
+}
+
+// answer makes the daemon return res for method.
+func (d *fakeDaemon) answer(method string, res any) *fakeDaemon {
+	d.ops[method] = func(json.RawMessage) (any, error) { return res, nil }
+	return d
+}
+
+type fakeBackend struct{ daemons []Daemon }
+
+func (b fakeBackend) Daemons(context.Context) ([]Daemon, error) { return b.daemons, nil }
+func (b fakeBackend) Where() string                             { return "/run/user/1000/tabtap" }
+
+// mcpSession is an MCP client on an in-process server over fake daemons. It
+// checks every structured result against its tool's output schema.
+type mcpSession struct {
+	t       *testing.T
+	c       *client.Client
+	tools   []mcp.Tool
+	schemas map[string]*jsonschema.Schema
+}
+
+func connect(t *testing.T, daemons ...*fakeDaemon) *mcpSession {
+	t.Helper()
+	var ds []Daemon
+	for _, d := range daemons {
+		ds = append(ds, d)
+	}
+	c, err := client.NewInProcessClient(NewServer(fakeBackend{ds}, "test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	ctx := context.Background()
+	if err := c.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	init := mcp.InitializeRequest{}
+	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	init.Params.ClientInfo = mcp.Implementation{Name: "tools-test", Version: "1"}
+	if _, err := c.Initialize(ctx, init); err != nil {
+		t.Fatal(err)
+	}
+	list, err := c.ListTools(ctx, mcp.ListToolsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &mcpSession{t: t, c: c, tools: list.Tools, schemas: map[string]*jsonschema.Schema{}}
+	for _, tool := range list.Tools {
+		s.schemas[tool.Name] = compileSchema(t, tool.Name, field(t, tool, "outputSchema"))
+	}
+	return s
+}
+
+// field is one field of a tool's JSON, as clients receive it.
+func field(t *testing.T, tool mcp.Tool, name string) json.RawMessage {
+	t.Helper()
+	b, err := json.Marshal(tool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m[name]
+}
+
+func compileSchema(t *testing.T, name string, schema []byte) *jsonschema.Schema {
+	t.Helper()
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schema))
+	if err != nil {
+		t.Fatalf("%s: schema: %v", name, err)
+	}
+	c := jsonschema.NewCompiler()
+	url := "mem:///" + name + ".json"
+	if err := c.AddResource(url, doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile(url)
+	if err != nil {
+		t.Fatalf("%s: schema does not compile: %v", name, err)
+	}
+	return sch
+}
+
+// call calls a tool. A successful result must carry structured content
+// that validates against the tool's output schema.
+func (s *mcpSession) call(name string, args any) *mcp.CallToolResult {
+	s.t.Helper()
+	req := mcp.CallToolRequest{}
+	req.Params.Name = name
+	req.Params.Arguments = args
+	res, err := s.c.CallTool(context.Background(), req)
+	if err != nil {
+		s.t.Fatalf("%s: %v", name, err)
+	}
+	if res.IsError {
+		return res
+	}
+	if res.StructuredContent == nil {
+		s.t.Fatalf("%s returned no structured content", name)
+	}
+	doc := structured(s.t, res)
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if err := s.schemas[name].Validate(v); err != nil {
+		s.t.Errorf("%s: the result does not match the output schema: %v", name, err)
+	}
+	return res
+}
+
+func structured(t *testing.T, res *mcp.CallToolResult) []byte {
+	t.Helper()
+	b, err := json.Marshal(res.StructuredContent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// ok calls a tool that must succeed and decodes its structured result
+// into out (when not nil). It returns the result's JSON.
+func (s *mcpSession) ok(name string, args, out any) []byte {
+	s.t.Helper()
+	res := s.call(name, args)
+	if res.IsError {
+		s.t.Fatalf("%s(%v) failed: %s", name, args, text(res))
+	}
+	doc := structured(s.t, res)
+	if out != nil {
+		if err := json.Unmarshal(doc, out); err != nil {
+			s.t.Fatal(err)
+		}
+	}
+	return doc
+}
+
+// fails calls a tool that must fail and returns its error sentence.
+func (s *mcpSession) fails(name string, args any) string {
+	s.t.Helper()
+	res := s.call(name, args)
+	if !res.IsError {
+		s.t.Fatalf("%s(%v) succeeded, want an error: %s", name, args, text(res))
+	}
+	return text(res)
+}
+
+func text(res *mcp.CallToolResult) string {
+	var parts []string
+	for _, c := range res.Content {
+		if tc, ok := c.(mcp.TextContent); ok {
+			parts = append(parts, tc.Text)
+		} else {
+			parts = append(parts, fmt.Sprint(c))
+		}
+	}
+	return strings.Join(parts, "\n")
+}
+
+// t0 is when the sample captures start.
+var t0 = time.Date(2026, 11, 24, 9, 30, 0, 0, time.UTC)
+
+// sampleData is a capture of n requests, each answered, with bodies of
+// bodySize(i) bytes, a few WebSocket frames and two streams. Every
+// optional field that a real capture can fill is filled somewhere.
+func sampleData(n int, bodySize func(i int) int) capture.Data {
+	d := capture.Data{}
+	line := 12.0
+	for i := range n {
+		id := fmt.Sprintf("r%d", i)
+		at := t0.Add(time.Duration(i) * time.Millisecond)
+		src := capture.Source{TabID: 7, Target: "page"}
+		req := capture.Request{RequestID: id, URL: fmt.Sprintf("https://app.test/api/%d", i), Method: "GET",
+			Headers: map[string]string{"Accept": "*/*"}, ResourceType: "Fetch", Timestamp: at, FrameID: "F1",
+			Initiator: &capture.Initiator{Type: "script", URL: "https://app.test/app.js", LineNumber: &line}, Source: src}
+		if i%4 == 1 {
+			req.Method, req.PostData = "POST", `{"q":1}`
+		}
+		d.Requests = append(d.Requests, req)
+		resp := capture.Response{RequestID: id, URL: req.URL, Status: 200, StatusText: "OK",
+			Headers: map[string]string{"Content-Type": "application/json"}, MimeType: "application/json",
+			RemoteAddress: "127.0.0.1:8080", Protocol: "http/1.1", EncodedDataLength: 300,
+			Timing:    &capture.Timing{Blocked: 1, DNS: -1, Connect: -1, SSL: -1, Send: 0.5, Wait: 10, Receive: 2, Total: 13.5},
+			Body:      strings.Repeat("b", bodySize(i)),
+			Timestamp: at.Add(20 * time.Millisecond), Source: src}
+		if i == 3 {
+			resp.Body, resp.BodyBase64 = "", "AAEC"
+		}
+		d.Responses = append(d.Responses, resp)
+	}
+	closed := t0.Add(time.Second)
+	d.Requests = append(d.Requests, capture.Request{RequestID: "ws1", URL: "wss://app.test/socket", Method: "GET",
+		Headers: map[string]string{}, ResourceType: "WebSocket", Timestamp: t0, Source: capture.Source{TabID: 7, Target: "page"}})
+	d.Responses = append(d.Responses, capture.Response{RequestID: "ws1", URL: "wss://app.test/socket", Status: 101,
+		Headers: map[string]string{"Upgrade": "websocket"}, Timestamp: t0, WebSocket: &capture.WebSocketState{Closed: true, ClosedAt: &closed}},
+		capture.Response{RequestID: "gone", URL: "https://down.test/", Headers: map[string]string{}, Timestamp: t0,
+			Failed: true, ErrorText: "net::ERR_NAME_NOT_RESOLVED"})
+	for i := range 4 {
+		dir := "sent"
+		if i%2 == 1 {
+			dir = "received"
+		}
+		d.WSFrames = append(d.WSFrames, capture.WSFrame{RequestID: "ws1", URL: "wss://app.test/socket", Direction: dir,
+			Opcode: 1, Payload: fmt.Sprintf(`{"n":%d}`, i), Length: 7, Timestamp: t0.Add(time.Duration(i) * time.Second),
+			Source: capture.Source{TabID: 7, Target: "page"}})
+	}
+	d.StreamingResponses = []capture.StreamingResponse{
+		{RequestID: "es1", URL: "https://app.test/events", Kind: "eventsource", Complete: true, Timestamp: t0,
+			Messages: []capture.StreamMessage{{Timestamp: t0, EventName: "tick", EventID: "1", Data: "one"}},
+			Source:   capture.Source{TabID: 7, Target: "page"}},
+		{RequestID: "ch1", URL: "https://app.test/stream", Kind: "chunked", Timestamp: t0,
+			Chunks: []capture.StreamChunk{{Timestamp: t0, Data: "part", Length: 4}, {Timestamp: t0, DataBase64: "/w==", Length: 1}},
+			Source: capture.Source{TabID: 7, Target: "child", TargetID: "T9"}},
+	}
+	return d
+}
+
+func summaryOf(d capture.Data) capture.Summary {
+	return capture.Summary{TotalRequests: len(d.Requests), TotalResponses: len(d.Responses),
+		TotalWsFrames: len(d.WSFrames), StreamingResponses: len(d.StreamingResponses)}
+}
+
+// stopped is what a daemon returns for stop_network_capture.
+func stopped(id string, d capture.Data) api.StopResult {
+	opts, _ := capture.Settings{}.Resolve()
+	return api.StopResult{SessionID: id, CaptureID: "capture_aaaa_2", Duration: 1500, StartTime: t0,
+		EndTime: t0.Add(1500 * time.Millisecond), Summary: summaryOf(d), Options: opts, Data: &d, Format: "json",
+		Dropped: capture.Dropped{Bodies: 1, Reasons: []string{"bodies: the capture's byte budget was spent"}}}
+}

@@ -1,0 +1,319 @@
+package tools
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/capture"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/toolsnaps from the tools (or set UPDATE_TOOLSNAPS=1)")
+
+// contract lists the tools of the outside contract.
+var contract = []string{api.ListTabs, api.InitializeSession, api.StartCapture, api.CaptureStatus, api.StopCapture,
+	api.ClearCapture, api.ListCaptures, api.CloseSession, api.GetCaptureData, api.GetRequest}
+
+func TestToolsListTheContract(t *testing.T) {
+	s := connect(t)
+	var names []string
+	for _, tool := range s.tools {
+		names = append(names, tool.Name)
+		if tool.Description == "" || tool.Annotations.Title == "" || tool.Annotations.ReadOnlyHint == nil {
+			t.Errorf("%s: description, title or readOnlyHint missing", tool.Name)
+		}
+		for _, f := range []string{"inputSchema", "outputSchema"} {
+			var sch struct {
+				Type       string         `json:"type"`
+				Properties map[string]any `json:"properties"`
+			}
+			if err := json.Unmarshal(field(t, tool, f), &sch); err != nil || sch.Type != "object" {
+				t.Errorf("%s: %s is not an object schema (%v)", tool.Name, f, err)
+			}
+			if f == "outputSchema" && len(sch.Properties) == 0 {
+				t.Errorf("%s: the output schema has no properties", tool.Name)
+			}
+		}
+		readOnly := slices.Contains([]string{api.ListTabs, api.CaptureStatus, api.ListCaptures, api.GetCaptureData, api.GetRequest}, tool.Name)
+		if h := tool.Annotations.ReadOnlyHint; h != nil && *h != readOnly {
+			t.Errorf("%s: readOnlyHint %v", tool.Name, *h)
+		}
+	}
+	slices.Sort(names)
+	want := slices.Sorted(slices.Values(contract))
+	if !slices.Equal(names, want) {
+		t.Errorf("tools %v, want %v", names, want)
+	}
+}
+
+// TestToolSnapshots keeps each tool's interface in testdata/toolsnaps, so
+// that a change to a name, a description or a schema shows in review. Run
+// with -update (or UPDATE_TOOLSNAPS=1) to accept a change.
+func TestToolSnapshots(t *testing.T) {
+	// The server's own tools, as it writes them on the wire (a client
+	// decoding them would sort the input schema's properties).
+	registered := NewServer(fakeBackend{}, "test").ListTools()
+	dir := filepath.Join("testdata", "toolsnaps")
+	rewrite := *update || os.Getenv("UPDATE_TOOLSNAPS") == "1"
+	if rewrite {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen := map[string]bool{}
+	for _, name := range slices.Sorted(maps.Keys(registered)) {
+		tool := registered[name].Tool
+		var b bytes.Buffer
+		b.WriteString("{")
+		for i, f := range []string{"name", "description", "inputSchema", "outputSchema", "annotations"} {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			key, _ := json.Marshal(f)
+			b.Write(key)
+			b.WriteString(":")
+			b.Write(field(t, tool, f))
+		}
+		b.WriteString("}")
+		var snap bytes.Buffer
+		if err := json.Indent(&snap, b.Bytes(), "", "  "); err != nil {
+			t.Fatal(err)
+		}
+		snap.WriteString("\n")
+		path := filepath.Join(dir, tool.Name+".snap")
+		seen[filepath.Base(path)] = true
+		if rewrite {
+			if err := os.WriteFile(path, snap.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		old, err := os.ReadFile(path)
+		if err != nil {
+			t.Errorf("%s: no snapshot (%v); run go test ./host/tools -run TestToolSnapshots -update", tool.Name, err)
+			continue
+		}
+		if !bytes.Equal(old, snap.Bytes()) {
+			t.Errorf("%s changed; if that is meant, run go test ./host/tools -run TestToolSnapshots -update and review the diff.\n%s",
+				tool.Name, firstDifference(old, snap.Bytes()))
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.snap"))
+	for _, f := range files {
+		if !seen[filepath.Base(f)] {
+			if rewrite {
+				os.Remove(f)
+			} else {
+				t.Errorf("%s is the snapshot of a tool that no longer exists", f)
+			}
+		}
+	}
+}
+
+// firstDifference shows the first line where two snapshots differ.
+func firstDifference(old, cur []byte) string {
+	a, b := strings.Split(string(old), "\n"), strings.Split(string(cur), "\n")
+	for i := range max(len(a), len(b)) {
+		var x, y string
+		if i < len(a) {
+			x = a[i]
+		}
+		if i < len(b) {
+			y = b[i]
+		}
+		if x != y {
+			return fmt.Sprintf("line %d:\n- %s\n+ %s", i+1, x, y)
+		}
+	}
+	return ""
+}
+
+func TestArgumentsAreChecked(t *testing.T) {
+	d := newFakeDaemon("aaaa")
+	s := connect(t, d)
+	cases := []struct {
+		tool string
+		args map[string]any
+		want string
+	}{
+		{api.StartCapture, map[string]any{"sessionId": 5}, "sessionId must be a string, not a number"},
+		{api.StartCapture, map[string]any{"sessionId": "s-aaaa-1", "maxBodyBytes": "big"}, "maxBodyBytes must be an integer, not a string"},
+		{api.StartCapture, map[string]any{"sessionId": "s-aaaa-1", "maxEntries": 2.5}, "maxEntries must be an integer, not 2.5"},
+		{api.StartCapture, map[string]any{"sessionId": "s-aaaa-1", "captureBodies": "yes"}, "captureBodies must be a boolean, not a string"},
+		{api.StartCapture, map[string]any{"sessionId": "s-aaaa-1", "captureBody": false}, `unknown argument "captureBody"`},
+		{api.InitializeSession, map[string]any{"tabId": "12"}, "tabId must be an integer, not a string"},
+		{api.GetRequest, map[string]any{"sessionId": "s-aaaa-1", "requestId": []string{"x"}}, "requestId must be a string, not a list"},
+		{api.CaptureStatus, map[string]any{}, "sessionId is required"},
+		{api.CaptureStatus, nil, "sessionId is required"},
+		{api.StopCapture, map[string]any{"sessionId": "s-aaaa-1", "format": "xml"}, `format must be json or har, not "xml"`},
+		{api.StopCapture, map[string]any{"sessionId": "s-aaaa-1", "maxResultBytes": 10}, "maxResultBytes must be at least 4000, not 10"},
+		{api.StopCapture, map[string]any{"sessionId": "s-aaaa-1", "outputPath": "/no/such/folder/c.json"}, "/no/such/folder/c.json: its folder does not exist"},
+	}
+	for _, c := range cases {
+		got := s.fails(c.tool, c.args)
+		if !strings.Contains(got, c.want) {
+			t.Errorf("%s(%v): got %q, want %q", c.tool, c.args, got, c.want)
+		}
+		if strings.Contains(got, "Settings") {
+			t.Errorf("%s(%v): %q names a Go type", c.tool, c.args, got)
+		}
+	}
+	if calls := d.called(); len(calls) != 0 {
+		t.Errorf("invalid arguments reached the daemon: %v", calls)
+	}
+}
+
+func TestNoBrowserIsConnected(t *testing.T) {
+	s := connect(t)
+	for _, c := range []struct {
+		tool string
+		args map[string]any
+	}{
+		{api.ListTabs, nil}, {api.ListCaptures, nil}, {api.InitializeSession, map[string]any{"tabId": 3}},
+		{api.InitializeSession, nil}, {api.CaptureStatus, map[string]any{"sessionId": "s-aaaa-1"}},
+		{api.StopCapture, map[string]any{"sessionId": "s-aaaa-1"}},
+	} {
+		got := s.fails(c.tool, c.args)
+		if !strings.HasPrefix(got, "no browser is connected: start Chrome") || !strings.Contains(got, "/run/user/1000/tabtap") {
+			t.Errorf("%s: %q", c.tool, got)
+		}
+	}
+}
+
+func TestCallsGoToTheDaemonOfTheSession(t *testing.T) {
+	status := func(tag string) func(json.RawMessage) (any, error) {
+		return func(p json.RawMessage) (any, error) {
+			var a api.SessionArgs
+			json.Unmarshal(p, &a)
+			if a.SessionID != "s-"+tag+"-2" {
+				return nil, api.Errorf(api.CodeNotFound, "session %s not found (list_captures shows the sessions held)", a.SessionID)
+			}
+			return api.StatusResult{SessionID: a.SessionID, Status: "inactive", Tab: api.TabState{TabID: 4}}, nil
+		}
+	}
+	a, b := newFakeDaemon("aaaa"), newFakeDaemon("bbbb")
+	a.ops[api.CaptureStatus], b.ops[api.CaptureStatus] = status("aaaa"), status("bbbb")
+	s := connect(t, a, b)
+
+	var st api.StatusResult
+	s.ok(api.CaptureStatus, map[string]any{"sessionId": "s-bbbb-2"}, &st)
+	if st.SessionID != "s-bbbb-2" || len(a.called()) != 0 || len(b.called()) != 1 {
+		t.Errorf("got %+v; calls a=%v b=%v", st, a.called(), b.called())
+	}
+	// The daemon's own sentence comes back as it is.
+	if got := s.fails(api.CaptureStatus, map[string]any{"sessionId": "s-aaaa-9"}); got != "session s-aaaa-9 not found (list_captures shows the sessions held)" {
+		t.Errorf("got %q", got)
+	}
+	got := s.fails(api.CaptureStatus, map[string]any{"sessionId": "s-cccc-1"})
+	if !strings.HasPrefix(got, "session s-cccc-1 not found: it belongs to a browser that is not connected now") ||
+		!strings.Contains(got, `"Chromium 156 (aaaa)", "Chromium 156 (bbbb)"`) {
+		t.Errorf("unknown tag: %q", got)
+	}
+	if got := s.fails(api.CaptureStatus, map[string]any{"sessionId": "capture_1"}); !strings.HasPrefix(got, "session capture_1 not found: session ids look like s-3f2a-1") {
+		t.Errorf("malformed id: %q", got)
+	}
+	if n := len(a.called()) + len(b.called()); n != 2 {
+		t.Errorf("%d daemon calls, want 2", n)
+	}
+}
+
+func TestTabsAndSessionsAcrossBrowsers(t *testing.T) {
+	a, b := newFakeDaemon("aaaa"), newFakeDaemon("bbbb")
+	a.answer(api.ListTabs, api.ListTabsResult{Tabs: []api.Tab{{TabID: 1, WindowID: 1, Title: "A", URL: "https://a.test/", Active: true, Browser: a.label}}, Browsers: []string{a.label}})
+	b.answer(api.ListTabs, api.ListTabsResult{Tabs: []api.Tab{{TabID: 2, WindowID: 5, Title: "B", URL: "https://b.test/", Browser: b.label, SessionID: "s-bbbb-1"}}, Browsers: []string{b.label}})
+	a.ops[api.InitializeSession] = func(json.RawMessage) (any, error) {
+		return nil, api.Errorf(api.CodeNotFound, "finding tab 2: No tab with id: 2.")
+	}
+	b.answer(api.InitializeSession, api.Session{SessionID: "s-bbbb-3", TabID: 2, URL: "https://b.test/", Title: "B", Browser: b.label})
+	a.answer(api.ListCaptures, api.ListCapturesResult{Captures: []api.CaptureInfo{{SessionID: "s-aaaa-1", CaptureID: "capture_aaaa_1",
+		Browser: a.label, TabID: 1, Status: "stopped", StartedBy: "popup", StartTime: t0, Duration: 10, EndReason: "tab 1 was closed during the capture; 0 requests kept"}}, Evicted: 1})
+	b.answer(api.ListCaptures, api.ListCapturesResult{Captures: []api.CaptureInfo{}, Evicted: 2})
+	s := connect(t, a, b)
+
+	var tabs api.ListTabsResult
+	s.ok(api.ListTabs, nil, &tabs)
+	if len(tabs.Tabs) != 2 || tabs.Tabs[1].SessionID != "s-bbbb-1" || !slices.Equal(tabs.Browsers, []string{a.label, b.label}) {
+		t.Errorf("list_tabs: %+v", tabs)
+	}
+	var caps api.ListCapturesResult
+	s.ok(api.ListCaptures, nil, &caps)
+	if len(caps.Captures) != 1 || caps.Evicted != 3 {
+		t.Errorf("list_captures: %+v", caps)
+	}
+	var sess api.Session
+	s.ok(api.InitializeSession, map[string]any{"tabId": 2}, &sess)
+	if sess.SessionID != "s-bbbb-3" {
+		t.Errorf("initialize_session by tab: %+v", sess)
+	}
+	s.ok(api.InitializeSession, map[string]any{"url": "https://b.test/x", "browser": "bbbb"}, &sess)
+	if last := b.called()[len(b.called())-1]; last != `initialize_session {"url":"https://b.test/x","browser":"bbbb"}` {
+		t.Errorf("initialize_session by browser went to b as %s", last)
+	}
+	if got := s.fails(api.InitializeSession, map[string]any{"browser": "Firefox"}); !strings.Contains(got, `browser "Firefox" is not one of the connected browsers`) {
+		t.Errorf("unknown browser: %q", got)
+	}
+	b.ops[api.InitializeSession] = a.ops[api.InitializeSession]
+	if got := s.fails(api.InitializeSession, map[string]any{"tabId": 2}); !strings.HasPrefix(got, "tab 2 is in none of the connected browsers") {
+		t.Errorf("unknown tab: %q", got)
+	}
+}
+
+// TestEveryResultMatchesItsSchema calls each tool with a daemon giving
+// full results (every optional field set somewhere, nil slices elsewhere)
+// and checks them against the output schemas (connect's session does).
+func TestEveryResultMatchesItsSchema(t *testing.T) {
+	d := newFakeDaemon("aaaa")
+	data := sampleData(6, func(int) int { return 40 })
+	opts, _ := capture.Settings{}.Resolve()
+	opts.URLFilters, opts.ResourceTypes, opts.URL = []string{"api"}, []string{"Fetch"}, "https://app.test/"
+	end := t0.Add(time.Minute)
+	d.answer(api.ListTabs, api.ListTabsResult{Tabs: []api.Tab{{TabID: 1, Title: "A", URL: "https://a.test/", Browser: d.label}}, Browsers: []string{d.label}})
+	d.answer(api.InitializeSession, api.Session{SessionID: "s-aaaa-1", TabID: 1, URL: "https://a.test/", Browser: d.label})
+	d.answer(api.StartCapture, api.StartCaptureResult{SessionID: "s-aaaa-1", CaptureID: "capture_aaaa_2", TabID: 1, StartTime: t0, Options: opts})
+	d.answer(api.CaptureStatus, api.StatusResult{SessionID: "s-aaaa-1", CaptureID: "capture_aaaa_2", Status: "stopped",
+		StartTime: &t0, EndTime: &end, Duration: 60000, CurrentStats: api.Stats{Requests: 6}, Options: &opts, BytesHeld: 240,
+		Dropped: capture.Dropped{Requests: 2, Reasons: []string{"requests: maxEntries (6) reached"}}, EndReason: "the session was closed",
+		Tab: api.TabState{TabID: 1, Closed: true, FollowedTabs: []int64{8}}})
+	d.answer(api.StopCapture, stopped("s-aaaa-1", data))
+	d.answer(api.ClearCapture, api.ClearResult{SessionID: "s-aaaa-1", CaptureID: "capture_aaaa_2", Cleared: summaryOf(data), Status: "active"})
+	d.answer(api.ListCaptures, api.ListCapturesResult{Captures: []api.CaptureInfo{{SessionID: "s-aaaa-1", CaptureID: "capture_aaaa_2",
+		Browser: d.label, Status: "active", StartedBy: "agent", StartTime: t0, Summary: summaryOf(data)}}})
+	d.answer(api.CloseSession, api.CloseSessionResult{SessionID: "s-aaaa-1", Closed: true, Stopped: true})
+	d.answer(api.GetCaptureData, api.GetDataResult{SessionID: "s-aaaa-1", CaptureID: "capture_aaaa_2", Status: "active",
+		Data: data, Totals: summaryOf(data), Limit: 100})
+	d.answer(api.GetRequest, api.RequestDetail{SessionID: "s-aaaa-1", Request: &data.Requests[0], Response: &data.Responses[0],
+		Redirects: []api.RedirectHop{{Request: data.Requests[1]}}, WSFrames: data.WSFrames, Stream: &data.StreamingResponses[1]})
+	s := connect(t, d)
+	id := map[string]any{"sessionId": "s-aaaa-1"}
+	for _, tool := range contract {
+		args := id
+		switch tool {
+		case api.ListTabs, api.ListCaptures:
+			args = nil
+		case api.InitializeSession:
+			args = map[string]any{"tabId": 1}
+		case api.GetRequest:
+			args = map[string]any{"sessionId": "s-aaaa-1", "requestId": "r0"}
+		}
+		s.ok(tool, args, nil)
+	}
+	for _, format := range []string{"json", "har"} {
+		s.ok(api.StopCapture, map[string]any{"sessionId": "s-aaaa-1", "format": format, "maxResultBytes": MinMaxResultBytes}, nil)
+	}
+	// The daemon leaves out what is empty: nil slices, nil pointers.
+	d.answer(api.CaptureStatus, api.StatusResult{SessionID: "s-aaaa-1", Status: "inactive"})
+	d.answer(api.StopCapture, stopped("s-aaaa-1", capture.Data{}))
+	d.answer(api.GetRequest, api.RequestDetail{SessionID: "s-aaaa-1", Response: &data.Responses[len(data.Responses)-1]})
+	s.ok(api.CaptureStatus, id, nil)
+	s.ok(api.StopCapture, id, nil)
+	s.ok(api.GetRequest, map[string]any{"sessionId": "s-aaaa-1", "requestId": "gone"}, nil)
+}
