@@ -168,6 +168,13 @@ func TestCaptureLifecycle(t *testing.T) {
 	if again.CaptureID != res.CaptureID || !again.EndTime.Equal(res.EndTime) || len(again.Data.Requests) != 1 {
 		t.Errorf("stopping again: %+v", again)
 	}
+	// A stopped capture is not cleared: nothing would replace what is lost.
+	if msg := r.fails(api.ClearCapture, id, api.CodeConflict); !strings.Contains(msg, "is stopped") {
+		t.Errorf("clearing a stopped capture: %q", msg)
+	}
+	if r.status(s.SessionID).CurrentStats.Requests != 1 {
+		t.Error("a refused clear dropped data")
+	}
 
 	var caps api.ListCapturesResult
 	r.must(api.ListCaptures, nil, &caps)

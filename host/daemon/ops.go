@@ -382,6 +382,9 @@ func (d *Daemon) clear(a api.SessionArgs) (api.ClearResult, error) {
 	if err != nil {
 		return api.ClearResult{}, err
 	}
+	if !c.Active() {
+		return api.ClearResult{}, api.Errorf(api.CodeConflict, "capture %s of session %s is stopped: clearing keeps a running capture going without what it holds; a stopped capture is kept as it is (start_network_capture begins a new one)", c.ID(), s.id)
+	}
 	before := c.Status().Summary
 	c.Clear()
 	return api.ClearResult{SessionID: s.id, CaptureID: c.ID(), Cleared: before, Status: string(c.Status().State)}, nil

@@ -41,9 +41,11 @@ func stop(ctx context.Context, r router, a api.StopCaptureArgs) (api.StopResult,
 	}
 	var path string
 	if a.OutputPath != "" {
-		p, err := filepath.Abs(a.OutputPath)
-		if err != nil {
-			return api.StopResult{}, api.Errorf(api.CodeInvalid, "outputPath %q: %v", a.OutputPath, err)
+		// A relative path would land wherever the MCP client happened to
+		// start this process: ask for the place itself.
+		p := filepath.Clean(a.OutputPath)
+		if !filepath.IsAbs(p) {
+			return api.StopResult{}, api.Errorf(api.CodeInvalid, "outputPath must be an absolute path (e.g. /home/me/capture.json), not %q", a.OutputPath)
 		}
 		if fi, err := os.Stat(filepath.Dir(p)); err != nil || !fi.IsDir() {
 			return api.StopResult{}, api.Errorf(api.CodeInvalid, "outputPath %s: its folder does not exist", p)

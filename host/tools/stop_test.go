@@ -175,11 +175,15 @@ func TestStopWritesOutputPath(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
 
-	// A relative path is resolved against the working directory, and the
-	// whole capture goes to the file whatever maxResultBytes says.
+	// A relative path is refused: it would land wherever the client
+	// started the server.
+	if msg := s.fails(api.StopCapture, stopArgs("outputPath", "capture.json")); !strings.Contains(msg, "absolute path") {
+		t.Errorf("relative outputPath: %q", msg)
+	}
+	// The whole capture goes to the file whatever maxResultBytes says.
 	var res api.StopResult
-	s.ok(api.StopCapture, stopArgs("outputPath", "capture.json", "maxResultBytes", MinMaxResultBytes), &res)
-	if !filepath.IsAbs(res.OutputPath) || filepath.Base(res.OutputPath) != "capture.json" {
+	s.ok(api.StopCapture, stopArgs("outputPath", filepath.Join(dir, "capture.json"), "maxResultBytes", MinMaxResultBytes), &res)
+	if res.OutputPath != filepath.Join(dir, "capture.json") {
 		t.Errorf("outputPath %q, want the absolute path", res.OutputPath)
 	}
 	b, err := os.ReadFile(filepath.Join(dir, "capture.json"))

@@ -61,7 +61,7 @@ func definitions(r router) []definition {
 			readOnly("Capture status"), bySession[api.SessionArgs, api.StatusResult](r, api.CaptureStatus, sessionOf)),
 		typed(api.StopCapture, "Stop the session's capture (the debugger detaches) and return it: summary plus data {requests, responses, wsFrames, streamingResponses}. format: \"har\" returns HAR 1.2 instead; outputPath writes everything to a file and returns the summary; maxResultBytes bounds the returned data (the rest stays readable with get_network_capture_data and get_request). Calling it again on a stopped capture returns the same capture.",
 			acting("Stop capturing", false), func(ctx context.Context, a api.StopCaptureArgs) (api.StopResult, error) { return stop(ctx, r, a) }),
-		typed(api.ClearCapture, "Drop what the session's capture holds so far and keep capturing.",
+		typed(api.ClearCapture, "Drop what the session's running capture holds so far and keep capturing (a stopped capture is kept as it is).",
 			acting("Clear the capture", true), bySession[api.SessionArgs, api.ClearResult](r, api.ClearCapture, sessionOf)),
 		typed(api.ListCaptures, "List the captures the connected browsers hold, running or stopped, including ones a person started from the extension's popup, each with a sessionId usable with the other tools.",
 			readOnly("List captures"), func(ctx context.Context, _ api.None) (api.ListCapturesResult, error) { return listCaptures(ctx, r) }),
