@@ -380,12 +380,25 @@ func (e *env) click(urlPart, selector string) {
 // again: the browser closes the old daemon's port and starts a new one.
 func (e *env) restartServiceWorker() {
 	e.t.Helper()
-	id, _ := e.targetOf("service_worker", nativehost.ExtensionID)
-	e.devtoolsGet("/json/close/" + id)
-	deadline := time.Now().Add(10 * time.Second)
-	for e.hasTarget("service_worker", nativehost.ExtensionID) {
+	deadline := time.Now().Add(30 * time.Second)
+	var asked time.Time
+	for {
+		id := ""
+		for _, tg := range e.targets() {
+			if tg.Type == "service_worker" && strings.Contains(tg.URL, nativehost.ExtensionID) {
+				id = tg.ID
+			}
+		}
+		if id == "" {
+			break
+		}
 		if time.Now().After(deadline) {
-			e.t.Fatal("the service worker did not stop")
+			e.t.Fatal("the service worker did not stop within 30 s")
+		}
+		if time.Since(asked) > 2*time.Second {
+			// Ask again now and then: a busy browser may not act at once.
+			e.devtoolsGet("/json/close/" + id)
+			asked = time.Now()
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -404,16 +417,6 @@ func (e *env) devtoolsGet(path string) {
 		e.t.Fatal(err)
 	}
 	r.Body.Close()
-}
-
-// hasTarget reports whether a DevTools target of a type exists.
-func (e *env) hasTarget(typ, urlPart string) bool {
-	for _, tg := range e.targets() {
-		if tg.Type == typ && strings.Contains(tg.URL, urlPart) {
-			return true
-		}
-	}
-	return false
 }
 
 // loopback listens on a loopback address, port chosen by the system.
