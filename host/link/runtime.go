@@ -21,25 +21,34 @@ const EnvRuntimeDir = "TABTAP_RUNTIME_DIR"
 // RuntimeDir returns the runtime directory: $TABTAP_RUNTIME_DIR, else a
 // per-user directory ($XDG_RUNTIME_DIR/tabtap on Linux). It does not
 // create it.
-func RuntimeDir() string {
-	if d := os.Getenv(EnvRuntimeDir); d != "" {
+func RuntimeDir() string { return RuntimeDirFor(runtime.GOOS, os.Getenv) }
+
+// RuntimeDirFor is RuntimeDir's rule for a system goos whose environment
+// getenv reads; the installer uses it to diagnose another environment.
+func RuntimeDirFor(goos string, getenv func(string) string) string {
+	if d := getenv(EnvRuntimeDir); d != "" {
 		return d
 	}
-	switch runtime.GOOS {
+	switch goos {
 	case "windows":
-		if d := os.Getenv("LOCALAPPDATA"); d != "" {
+		if d := getenv("LOCALAPPDATA"); d != "" {
 			return filepath.Join(d, "tabtap", "run")
 		}
+		return filepath.Join(os.TempDir(), "tabtap")
 	case "darwin":
-		if d := os.Getenv("TMPDIR"); d != "" {
+		if d := getenv("TMPDIR"); d != "" {
 			return filepath.Join(d, "tabtap")
 		}
 	default:
-		if d := os.Getenv("XDG_RUNTIME_DIR"); d != "" {
+		if d := getenv("XDG_RUNTIME_DIR"); d != "" {
 			return filepath.Join(d, "tabtap")
 		}
 	}
-	return filepath.Join(os.TempDir(), fmt.Sprintf("tabtap-%d", os.Getuid()))
+	tmp := getenv("TMPDIR")
+	if tmp == "" {
+		tmp = "/tmp"
+	}
+	return filepath.Join(tmp, fmt.Sprintf("tabtap-%d", os.Getuid()))
 }
 
 // EnsureRuntimeDir creates dir with mode 0700, or checks that an existing

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/tabtap/tabtap/host/link"
 )
 
 // Report is what Check found. Problems are things that keep the extension
@@ -32,7 +34,7 @@ type Report struct {
 	Problems []Problem
 	// RuntimeDir is where running daemons register.
 	RuntimeDir string
-	// Daemons are the registration files found in RuntimeDir, one per
+	// Daemons describe the daemons registered in RuntimeDir, one per
 	// running daemon (one per browser profile with the extension loaded).
 	Daemons []string
 }
@@ -120,23 +122,18 @@ func Check(ctx context.Context, opts Options) (*Report, error) {
 	return r, nil
 }
 
-// listDaemons lists the registration files (*.json, dot files excepted) in
-// the runtime directory dir.
+// listDaemons describes the daemons registered in the runtime directory
+// dir, one line each.
 func listDaemons(dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
+	regs, err := link.Discover(dir)
 	if err != nil {
 		return nil, fmt.Errorf("list the daemons: %w", err)
 	}
-	var files []string
-	for _, e := range entries {
-		if !e.IsDir() && strings.HasSuffix(e.Name(), ".json") && !strings.HasPrefix(e.Name(), ".") {
-			files = append(files, filepath.Join(dir, e.Name()))
-		}
+	var out []string
+	for _, r := range regs {
+		out = append(out, fmt.Sprintf("%s: pid %d, since %s, socket %s", r.Browser, r.PID, r.StartedAt.Local().Format("2006-01-02 15:04:05"), r.Socket))
 	}
-	return files, nil
+	return out, nil
 }
 
 func checkTarget(ctx context.Context, env Env, opts Options, t Target, ids []string) TargetReport {

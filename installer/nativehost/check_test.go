@@ -171,14 +171,14 @@ func TestCheckListsDaemons(t *testing.T) {
 	if r := check(); len(r.Daemons) != 0 || r.RuntimeDir != rt {
 		t.Errorf("daemons = %q in %s", r.Daemons, r.RuntimeDir)
 	}
-	writeFile(t, filepath.Join(rt, "b.json"), "{}", 0o600)
-	writeFile(t, filepath.Join(rt, "a.json"), "{}", 0o600)
+	writeFile(t, filepath.Join(rt, "b.json"), `{"tag":"b","socket":"`+rt+`/b.sock","token":"x","pid":12,"browser":"Chromium 156 (b)","startedAt":"2026-11-25T10:00:00Z"}`, 0o600)
+	writeFile(t, filepath.Join(rt, "a.json"), `{"tag":"a","socket":"`+rt+`/a.sock","token":"y","pid":11,"browser":"Google Chrome 156 (a)","startedAt":"2026-11-25T11:00:00Z"}`, 0o600)
 	writeFile(t, filepath.Join(rt, "a.sock"), "", 0o600)
 	writeFile(t, filepath.Join(rt, ".reg-1.json"), "", 0o600)
+	writeFile(t, filepath.Join(rt, "a.captures.json"), `{"sessions":[]}`, 0o600) // saved captures, not a daemon
 	r := check()
-	want := []string{filepath.Join(rt, "a.json"), filepath.Join(rt, "b.json")}
-	if !slices.Equal(r.Daemons, want) {
-		t.Errorf("daemons = %q, want %q", r.Daemons, want)
+	if len(r.Daemons) != 2 || !strings.HasPrefix(r.Daemons[0], "Google Chrome 156 (a): pid 11") || !strings.HasPrefix(r.Daemons[1], "Chromium 156 (b): pid 12") {
+		t.Errorf("daemons = %q, want the two registrations, newest first", r.Daemons)
 	}
 	if !r.OK() {
 		t.Errorf("problems: %+v", r.Targets)

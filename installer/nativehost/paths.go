@@ -2,8 +2,9 @@ package nativehost
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
+
+	"github.com/tabtap/tabtap/host/link"
 )
 
 // HostName is the native-messaging host name the extension connects to.
@@ -72,32 +73,7 @@ func RuntimeDir(env Env) (string, error) {
 	return runtimeDir(env), nil
 }
 
-func runtimeDir(env Env) string {
-	if dir := env.Getenv("TABTAP_RUNTIME_DIR"); dir != "" {
-		return dir
-	}
-	switch {
-	case env.windows():
-		if dir := env.Getenv("LOCALAPPDATA"); dir != "" {
-			return filepath.Join(dir, "tabtap", "run")
-		}
-	case env.macOS():
-		if tmp := env.Getenv("TMPDIR"); tmp != "" {
-			return filepath.Join(tmp, "tabtap")
-		}
-	default:
-		if dir := env.Getenv("XDG_RUNTIME_DIR"); dir != "" {
-			return filepath.Join(dir, "tabtap")
-		}
-	}
-	tmp := env.Getenv("TMPDIR")
-	if env.windows() {
-		tmp = os.TempDir()
-	} else if tmp == "" {
-		tmp = "/tmp"
-	}
-	return filepath.Join(tmp, fmt.Sprintf("tabtap-%d", os.Getuid()))
-}
+func runtimeDir(env Env) string { return link.RuntimeDirFor(env.OS, env.Getenv) }
 
 func dataDir(env Env) string {
 	switch {
