@@ -153,12 +153,17 @@ func (c *Capture) AddTab(ctx context.Context, tabID int64) error {
 }
 
 func (c *Capture) addTab(ctx context.Context, tabID int64) error {
-	if err := c.browser.Attach(ctx, tabID, c.opts.FollowPopups); err != nil {
-		return fmt.Errorf("attaching the debugger to tab %d: %w", tabID, err)
-	}
+	// The tab counts as the capture's before the attachment is confirmed:
+	// a popup the extension attached on its own sends events at once.
 	c.mu.Lock()
 	c.tabs[tabID] = true
 	c.mu.Unlock()
+	if err := c.browser.Attach(ctx, tabID, c.opts.FollowPopups); err != nil {
+		c.mu.Lock()
+		delete(c.tabs, tabID)
+		c.mu.Unlock()
+		return fmt.Errorf("attaching the debugger to tab %d: %w", tabID, err)
+	}
 	if err := c.arm(ctx, Target{TabID: tabID}, false); err != nil {
 		c.mu.Lock()
 		delete(c.tabs, tabID)
