@@ -12,6 +12,8 @@ import (
 
 	"github.com/tabtap/tabtap/host/capture"
 	"github.com/tabtap/tabtap/host/link"
+
+	"github.com/tabtap/tabtap/host/atomicfile"
 )
 
 // Captures outlive the daemon that took them when the extension's service
@@ -68,19 +70,11 @@ func (d *Daemon) save() error {
 		return nil
 	}
 	path := statePath(d.opts.RuntimeDir, tag)
-	tmp, err := os.CreateTemp(d.opts.RuntimeDir, ".state-*")
+	b, err := json.Marshal(st)
 	if err != nil {
 		return fmt.Errorf("saving the captures: %w", err)
 	}
-	defer os.Remove(tmp.Name())
-	if err := json.NewEncoder(tmp).Encode(st); err != nil {
-		tmp.Close()
-		return fmt.Errorf("saving the captures: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("saving the captures: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := atomicfile.Write(path, b, 0o600); err != nil {
 		return fmt.Errorf("saving the captures: %w", err)
 	}
 	d.log.Info("captures saved for the next daemon", "sessions", len(st.Sessions), "file", path)

@@ -69,13 +69,13 @@ func (d *Daemon) uiExport(a relay.UIExport) (relay.UIExportResult, error) {
 	stamp := res.StartTime.Local().Format("2006-01-02T15-04-05")
 	switch a.Format {
 	case "json":
-		b, err := json.Marshal(res)
+		b, err := api.Encode(res, false)
 		if err != nil {
 			return relay.UIExportResult{}, fmt.Errorf("encoding the capture: %w", err)
 		}
 		return relay.UIExportResult{FileName: fmt.Sprintf("tabtap-%s.json", stamp), Content: b}, nil
 	case "", "har":
-		b, err := json.Marshal(har.Build(res, d.opts.Version))
+		b, err := api.Encode(har.Build(res, d.opts.Version), false)
 		if err != nil {
 			return relay.UIExportResult{}, fmt.Errorf("encoding the HAR: %w", err)
 		}

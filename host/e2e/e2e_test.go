@@ -65,6 +65,7 @@ func TestCaptureEndToEnd(t *testing.T) {
 	if d == nil {
 		t.Fatal("stop_network_capture returned no data")
 	}
+	t.Logf("stop_network_capture (excerpt): %s", excerpt(stopped))
 
 	// Every request the server saw is in the capture, with its method.
 	seen := site.requests()
@@ -220,4 +221,23 @@ func header(h map[string]string, name string) string {
 		}
 	}
 	return ""
+}
+
+// excerpt shows the shape of a stop result in a few lines: the summary and
+// the first records of each kind, bodies cut.
+func excerpt(r api.StopResult) string {
+	d := *r.Data
+	d.Requests = d.Requests[:min(2, len(d.Requests))]
+	d.Responses = append([]capture.Response(nil), d.Responses[:min(2, len(d.Responses))]...)
+	for i := range d.Responses {
+		if len(d.Responses[i].Body) > 60 {
+			d.Responses[i].Body = d.Responses[i].Body[:60] + "…"
+		}
+		d.Responses[i].BodyBase64 = ""
+	}
+	d.WSFrames = d.WSFrames[:min(2, len(d.WSFrames))]
+	d.StreamingResponses = nil
+	r.Data = &d
+	b, _ := json.MarshalIndent(r, "", "  ")
+	return string(b)
 }

@@ -141,6 +141,9 @@ func TestCaptureEverythingAPageDoes(t *testing.T) {
 	if r := findAny(d, "GET", "/popup-api"); r == nil || r.TabID == sess.TabID || r.TabID == 0 {
 		t.Errorf("the popup's request: %+v", r)
 	}
+	if r := findAny(d, "GET", "/popup"); r != nil {
+		t.Logf("the popup's first load: method %q, partial %v, tab %d", r.Method, r.Partial, r.TabID)
+	}
 
 	// HAR 1.2 of the same capture, valid, with the WebSocket's messages.
 	var harRes api.StopResult

@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/tabtap/tabtap/host/atomicfile"
 )
 
 // EnvRuntimeDir overrides the runtime directory.
@@ -110,26 +112,7 @@ func writeRegistration(dir string, r Registration) error {
 	if err != nil {
 		return fmt.Errorf("encoding the registration: %w", err)
 	}
-	tmp, err := os.CreateTemp(dir, ".reg-*")
-	if err != nil {
-		return fmt.Errorf("writing the registration: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
-		tmp.Close()
-		return fmt.Errorf("writing the registration: %w", err)
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing the registration: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing the registration: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), registrationPath(dir, r.Tag)); err != nil {
-		return fmt.Errorf("writing the registration: %w", err)
-	}
-	return nil
+	return atomicfile.Write(registrationPath(dir, r.Tag), b, 0o600)
 }
 
 // Discover reads the registrations in dir, newest first. A missing

@@ -72,7 +72,7 @@ func jsonValue(v string) string {
 // render is a tool result's text: a sentence for a person, then the JSON
 // for clients that read text only.
 func render(tool string, res any) string {
-	b, err := json.Marshal(res)
+	b, err := api.Encode(res, false)
 	if err != nil {
 		return fmt.Sprintf("%s: could not encode the result: %v", tool, err)
 	}

@@ -11,6 +11,8 @@ import (
 	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/capture"
 	"github.com/tabtap/tabtap/host/har"
+
+	"github.com/tabtap/tabtap/host/atomicfile"
 )
 
 // DefaultMaxResultBytes bounds the data stop_network_capture returns
@@ -89,24 +91,12 @@ func writeResult(res api.StopResult, path string) (api.StopResult, error) {
 	if res.Format == "har" {
 		doc = har.Build(res, Version)
 	}
-	b, err := json.MarshalIndent(doc, "", " ")
+	b, err := api.Encode(doc, true)
 	if err != nil {
 		return api.StopResult{}, fmt.Errorf("encoding the capture: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tabtap-*")
-	if err != nil {
-		return api.StopResult{}, api.Errorf(api.CodeInvalid, "writing %s: %v", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return api.StopResult{}, api.Errorf(api.CodeInvalid, "writing %s: %v", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return api.StopResult{}, api.Errorf(api.CodeInvalid, "writing %s: %v", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return api.StopResult{}, api.Errorf(api.CodeInvalid, "writing %s: %v", path, err)
+	if err := atomicfile.Write(path, b, 0o600); err != nil {
+		return api.StopResult{}, api.Errorf(api.CodeInvalid, "%v", err)
 	}
 	res.Data, res.OutputPath, res.BytesWritten = nil, path, int64(len(b))
 	return res, nil

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+
+	"github.com/tabtap/tabtap/host/atomicfile"
 )
 
 // Manifest is a native-messaging host manifest, the file a browser reads to
@@ -77,7 +79,7 @@ func WriteManifest(path string, m Manifest) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("create the manifest folder: %w", err)
 	}
-	if err := writeFileAtomic(path, data, 0o644); err != nil {
+	if err := atomicfile.Write(path, data, 0o644); err != nil {
 		return fmt.Errorf("write the host manifest: %w", err)
 	}
 	return nil
@@ -94,32 +96,4 @@ func ReadManifest(path string) (Manifest, error) {
 		return m, fmt.Errorf("%s is not valid JSON: %w", path, err)
 	}
 	return m, nil
-}
-
-// writeFileAtomic writes data to a temporary file in path's directory, sets
-// its mode, flushes it and renames it over path.
-func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Chmod(mode)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return nil
 }
