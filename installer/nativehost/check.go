@@ -79,15 +79,7 @@ func (r *Report) ProblemCount() int {
 // daemons registered in the runtime directory. Problems found are in the
 // report; the error is for failures to look at all.
 func Check(ctx context.Context, opts Options) (*Report, error) {
-	env, err := opts.Env.resolve()
-	if err != nil {
-		return nil, err
-	}
-	targets, err := resolveTargets(env, opts, false)
-	if err != nil {
-		return nil, err
-	}
-	l, err := resolveLayout(env, opts)
+	env, _, targets, l, err := plan(opts, false)
 	if err != nil {
 		return nil, err
 	}

@@ -59,19 +59,7 @@ type Result struct {
 // Install builds the host binary, copies the extension and registers the
 // host's manifest for every target of opts.
 func Install(ctx context.Context, opts Options) (*Result, error) {
-	env, err := opts.Env.resolve()
-	if err != nil {
-		return nil, err
-	}
-	out := opts.Out
-	if out == nil {
-		out = io.Discard
-	}
-	targets, err := resolveTargets(env, opts, false)
-	if err != nil {
-		return nil, err
-	}
-	l, err := resolveLayout(env, opts)
+	env, out, targets, l, err := plan(opts, false)
 	if err != nil {
 		return nil, err
 	}
@@ -131,4 +119,22 @@ func RegisterUserDataDir(userDataDir, binaryPath string, extraIDs ...string) (st
 		return "", fmt.Errorf("register for %s: %w", t.Label, err)
 	}
 	return t.ManifestPath, nil
+}
+
+// plan resolves what Install, Uninstall and Check work on: the machine,
+// where messages go, the targets (every browser of the table when all is
+// set and none was named) and where the binary and extension copy live.
+func plan(opts Options, all bool) (env Env, out io.Writer, targets []Target, l layout, err error) {
+	if env, err = opts.Env.resolve(); err != nil {
+		return
+	}
+	out = opts.Out
+	if out == nil {
+		out = io.Discard
+	}
+	if targets, err = resolveTargets(env, opts, all); err != nil {
+		return
+	}
+	l, err = resolveLayout(env, opts)
+	return
 }

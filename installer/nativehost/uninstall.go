@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -26,19 +25,7 @@ type Removal struct {
 // out of the uninstall still uses them. It goes on past failures and
 // returns them joined.
 func Uninstall(ctx context.Context, opts Options) (*Removal, error) {
-	env, err := opts.Env.resolve()
-	if err != nil {
-		return nil, err
-	}
-	out := opts.Out
-	if out == nil {
-		out = io.Discard
-	}
-	targets, err := resolveTargets(env, opts, true)
-	if err != nil {
-		return nil, err
-	}
-	l, err := resolveLayout(env, opts)
+	env, out, targets, l, err := plan(opts, true)
 	if err != nil {
 		return nil, err
 	}
