@@ -100,7 +100,19 @@ func runDaemon(ctx context.Context, origin string, stdin io.Reader, stdout, stde
 	// error, not kill the daemon before it has put its captures away.
 	signal.Ignore(syscall.SIGPIPE)
 	log.Info("daemon starting", "origin", origin, "pid", os.Getpid(), "version", version)
-	err := daemon.Run(ctx, stdin, stdout, daemon.Options{RuntimeDir: dir, Version: version, Log: log})
+	opts := daemon.Options{RuntimeDir: dir, Version: version, Log: log}
+	if path := os.Getenv("TABTAP_RECORD"); path != "" {
+		// Every DevTools event of captured tabs, for a bug report.
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+		if err != nil {
+			log.Error("TABTAP_RECORD", "err", err)
+		} else {
+			defer f.Close()
+			opts.Record = f
+			log.Info("recording DevTools events", "file", path)
+		}
+	}
+	err := daemon.Run(ctx, stdin, stdout, opts)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		log.Error("daemon stopped", "err", err)
 		return 1

@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -57,7 +58,8 @@ func (f *fakeBrowser) Send(ctx context.Context, t Target, method string, params 
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, method+" "+t.SessionID)
-	id, _ := params.(map[string]any)["requestId"].(string)
+	m, _ := params.(map[string]any)
+	id, _ := m["requestId"].(string)
 	switch method {
 	case "Network.getResponseBody":
 		b, ok := f.bodies[id]
@@ -118,30 +120,53 @@ func feed(c *Capture, events ...any) {
 	}
 }
 
-// feedFile sends a recorded event stream: a JSON list of
-// {"method", "params", "sessionId"}.
-func feedFile(t *testing.T, c *Capture, path string) {
+// recorded reads a recording made with TABTAP_RECORD: one event per line.
+func recorded(t testing.TB, name string) []Event {
 	t.Helper()
-	b, err := readTestdata(path)
+	b, err := readTestdata(name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var evs []struct {
-		TabID     int64           `json:"tabId"`
-		SessionID string          `json:"sessionId"`
-		Method    string          `json:"method"`
-		Params    json.RawMessage `json:"params"`
-	}
-	if err := json.Unmarshal(b, &evs); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	for _, e := range evs {
-		tab := e.TabID
-		if tab == 0 {
-			tab = 1
+	var out []Event
+	for _, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
+		var e struct {
+			TabID     int64           `json:"tabId"`
+			SessionID string          `json:"sessionId"`
+			Method    string          `json:"method"`
+			Params    json.RawMessage `json:"params"`
 		}
-		c.HandleEvent(Event{TabID: tab, SessionID: e.SessionID, Method: e.Method, Params: e.Params})
+		if err := json.Unmarshal(line, &e); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		out = append(out, Event(e))
 	}
+	return out
+}
+
+// replaying starts a capture of the recording's first tab, with its other
+// tabs (popups) added, over a fake browser prepared by prepare.
+func replaying(t *testing.T, evs []Event, s Settings, prepare func(*fakeBrowser)) (*Capture, *fakeBrowser) {
+	t.Helper()
+	opts, err := s.Resolve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newFakeBrowser()
+	if prepare != nil {
+		prepare(b)
+	}
+	c := New("capture_replay", evs[0].TabID, opts, b, nil)
+	if err := c.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range evs {
+		if !c.HasTab(ev.TabID) {
+			if err := c.AddTab(context.Background(), ev.TabID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return c, b
 }
 
 func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }

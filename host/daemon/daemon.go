@@ -35,6 +35,10 @@ type Options struct {
 	// MaxStopped is how many stopped captures are kept; past it the oldest
 	// is let go (and list_captures says so). Default 20.
 	MaxStopped int
+	// Record, when set, receives every DevTools event of a captured tab as
+	// one JSON line ({tabId, sessionId, method, params}): what the browser
+	// said, for a bug report or a test fixture. It holds captured traffic.
+	Record io.Writer
 }
 
 // Daemon is one browser profile's tabtap.
@@ -223,8 +227,24 @@ func (d *Daemon) route(b relay.EventBatch) {
 	}
 	for _, ev := range b.Events {
 		if c := d.byTab[ev.TabID]; c != nil {
+			d.record(ev)
 			c.HandleEvent(capture.Event(ev))
 		}
+	}
+}
+
+// record writes an event to Options.Record, under d.mu.
+func (d *Daemon) record(ev relay.Event) {
+	if d.opts.Record == nil {
+		return
+	}
+	b, err := json.Marshal(ev)
+	if err == nil {
+		_, err = d.opts.Record.Write(append(b, '\n'))
+	}
+	if err != nil {
+		d.log.Warn("recording events", "err", err)
+		d.opts.Record = nil
 	}
 }
 
