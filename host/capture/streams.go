@@ -109,7 +109,12 @@ func (c *Capture) onData(e *evDataReceived) {
 
 func (c *Capture) addChunk(ex *exchange, st *streamState, data []byte, at time.Time, first bool) {
 	st.size += int64(len(data))
-	if room := c.opts.MaxBodyBytes - len(st.body); room > 0 {
+	if first {
+		// The browser's buffer, answered after later chunks may have come:
+		// it goes before them.
+		st.body = append(append([]byte(nil), data...), st.body...)
+		st.body = st.body[:min(len(st.body), c.opts.MaxBodyBytes)]
+	} else if room := c.opts.MaxBodyBytes - len(st.body); room > 0 {
 		st.body = append(st.body, data[:min(room, len(data))]...)
 	}
 	if len(st.rec.Chunks) >= c.opts.MaxEntries {
