@@ -51,6 +51,20 @@ func TestCaptureEverythingAPageDoes(t *testing.T) {
 	e.tool("stop_network_capture", map[string]any{"sessionId": sess.SessionID}, &stopped)
 	d := stopped.Data
 	t.Logf("captured %d requests, %d responses, %d frames, %d streaming responses", len(d.Requests), len(d.Responses), len(d.WSFrames), len(d.StreamingResponses))
+	defer func() {
+		// One record of each kind, as a person reading -v output sees them.
+		for _, f := range d.WSFrames[:min(2, len(d.WSFrames))] {
+			t.Logf("wsFrame: %s", mustJSON(f))
+		}
+		for _, s := range d.StreamingResponses {
+			t.Logf("streamingResponse: %s", mustJSON(s))
+		}
+		for _, p := range []string{"/frame-api", "/worker-api", "/popup-api", "/popup"} {
+			if r := findAny(d, "GET", p); r != nil {
+				t.Logf("request %s: %s", p, mustJSON(map[string]any{"requestId": r.RequestID, "url": r.URL, "method": r.Method, "tabId": r.TabID, "target": r.Target, "targetId": r.TargetID, "partial": r.Partial}))
+			}
+		}
+	}()
 
 	// Every request that reached either server is in the capture.
 	for _, s := range site.requests() {
