@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -83,6 +84,7 @@ func sessionOf(a api.SessionArgs) string { return a.SessionID }
 func typed[A, R any](name, description string, ann mcp.ToolOption, fn func(context.Context, A) (R, error)) definition {
 	tool := mcp.NewTool(name, mcp.WithDescription(description), ann,
 		mcp.WithInputSchema[A](), mcp.WithOutputSchema[R]())
+	tool.RawInputSchema = plainTypes(tool.RawInputSchema)
 	return definition{tool: tool, handler: func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		var args A
 		if err := bindArgs(req, &args); err != nil {
@@ -94,6 +96,18 @@ func typed[A, R any](name, description string, ann mcp.ToolOption, fn func(conte
 		}
 		return mcp.NewToolResultStructured(res, render(name, res)), nil
 	}}
+}
+
+// nullableType matches a type list of a JSON type and "null", in either
+// order, as optional pointer fields come out of the schema generator.
+var nullableType = regexp.MustCompile(`"type":\["null","(\w+)"\]|"type":\["(\w+)","null"\]`)
+
+// plainTypes rewrites an input schema's `"type": ["null", T]` as
+// `"type": T`: an optional argument is simply left out, and some clients'
+// function-calling converters refuse type lists. It works on the text so
+// that the properties keep their order.
+func plainTypes(schema json.RawMessage) json.RawMessage {
+	return nullableType.ReplaceAll(schema, []byte(`"type":"$1$2"`))
 }
 
 // bindArgs decodes a call's arguments strictly: an unknown argument is an
