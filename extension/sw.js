@@ -123,6 +123,8 @@ async function activeTab() {
 
 /** Attachments in progress, so that a second request waits for the first. */
 const attaching = new Map();
+/** Bumped by detachAll: an attachment that started before belongs to a daemon that is gone. */
+let attachEpoch = 0;
 /** Attached tabs whose new tabs and popups are attached as soon as they exist. */
 const following = new Set();
 
@@ -139,6 +141,7 @@ function attach(tabId, followPopups = false) {
 
 async function attachNow(tabId) {
   const target = { tabId };
+  const epoch = attachEpoch;
   try {
     await chrome.debugger.attach(target, DEBUGGER_PROTOCOL_VERSION);
   } catch (e) {
@@ -150,6 +153,11 @@ async function attachNow(tabId) {
       throw e; // someone else's debugger
     }
     await chrome.debugger.attach(target, DEBUGGER_PROTOCOL_VERSION);
+  }
+  if (epoch !== attachEpoch) {
+    // The daemon that asked went away meanwhile: no capture wants this tab.
+    chrome.debugger.detach(target).catch(() => {});
+    throw new Error('the tabtap host disconnected during the attachment');
   }
   attached.add(tabId);
   return {};
@@ -167,6 +175,7 @@ async function detach(tabId) {
 }
 
 function detachAll() {
+  attachEpoch++;
   for (const tabId of attached) chrome.debugger.detach({ tabId }).catch(() => {});
   attached.clear();
   following.clear();

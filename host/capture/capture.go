@@ -63,6 +63,7 @@ type Capture struct {
 	ctx     context.Context // canceled once the capture is stopped
 	cancel  context.CancelFunc
 	pending sync.WaitGroup
+	done    chan struct{} // closed when Stop has finished
 
 	mu        sync.Mutex
 	state     State
@@ -71,7 +72,7 @@ type Capture struct {
 	endTime   time.Time
 	endReason string
 	mainTab   int64
-	tabs      map[int64]bool
+	tabs      map[int64]bool    // the capture's tabs: true once attached and armed, false while expected
 	targets   map[string]Source // child session id → where its events come from
 	clock     clock
 	gen       int // bumped by Clear: results for older records are dropped
@@ -98,7 +99,7 @@ func New(id string, tabID int64, opts Options, b Browser, log *slog.Logger) *Cap
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &Capture{
 		id: id, opts: opts, filter: newFilter(opts), browser: b, log: log,
-		sem: make(chan struct{}, fetchers), ctx: ctx, cancel: cancel,
+		sem: make(chan struct{}, fetchers), ctx: ctx, cancel: cancel, done: make(chan struct{}),
 		state: StateActive, mainTab: tabID,
 		tabs: map[int64]bool{}, targets: map[string]Source{},
 	}
@@ -112,7 +113,10 @@ func (c *Capture) reset() {
 	c.live = map[string]*exchange{}
 	c.recent, c.recentIDs = map[string]*exchange{}, nil
 	c.early = map[string]*extras{}
-	c.skipped = map[string]bool{}
+	if c.skipped == nil {
+		// What the filter left out stays out across a Clear.
+		c.skipped = map[string]bool{}
+	}
 	c.bytes = 0
 	c.dropped = Dropped{}
 	c.reasons = map[string]bool{}
@@ -140,6 +144,21 @@ func (c *Capture) Start(ctx context.Context) error {
 	return nil
 }
 
+// Expect marks a tab as the capture's before it is attached, so that the
+// events of a popup the extension attached on its own are kept from the
+// first. It reports false when the capture no longer takes tabs.
+func (c *Capture) Expect(tabID int64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.state != StateActive || c.stopping {
+		return false
+	}
+	if _, ok := c.tabs[tabID]; !ok {
+		c.tabs[tabID] = false
+	}
+	return true
+}
+
 // AddTab brings another tab into the capture: a popup or a new tab the
 // captured tab opened.
 func (c *Capture) AddTab(ctx context.Context, tabID int64) error {
@@ -153,23 +172,38 @@ func (c *Capture) AddTab(ctx context.Context, tabID int64) error {
 }
 
 func (c *Capture) addTab(ctx context.Context, tabID int64) error {
-	// The tab counts as the capture's before the attachment is confirmed:
-	// a popup the extension attached on its own sends events at once.
 	c.mu.Lock()
-	c.tabs[tabID] = true
+	if _, ok := c.tabs[tabID]; !ok {
+		c.tabs[tabID] = false
+	}
 	c.mu.Unlock()
-	if err := c.browser.Attach(ctx, tabID, c.opts.FollowPopups); err != nil {
+	// Whatever goes wrong, the tab must not stay attached to no capture:
+	// the browser would show its debugging bar for nothing.
+	release := func() {
 		c.mu.Lock()
 		delete(c.tabs, tabID)
 		c.mu.Unlock()
+		dctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = c.browser.Detach(dctx, tabID)
+	}
+	if err := c.browser.Attach(ctx, tabID, c.opts.FollowPopups); err != nil {
+		release()
 		return fmt.Errorf("attaching the debugger to tab %d: %w", tabID, err)
 	}
 	if err := c.arm(ctx, Target{TabID: tabID}, false); err != nil {
-		c.mu.Lock()
-		delete(c.tabs, tabID)
-		c.mu.Unlock()
-		_ = c.browser.Detach(context.WithoutCancel(ctx), tabID)
+		release()
 		return err
+	}
+	c.mu.Lock()
+	stopped := c.state != StateActive || c.stopping
+	if !stopped {
+		c.tabs[tabID] = true
+	}
+	c.mu.Unlock()
+	if stopped {
+		// The capture stopped while the tab was being attached.
+		release()
 	}
 	return nil
 }
@@ -216,7 +250,8 @@ func (c *Capture) Tabs() []int64 {
 func (c *Capture) HasTab(tabID int64) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.tabs[tabID]
+	_, ok := c.tabs[tabID]
+	return ok
 }
 
 // Active reports whether the capture still records.
@@ -231,7 +266,7 @@ func (c *Capture) Active() bool {
 // reason; a followed popup just leaves the capture.
 func (c *Capture) TabGone(tabID int64, reason string) {
 	c.mu.Lock()
-	had := c.tabs[tabID]
+	_, had := c.tabs[tabID]
 	delete(c.tabs, tabID)
 	main := tabID == c.mainTab
 	c.mu.Unlock()
@@ -243,17 +278,20 @@ func (c *Capture) TabGone(tabID int64, reason string) {
 // Stop ends the capture: it records nothing more, waits a little for the
 // bodies still being fetched, then detaches from its tabs. reason is empty
 // when a person or an agent asked for the stop, and otherwise says why it
-// ended. Stopping a stopped capture does nothing.
+// ended. A Stop during another returns when the first is done; stopping a
+// stopped capture does nothing.
 func (c *Capture) Stop(reason string) {
 	c.mu.Lock()
 	if c.state != StateActive || c.stopping {
 		c.mu.Unlock()
+		<-c.done
 		return
 	}
 	c.stopping = true
 	c.endTime = time.Now().UTC()
 	c.endReason = reason
 	c.mu.Unlock()
+	defer close(c.done)
 
 	waited := make(chan struct{})
 	go func() { c.pending.Wait(); close(waited) }()
@@ -268,6 +306,8 @@ func (c *Capture) Stop(reason string) {
 	c.state = StateStopped
 	tabs := c.tabs
 	c.tabs = map[int64]bool{}
+	// What only served requests in flight goes: the records stay.
+	c.live, c.recent, c.recentIDs, c.early, c.skipped, c.targets = nil, nil, nil, nil, nil, nil
 	c.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -310,7 +350,7 @@ func (c *Capture) reason(r string) {
 func (c *Capture) HandleEvent(ev Event) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.state != StateActive || c.stopping || !c.tabs[ev.TabID] {
+	if _, ours := c.tabs[ev.TabID]; c.state != StateActive || c.stopping || !ours {
 		return
 	}
 	src := Source{TabID: ev.TabID, Target: "page"}
@@ -395,6 +435,7 @@ func (c *Capture) async(fn func(ctx context.Context)) {
 	c.pending.Add(1)
 	go func() {
 		defer c.pending.Done()
+		defer c.recover("a background fetch")
 		select {
 		case c.sem <- struct{}{}:
 		case <-c.ctx.Done():
@@ -405,4 +446,12 @@ func (c *Capture) async(fn func(ctx context.Context)) {
 		defer cancel()
 		fn(ctx)
 	}()
+}
+
+// recover stops a panic in one of the capture's goroutines from taking the
+// daemon, and every capture it holds, down with it.
+func (c *Capture) recover(what string) {
+	if p := recover(); p != nil {
+		c.log.Error("a capture's goroutine failed; the capture goes on", "capture", c.id, "in", what, "panic", p)
+	}
 }

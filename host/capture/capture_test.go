@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"strings"
@@ -345,5 +346,76 @@ func TestExtraInfoAfterLoadingFinished(t *testing.T) {
 	}
 	if r := d.Responses[0]; !r.HeadersRaw || r.Headers["Set-Cookie"] != Redacted {
 		t.Errorf("late response extra info not merged: %+v", r)
+	}
+}
+
+func TestEventSourceFailingBeforeItsResponse(t *testing.T) {
+	c, _ := started(t, Settings{})
+	feed(c,
+		"Network.requestWillBeSent", req("es", "https://app.test/events", "GET", t0, map[string]any{"type": "EventSource"}),
+		"Network.eventSourceMessageReceived", map[string]any{"requestId": "es", "timestamp": t0, "eventName": "message", "eventId": "1", "data": "x"},
+		"Network.loadingFailed", map[string]any{"requestId": "es", "timestamp": t0, "type": "EventSource", "errorText": "net::ERR_ABORTED"},
+	)
+	settle(c)
+	d := c.Data()
+	if len(d.Responses) != 1 || !d.Responses[0].Failed || len(d.StreamingResponses) != 1 || len(d.StreamingResponses[0].Messages) != 1 {
+		t.Errorf("%+v", d)
+	}
+}
+
+func TestFiltersOutlastClearAndUnknownSockets(t *testing.T) {
+	c, _ := started(t, Settings{URLFilter: "/api/"})
+	frame := func(id string) map[string]any {
+		return map[string]any{"requestId": id, "timestamp": t0, "response": map[string]any{"opcode": 1, "mask": false, "payloadData": "hi"}}
+	}
+	feed(c,
+		"Network.webSocketCreated", map[string]any{"requestId": "chat", "url": "wss://chat.test/socket"},
+		"Network.webSocketFrameReceived", frame("chat"),
+		// A socket opened before the capture: its URL is unknown.
+		"Network.webSocketFrameReceived", frame("old"),
+	)
+	c.Clear()
+	feed(c, "Network.webSocketFrameReceived", frame("chat"))
+	if d := c.Data(); len(d.WSFrames) != 0 || len(d.Requests) != 0 {
+		t.Errorf("filtered traffic kept: %+v", d)
+	}
+}
+
+func TestStopWaitsForAStopUnderWay(t *testing.T) {
+	c, b := started(t, Settings{})
+	b.delay = 300 * time.Millisecond
+	b.bodies["1"] = fakeBody{body: "slow body"}
+	feed(c,
+		"Network.requestWillBeSent", req("1", "https://app.test/1", "GET", t0, nil),
+		"Network.responseReceived", resp("1", "https://app.test/1", 200, t0, map[string]any{}, "text/plain"),
+		"Network.loadingFinished", finished("1", t0),
+	)
+	go c.Stop("tab 1 was closed during the capture")
+	time.Sleep(20 * time.Millisecond)
+	c.Stop("") // returns once the first stop has its bodies
+	if d := c.Data(); d.Responses[0].Body != "slow body" {
+		t.Errorf("the second stop returned before the body came: %+v", d.Responses[0])
+	}
+	if b.called("detach 1") != 1 {
+		t.Errorf("detached %d times", b.called("detach 1"))
+	}
+}
+
+func TestExpectedTabKeepsItsFirstEvents(t *testing.T) {
+	c, b := started(t, Settings{})
+	if !c.Expect(2) {
+		t.Fatal("an active capture refused a popup")
+	}
+	p, _ := json.Marshal(req("p1", "https://idp.test/login", "GET", t0, map[string]any{"type": "Document"}))
+	c.HandleEvent(Event{TabID: 2, Method: "Network.requestWillBeSent", Params: p})
+	if err := c.AddTab(context.Background(), 2); err != nil {
+		t.Fatal(err)
+	}
+	if d := c.Data(); len(d.Requests) != 1 || d.Requests[0].TabID != 2 {
+		t.Errorf("the popup's first request: %+v", d.Requests)
+	}
+	c.Stop("")
+	if b.called("detach 2") != 1 || c.Expect(3) {
+		t.Error("a stopped capture kept or took popups")
 	}
 }

@@ -577,6 +577,7 @@ func (c *Capture) onFailed(e *evLoadingFailed) {
 			r.URL = ex.req.URL
 		}
 		c.responses = append(c.responses, r)
+		ex.resp = r
 	}
 	r.Timestamp = c.clock.wall(float64(e.Timestamp))
 	r.Failed = true
@@ -602,6 +603,7 @@ func (c *Capture) onAttached(parent Target, e *evAttachedToTarget) {
 	c.pending.Add(1)
 	go func() {
 		defer c.pending.Done()
+		defer c.recover("arming a child target")
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if err := c.arm(ctx, child, paused); err != nil {

@@ -175,6 +175,12 @@ func newFilter(o Options) *filter {
 	return f
 }
 
+// narrowed reports whether the filter keeps only some traffic, so that a
+// connection whose URL and type are unknown cannot be taken as wanted.
+func (f *filter) narrowed() bool {
+	return f.opts.URLFilter != "" || len(f.opts.URLFilters) > 0 || f.types != nil || f.opts.CapturePostOnly
+}
+
 // url reports whether a URL passes urlFilter and urlFilters.
 func (f *filter) url(u string) bool {
 	switch {

@@ -87,7 +87,9 @@ type Response struct {
 	Body string `json:"body,omitempty"`
 	// BodyBase64 is the response body when it is binary.
 	BodyBase64 string `json:"bodyBase64,omitempty"`
-	// BodySize is the decoded body's full size in bytes, when known.
+	// BodySize is the decoded body's full size in bytes, when known; for a
+	// large text body cut by the extension it is a lower bound (the
+	// browser counts its length in UTF-16 units).
 	BodySize int64 `json:"bodySize,omitempty"`
 	// BodyTruncated is true when the body was cut at maxBodyBytes.
 	BodyTruncated bool `json:"bodyTruncated,omitempty"`
@@ -239,7 +241,8 @@ type Summary struct {
 type Dropped struct {
 	// Requests not recorded because maxEntries was reached.
 	Requests int `json:"requests"`
-	// WSFrames not recorded because the frame limit was reached.
+	// WSFrames not recorded because the frame limit was reached, or
+	// recorded without their payload once maxTotalBytes was spent.
 	WSFrames int `json:"wsFrames"`
 	// StreamItems are EventSource messages and body chunks left out.
 	StreamItems int `json:"streamItems"`

@@ -36,6 +36,7 @@ func (c *Capture) Save() Saved {
 func Restore(s Saved) *Capture {
 	c := New(s.ID, s.MainTab, s.Options, nil, nil)
 	c.cancel()
+	close(c.done)
 	c.state, c.startTime, c.endTime, c.endReason = StateStopped, s.Start, s.End, s.Reason
 	c.bytes, c.dropped = s.Bytes, s.Dropped
 	for _, r := range s.Dropped.Reasons {

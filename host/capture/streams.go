@@ -68,6 +68,7 @@ func (c *Capture) maybeStream(ex *exchange, e *evResponseReceived) {
 		// Not through async: arming must not queue behind body fetches, or
 		// the chunks that come meanwhile would be lost.
 		defer close(st.armed)
+		defer c.recover("arming a stream")
 		ctx, cancel := context.WithTimeout(c.ctx, 10*time.Second)
 		defer cancel()
 		raw, err := c.browser.Send(ctx, ex.target, "Network.streamResourceContent",
@@ -80,7 +81,7 @@ func (c *Capture) maybeStream(ex *exchange, e *evResponseReceived) {
 		}
 		c.mu.Lock()
 		defer c.mu.Unlock()
-		if err != nil || c.gen != gen {
+		if err != nil || c.gen != gen || c.state != StateActive {
 			c.log.Debug("streaming refused", "request", ex.id, "err", err)
 			return
 		}
@@ -155,10 +156,13 @@ func (c *Capture) finishStream(ex *exchange) {
 	c.pending.Add(1)
 	go func() {
 		defer c.pending.Done()
+		defer c.recover("finishing a stream")
 		<-st.armed
 		c.mu.Lock()
 		defer c.mu.Unlock()
-		if c.gen != gen || c.state != StateActive {
+		body := st.body
+		st.body = nil // the response holds it from now on
+		if c.gen != gen || c.state != StateActive || resp == nil {
 			return
 		}
 		if !st.ok {
@@ -168,7 +172,7 @@ func (c *Capture) finishStream(ex *exchange) {
 			return
 		}
 		if c.opts.CaptureBodies && !resp.Failed {
-			c.setBody(resp, st.body, st.size, isTextMime(resp.MimeType))
+			c.setBody(resp, body, st.size, isTextMime(resp.MimeType))
 		}
 	}()
 }
@@ -190,6 +194,11 @@ func (c *Capture) onEventSource(src Source, e *evEventSourceMessage) {
 		}
 		rec = ex.stream.rec
 	} else {
+		if c.filter.narrowed() {
+			// Opened before the capture: its URL is unknown, so a filter
+			// cannot say it is wanted.
+			return
+		}
 		rec = c.orphanStream(id, src, float64(e.Timestamp))
 	}
 	if len(rec.Messages) >= c.opts.MaxEntries {

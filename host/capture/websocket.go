@@ -96,6 +96,10 @@ func (c *Capture) onFrame(src Source, dir string, e *evWebSocketFrame) {
 	url := ""
 	if ex := c.live[id]; ex != nil {
 		url, src = ex.req.URL, ex.source
+	} else if c.filter.narrowed() {
+		// A socket opened before the capture: its URL is unknown, so a
+		// filter cannot say it is wanted.
+		return
 	}
 	if len(c.frames) >= c.opts.MaxEntries {
 		c.dropped.WSFrames++

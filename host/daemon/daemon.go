@@ -49,6 +49,7 @@ type Daemon struct {
 	browser *relayBrowser
 	hello   chan relay.Hello
 	server  *link.Server
+	ready   chan struct{} // closed once restored and listening
 
 	mu       sync.Mutex
 	profile  relay.Hello
@@ -71,6 +72,7 @@ type session struct {
 	created   time.Time
 	closed    bool
 	tabClosed bool
+	evicted   bool // its capture was let go to keep memory bounded
 	capture   *capture.Capture
 }
 
@@ -87,7 +89,7 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, opts Options) error {
 		opts.MaxStopped = 20
 	}
 	d := &Daemon{
-		opts: opts, log: opts.Log, hello: make(chan relay.Hello, 1),
+		opts: opts, log: opts.Log, hello: make(chan relay.Hello, 1), ready: make(chan struct{}),
 		sessions: map[string]*session{}, byTab: map[int64]*capture.Capture{},
 	}
 	d.conn = relay.New(r, w, d, opts.Log)
@@ -118,6 +120,7 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, opts Options) error {
 		return err
 	}
 	d.server = srv
+	close(d.ready)
 	go func() {
 		if err := srv.Serve(); err != nil {
 			d.log.Error("serving the socket", "err", err)
@@ -204,7 +207,7 @@ func (d *Daemon) Notify(method string, params json.RawMessage) {
 	case relay.MethodTabsRemoved:
 		var e relay.TabRef
 		if json.Unmarshal(params, &e) == nil {
-			d.tabLost(e.TabID, "")
+			d.tabRemoved(e.TabID)
 		}
 	case relay.MethodTabsCreated:
 		var t relay.Tab
@@ -221,8 +224,14 @@ func (d *Daemon) route(b relay.EventBatch) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if b.Dropped > 0 {
+		// The extension does not say whose events they were: every
+		// running capture is told, once.
+		charged := map[*capture.Capture]bool{}
 		for _, c := range d.byTab {
-			c.ExtensionDropped(b.Dropped)
+			if !charged[c] {
+				charged[c] = true
+				c.ExtensionDropped(b.Dropped)
+			}
 		}
 	}
 	for _, ev := range b.Events {
@@ -258,19 +267,31 @@ func detachReason(e relay.Detached) string {
 	return fmt.Sprintf("the browser detached the debugger (%s)", e.Reason)
 }
 
+// closeGrace is how long a capture whose tab was closed waits for the
+// tab's last events, which the browser sends after tabs.onRemoved, when
+// the debugger's detach notice does not come first.
+const closeGrace = time.Second
+
+// tabRemoved handles a closed tab: its sessions learn it, and its capture
+// ends once the tab's last events are in (the browser reports the detach
+// after them; closeGrace bounds the wait).
+func (d *Daemon) tabRemoved(tabID int64) {
+	d.mu.Lock()
+	for _, s := range d.sessions {
+		if s.tabID == tabID {
+			s.tabClosed = true
+		}
+	}
+	d.mu.Unlock()
+	time.AfterFunc(closeGrace, func() { d.tabLost(tabID, "") })
+}
+
 // tabLost handles a tab that was closed or taken from the debugger. An
 // empty reason means the tab was closed.
 func (d *Daemon) tabLost(tabID int64, reason string) {
 	d.mu.Lock()
 	c := d.byTab[tabID]
 	closed := reason == ""
-	if closed {
-		for _, s := range d.sessions {
-			if s.tabID == tabID {
-				s.tabClosed = true
-			}
-		}
-	}
 	d.mu.Unlock()
 	if c == nil {
 		return
@@ -292,24 +313,33 @@ func (d *Daemon) tabLost(tabID int64, reason string) {
 	}()
 }
 
-// tabCreated brings a tab opened by a captured tab into its capture.
+// tabCreated brings a tab opened by a captured tab into its capture. The
+// extension attached it already when its opener follows popups; a tab the
+// capture cannot take is let go, so that no debugging bar stays for nothing.
 func (d *Daemon) tabCreated(t relay.Tab) {
 	if t.OpenerTabID == 0 {
 		return
 	}
 	d.mu.Lock()
 	c := d.byTab[t.OpenerTabID]
-	if c == nil || !c.Options().FollowPopups || !c.Active() || d.byTab[t.TabID] != nil {
-		d.mu.Unlock()
+	taken := c != nil && c.Options().FollowPopups && d.byTab[t.TabID] == nil && c.Expect(t.TabID)
+	if taken {
+		d.byTab[t.TabID] = c
+	}
+	d.mu.Unlock()
+	if !taken {
+		if c != nil && c.Options().FollowPopups {
+			go d.release(t.TabID)
+		}
 		return
 	}
-	d.byTab[t.TabID] = c
-	d.mu.Unlock()
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		defer cancel()
 		if err := c.AddTab(ctx, t.TabID); err != nil {
 			d.log.Info("could not follow a popup", "tab", t.TabID, "err", err)
+		}
+		if !c.HasTab(t.TabID) {
 			d.mu.Lock()
 			if d.byTab[t.TabID] == c {
 				delete(d.byTab, t.TabID)
@@ -318,6 +348,16 @@ func (d *Daemon) tabCreated(t relay.Tab) {
 		}
 		d.pushState()
 	}()
+}
+
+// release detaches a tab the extension attached for a capture that no
+// longer takes it.
+func (d *Daemon) release(tabID int64) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := d.browser.Detach(ctx, tabID); err != nil {
+		d.log.Debug("letting go of a popup", "tab", tabID, "err", err)
+	}
 }
 
 // stopCapture stops a capture and forgets the tabs it held. A reason (the

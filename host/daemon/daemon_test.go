@@ -469,3 +469,24 @@ func TestPopupRequests(t *testing.T) {
 		}
 	}
 }
+
+// The browser reports a closed tab before the tab's last events: they
+// still count.
+func TestTabsLastEventsAfterItsRemoval(t *testing.T) {
+	r := start(t)
+	s, _ := r.capturing(1, capture.Settings{})
+	p, _ := json.Marshal(map[string]any{"requestId": "9.9", "loaderId": "L1", "documentURL": "https://app.test/",
+		"request":   map[string]any{"url": "https://app.test/upload", "method": "POST", "headers": map[string]any{}},
+		"timestamp": 1000.0, "wallTime": 1764000000.0, "initiator": map[string]any{"type": "script"}, "type": "Fetch"})
+	r.ext.notify(relay.MethodCDPEvents, relay.EventBatch{Events: []relay.Event{{TabID: 1, Method: "Network.requestWillBeSent", Params: p}}})
+	eventually(t, "the request is recorded", func() bool { return r.status(s.SessionID).CurrentStats.Requests == 1 })
+	failed, _ := json.Marshal(map[string]any{"requestId": "9.9", "timestamp": 1000.5, "type": "Fetch", "errorText": "net::ERR_ABORTED", "canceled": true})
+	r.ext.closeTab(1, relay.Event{TabID: 1, Method: "Network.loadingFailed", Params: failed})
+	var st api.StatusResult
+	eventually(t, "the capture stops", func() bool { st = r.status(s.SessionID); return st.Status == "stopped" })
+	var res api.StopResult
+	r.must(api.StopCapture, api.SessionArgs{SessionID: s.SessionID}, &res)
+	if len(res.Data.Responses) != 1 || !res.Data.Responses[0].Canceled || res.Data.Responses[0].ErrorText != "net::ERR_ABORTED" {
+		t.Errorf("the tab's last event was lost: %+v", res.Data.Responses)
+	}
+}

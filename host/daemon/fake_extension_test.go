@@ -423,14 +423,18 @@ func (x *fakeExtension) load(tab int64, id, url string, status int, body string)
 	}})
 }
 
-// closeTab closes a tab as the browser reports it.
-func (x *fakeExtension) closeTab(tab int64) {
+// closeTab closes a tab as Chrome reports it: tabs.removed first, then
+// the tab's last events, then the debugger's detach notice.
+func (x *fakeExtension) closeTab(tab int64, last ...relay.Event) {
 	x.mu.Lock()
 	delete(x.tabs, tab)
 	delete(x.attached, tab)
 	x.mu.Unlock()
-	x.notify(relay.MethodDebuggerDetached, relay.Detached{TabID: tab, Reason: "target_closed"})
 	x.notify(relay.MethodTabsRemoved, relay.TabRef{TabID: tab})
+	if len(last) > 0 {
+		x.notify(relay.MethodCDPEvents, relay.EventBatch{Events: last})
+	}
+	x.notify(relay.MethodDebuggerDetached, relay.Detached{TabID: tab, Reason: "target_closed"})
 }
 
 // openPopup makes opener open a new tab, as window.open does.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -126,6 +127,7 @@ func (d *Daemon) initializeSession(ctx context.Context, a api.InitializeSessionA
 		}
 	}
 	s := d.newSession(tab, "agent")
+	d.retain()
 	return api.Session{SessionID: s.id, TabID: tab.TabID, URL: tab.URL, Title: tab.Title, Browser: d.browserLabel()}, nil
 }
 
@@ -276,27 +278,54 @@ func (d *Daemon) leavePrivileged(ctx context.Context, tabID int64) error {
 	return api.Errorf(api.CodeBrowser, "tab %d stayed on the browser's own page; navigate it to a web page and try again", tabID)
 }
 
-// retain lets go of the oldest stopped captures past MaxStopped.
+// Bounds on what a daemon keeps besides its running captures.
+const (
+	// maxStoppedBytes bounds the content the stopped captures hold
+	// together; past it the oldest are let go.
+	maxStoppedBytes = 1 << 30
+	// maxIdleSessions bounds the sessions that hold no capture (chosen
+	// but never started, or whose capture was let go).
+	maxIdleSessions = 200
+)
+
+// retain lets go of the oldest stopped captures past MaxStopped or past
+// maxStoppedBytes together, and forgets the oldest sessions that hold
+// nothing past maxIdleSessions.
 func (d *Daemon) retain() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	stopped := 0
+	stopped, idle := 0, 0
+	var bytes int64
+	keep := make([]*session, 0, len(d.order))
 	for i := len(d.order) - 1; i >= 0; i-- {
 		s := d.order[i]
-		if s.capture == nil || s.capture.Active() {
-			continue
+		if c := s.capture; c != nil && !c.Active() {
+			stopped++
+			bytes += c.Status().BytesHeld
+			if stopped > d.opts.MaxStopped || bytes > maxStoppedBytes {
+				s.capture, s.evicted = nil, true
+				d.evicted++
+			}
 		}
-		stopped++
-		if stopped > d.opts.MaxStopped {
-			s.capture = nil
-			d.evicted++
+		if s.capture == nil {
+			idle++
+			if idle > maxIdleSessions || s.closed {
+				delete(d.sessions, s.id)
+				continue
+			}
 		}
+		keep = append(keep, s)
 	}
+	slices.Reverse(keep)
+	d.order = keep
 }
 
 func statusOf(s *session) api.StatusResult {
 	r := api.StatusResult{SessionID: s.id, Status: "inactive", Tab: api.TabState{TabID: s.tabID, Closed: s.tabClosed}}
 	if s.capture == nil {
+		if s.evicted {
+			r.EndReason = "the capture was let go to keep memory bounded"
+		}
 		return r
 	}
 	st := s.capture.Status()
@@ -345,6 +374,9 @@ func (d *Daemon) captureOf(id string) (*session, *capture.Capture, error) {
 	d.mu.Lock()
 	c := s.capture
 	d.mu.Unlock()
+	if c == nil && s.evicted {
+		return nil, nil, api.Errorf(api.CodeNotFound, "the capture of session %s was let go to keep memory bounded (at most %d stopped captures, 1 GiB together, are kept); start a new one, and use outputPath to keep large captures", id, d.opts.MaxStopped)
+	}
 	if c == nil {
 		return nil, nil, api.Errorf(api.CodeConflict, "session %s has no capture; call start_network_capture first", id)
 	}

@@ -48,20 +48,24 @@ type savedSession struct {
 	Capture   *capture.Saved `json:"capture,omitempty"`
 }
 
-func statePath(dir, tag string) string { return filepath.Join(dir, tag+".captures.json") }
+// statePath is where a daemon leaves its captures. Not a .json name: those
+// are the registrations MCP processes read.
+func statePath(dir, tag string) string { return filepath.Join(dir, tag+".captures") }
 
 // save writes the daemon's sessions and captures for its successor.
 func (d *Daemon) save() error {
 	d.mu.Lock()
 	st := savedState{Seq: d.seq, Evicted: d.evicted, SavedAt: time.Now().UTC()}
 	for _, s := range d.order {
-		if s.capture == nil {
+		if s.capture == nil && (s.closed || s.evicted) {
 			continue
 		}
 		ss := savedSession{ID: s.id, TabID: s.tabID, URL: s.url, Title: s.title, StartedBy: s.startedBy,
 			Created: s.created, Closed: s.closed, TabClosed: s.tabClosed}
-		saved := s.capture.Save()
-		ss.Capture = &saved
+		if s.capture != nil {
+			saved := s.capture.Save()
+			ss.Capture = &saved
+		}
 		st.Sessions = append(st.Sessions, ss)
 	}
 	tag := d.tag
@@ -124,7 +128,7 @@ func (d *Daemon) restore() {
 // removeStaleStates deletes the saved captures of any profile that are too
 // old to be read: captured traffic does not linger on disk.
 func removeStaleStates(dir string) {
-	files, _ := filepath.Glob(filepath.Join(dir, "*.captures.json"))
+	files, _ := filepath.Glob(filepath.Join(dir, "*.captures"))
 	for _, f := range files {
 		if fi, err := os.Stat(f); err == nil && time.Since(fi.ModTime()) > maxSavedAge {
 			_ = os.Remove(f)

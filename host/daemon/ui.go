@@ -7,10 +7,19 @@ import (
 	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/har"
 	"github.com/tabtap/tabtap/host/relay"
+	"time"
 )
 
 // Request serves the extension's requests, made on behalf of its popup.
 func (d *Daemon) Request(ctx context.Context, method string, params json.RawMessage) (any, error) {
+	// The popup may ask before the captures of a previous daemon are back.
+	select {
+	case <-d.ready:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-time.After(15 * time.Second):
+		return nil, fmt.Errorf("tabtap is still starting; try again in a moment")
+	}
 	switch method {
 	case relay.MethodUIStatus:
 		return d.uiStatus(), nil

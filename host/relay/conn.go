@@ -94,7 +94,7 @@ func (c *Conn) read(ctx context.Context) error {
 		case m.Method != "" && m.ID != 0:
 			go c.serve(ctx, m)
 		case m.Method != "":
-			c.h.Notify(m.Method, m.Params)
+			c.notify(m)
 		case m.ID != 0:
 			c.mu.Lock()
 			ch := c.pending[m.ID]
@@ -142,8 +142,30 @@ func (c *Conn) malformed(frame []byte, err error) {
 	}
 }
 
+// notify hands a notification to the handler. A panic in it is logged and
+// the connection goes on: one bad message must not end every capture.
+func (c *Conn) notify(m Message) {
+	defer func() {
+		if p := recover(); p != nil {
+			c.log.Error("handling a notification failed", "method", m.Method, "panic", p)
+		}
+	}()
+	c.h.Notify(m.Method, m.Params)
+}
+
+// request runs the handler for one request, turning a panic into an error.
+func (c *Conn) request(ctx context.Context, m Message) (res any, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			c.log.Error("serving a request failed", "method", m.Method, "panic", p)
+			err = fmt.Errorf("%s failed inside tabtap (%v); the captures are unharmed", m.Method, p)
+		}
+	}()
+	return c.h.Request(ctx, m.Method, m.Params)
+}
+
 func (c *Conn) serve(ctx context.Context, m Message) {
-	res, err := c.h.Request(ctx, m.Method, m.Params)
+	res, err := c.request(ctx, m)
 	out := Message{ID: m.ID}
 	if err == nil {
 		out.Result, err = json.Marshal(res)

@@ -492,3 +492,22 @@ func TestChunkingStartsPastOneMegabyte(t *testing.T) {
 		t.Errorf("one byte over 1 MB: %d bytes in %d chunks", len(whole), pieces)
 	}
 }
+
+// A handler that panics costs its one message, not the connection.
+func TestHandlerPanicsAreContained(t *testing.T) {
+	notes := make(chan Message, 10)
+	h := &fakeHandler{notes: notes, serve: func(ctx context.Context, method string, params json.RawMessage) (any, error) {
+		panic("broken request handler")
+	}}
+	_, e := open(t, h)
+	e.send(Message{ID: 4, Method: "ui.status"})
+	if m := e.next(); m.ID != 4 || m.Error == nil || !strings.Contains(m.Error.Message, "failed inside tabtap") {
+		t.Fatalf("the panicking request's reply: %+v", m)
+	}
+	close(notes) // Notify now panics: sending on a closed channel
+	e.send(Message{Method: "cdp.events", Params: json.RawMessage(`{}`)})
+	e.send(Message{ID: 5, Method: "ui.status"})
+	if m := e.next(); m.ID != 5 || m.Error == nil {
+		t.Fatalf("after a panicking notification, the next request: %+v", m)
+	}
+}
