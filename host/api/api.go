@@ -280,6 +280,10 @@ type GetDataResult struct {
 	Offset  int             `json:"offset"`
 	Limit   int             `json:"limit"`
 	HasMore bool            `json:"hasMore"`
+	// ContentsOmitted counts bodies, payloads and stream data left out
+	// (their records marked contentOmitted) to keep the page under about
+	// 1 MB; get_request returns them one request at a time.
+	ContentsOmitted int `json:"contentsOmitted,omitempty"`
 }
 
 // GetRequestArgs name one request.

@@ -155,38 +155,65 @@ func baseID(id string) string {
 	return id
 }
 
-// OmitContent strips bodies, payloads and chunk data from d, marking each
-// record whose content was left out.
-func OmitContent(d *Data) {
+// Content is one record's content (a body, a payload, a stream's data)
+// that a result may leave out to stay small.
+type Content struct {
+	// Size is the content's length in bytes.
+	Size int
+	// Omit strips the content from its record and marks the record
+	// contentOmitted.
+	Omit func()
+}
+
+// Contents lists the contents of d's records.
+func Contents(d *Data) []Content {
+	var cs []Content
 	for i := range d.Requests {
 		r := &d.Requests[i]
-		if r.PostData != "" || r.PostDataBase64 != "" {
-			r.PostData, r.PostDataBase64, r.ContentOmitted = "", "", true
+		if n := len(r.PostData) + len(r.PostDataBase64); n > 0 {
+			cs = append(cs, Content{n, func() { r.PostData, r.PostDataBase64, r.ContentOmitted = "", "", true }})
 		}
 	}
 	for i := range d.Responses {
 		r := &d.Responses[i]
-		if r.Body != "" || r.BodyBase64 != "" {
-			r.Body, r.BodyBase64, r.ContentOmitted = "", "", true
+		if n := len(r.Body) + len(r.BodyBase64); n > 0 {
+			cs = append(cs, Content{n, func() { r.Body, r.BodyBase64, r.ContentOmitted = "", "", true }})
 		}
 	}
 	for i := range d.WSFrames {
 		f := &d.WSFrames[i]
-		if f.Payload != "" {
-			f.Payload, f.ContentOmitted = "", true
+		if n := len(f.Payload); n > 0 {
+			cs = append(cs, Content{n, func() { f.Payload, f.ContentOmitted = "", true }})
 		}
 	}
 	for i := range d.StreamingResponses {
 		s := &d.StreamingResponses[i]
-		for j := range s.Messages {
-			if s.Messages[j].Data != "" {
-				s.Messages[j].Data, s.ContentOmitted = "", true
-			}
+		n := 0
+		for _, m := range s.Messages {
+			n += len(m.Data)
 		}
-		for j := range s.Chunks {
-			if s.Chunks[j].Data != "" || s.Chunks[j].DataBase64 != "" {
-				s.Chunks[j].Data, s.Chunks[j].DataBase64, s.ContentOmitted = "", "", true
-			}
+		for _, c := range s.Chunks {
+			n += len(c.Data) + len(c.DataBase64)
 		}
+		if n > 0 {
+			cs = append(cs, Content{n, func() {
+				for j := range s.Messages {
+					s.Messages[j].Data = ""
+				}
+				for j := range s.Chunks {
+					s.Chunks[j].Data, s.Chunks[j].DataBase64 = "", ""
+				}
+				s.ContentOmitted = true
+			}})
+		}
+	}
+	return cs
+}
+
+// OmitContent strips every body, payload and chunk from d, marking each
+// record whose content was left out.
+func OmitContent(d *Data) {
+	for _, c := range Contents(d) {
+		c.Omit()
 	}
 }

@@ -102,6 +102,36 @@ func writeResult(res api.StopResult, path string) (api.StopResult, error) {
 	return res, nil
 }
 
+// getData reads a page of a capture, its contents cut largest first when
+// the page would pass DefaultMaxResultBytes.
+func getData(ctx context.Context, r router, a api.GetDataArgs) (api.GetDataResult, error) {
+	res, err := bySession[api.GetDataArgs, api.GetDataResult](r, api.GetCaptureData, func(a api.GetDataArgs) string { return a.SessionID })(ctx, a)
+	if err != nil {
+		return res, err
+	}
+	if excess := jsonLen(res) - DefaultMaxResultBytes; excess > 0 {
+		res.ContentsOmitted = omitLargest(&res.Data, excess)
+	}
+	return res, nil
+}
+
+// omitLargest leaves out the contents of d, largest first, until about
+// excess bytes are saved, and returns how many it left out.
+func omitLargest(d *capture.Data, excess int) int {
+	cs := capture.Contents(d)
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Size > cs[j].Size })
+	n := 0
+	for _, c := range cs {
+		if excess <= 0 {
+			break
+		}
+		c.Omit()
+		excess -= c.Size
+		n++
+	}
+	return n
+}
+
 // fit cuts res.Data until size(res), the JSON the tool returns, takes at
 // most limit bytes: first the largest contents (bodies, payloads, chunks),
 // then records from the end of the largest list. When it cuts anything it
@@ -116,61 +146,7 @@ func fit(res *api.StopResult, limit int, size func(api.StopResult) int) {
 		"page through them with get_network_capture_data (offset, limit, kind), read one with get_request, "+
 		"or call stop_network_capture again with outputPath to write everything to a file.", limit)}
 	res.Truncated = t
-	// Contents, largest first.
-	type content struct {
-		n    int
-		omit func()
-	}
-	var cs []content
-	for i := range d.Responses {
-		r := &d.Responses[i]
-		if n := len(r.Body) + len(r.BodyBase64); n > 0 {
-			cs = append(cs, content{n, func() { r.Body, r.BodyBase64, r.ContentOmitted = "", "", true }})
-		}
-	}
-	for i := range d.Requests {
-		r := &d.Requests[i]
-		if n := len(r.PostData) + len(r.PostDataBase64); n > 0 {
-			cs = append(cs, content{n, func() { r.PostData, r.PostDataBase64, r.ContentOmitted = "", "", true }})
-		}
-	}
-	for i := range d.WSFrames {
-		f := &d.WSFrames[i]
-		if n := len(f.Payload); n > 0 {
-			cs = append(cs, content{n, func() { f.Payload, f.ContentOmitted = "", true }})
-		}
-	}
-	for i := range d.StreamingResponses {
-		s := &d.StreamingResponses[i]
-		n := 0
-		for _, m := range s.Messages {
-			n += len(m.Data)
-		}
-		for _, c := range s.Chunks {
-			n += len(c.Data) + len(c.DataBase64)
-		}
-		if n > 0 {
-			cs = append(cs, content{n, func() {
-				for j := range s.Messages {
-					s.Messages[j].Data = ""
-				}
-				for j := range s.Chunks {
-					s.Chunks[j].Data, s.Chunks[j].DataBase64 = "", ""
-				}
-				s.ContentOmitted = true
-			}})
-		}
-	}
-	sort.SliceStable(cs, func(i, j int) bool { return cs[i].n > cs[j].n })
-	excess := size(*res) - limit
-	for _, c := range cs {
-		if excess <= 0 {
-			break
-		}
-		c.omit()
-		t.BodiesOmitted++
-		excess -= c.n
-	}
+	t.BodiesOmitted = omitLargest(d, size(*res)-limit)
 	// Then whole records, from the end of the largest list.
 	lists := []*list{
 		newList(d.Requests, func(n int) { d.Requests = d.Requests[:n] }, &t.Requests),

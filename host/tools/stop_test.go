@@ -223,3 +223,32 @@ func TestStopFitsTheSmallestLimit(t *testing.T) {
 		}
 	}
 }
+
+// A page of records stays under about 1 MB: its largest contents go first.
+func TestGetDataPageIsBounded(t *testing.T) {
+	data := sampleData(20, func(i int) int {
+		if i < 3 {
+			return 600_000 // three large bodies
+		}
+		return 100
+	})
+	s := connect(t, newFakeDaemon("aaaa").answer(api.GetCaptureData, api.GetDataResult{SessionID: "s-aaaa-1", CaptureID: "c", Data: data, Limit: 100}))
+	var res api.GetDataResult
+	raw := s.ok(api.GetCaptureData, map[string]any{"sessionId": "s-aaaa-1"}, &res)
+	if len(raw) > DefaultMaxResultBytes || res.ContentsOmitted < 1 || res.ContentsOmitted > 3 {
+		t.Errorf("page of %d bytes, %d contents omitted", len(raw), res.ContentsOmitted)
+	}
+	kept := 0
+	for _, r := range res.Data.Responses {
+		if r.ContentOmitted {
+			if r.Body != "" {
+				t.Errorf("%s marked omitted but kept its body", r.RequestID)
+			}
+		} else if r.Body != "" {
+			kept++
+		}
+	}
+	if kept < 17 || len(res.Data.Responses) != len(data.Responses) {
+		t.Errorf("%d of %d small bodies kept", kept, len(res.Data.Responses))
+	}
+}

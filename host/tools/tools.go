@@ -69,7 +69,7 @@ func definitions(r router) []definition {
 		typed(api.CloseSession, "End a session: stops and detaches a running capture. A capture already taken stays readable with its sessionId.",
 			acting("Close a session", false), bySession[api.SessionArgs, api.CloseSessionResult](r, api.CloseSession, sessionOf)),
 		typed(api.GetCaptureData, "Read a page of a capture's records (running or stopped), filtered by urlFilter, method, status, resourceType or kind, with offset and limit. Use it on captures too large to return at once.",
-			readOnly("Read capture records"), bySession[api.GetDataArgs, api.GetDataResult](r, api.GetCaptureData, func(a api.GetDataArgs) string { return a.SessionID })),
+			readOnly("Read capture records"), func(ctx context.Context, a api.GetDataArgs) (api.GetDataResult, error) { return getData(ctx, r, a) }),
 		typed(api.GetRequest, "Everything known about one request: request, response with body, redirect hops, WebSocket frames or stream messages.",
 			readOnly("Read one request"), bySession[api.GetRequestArgs, api.RequestDetail](r, api.GetRequest, func(a api.GetRequestArgs) string { return a.SessionID })),
 	}
