@@ -235,17 +235,6 @@ func (c *Capture) arm(ctx context.Context, t Target, paused bool) error {
 	return firstErr
 }
 
-// Tabs lists the tabs the capture holds attached.
-func (c *Capture) Tabs() []int64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	out := make([]int64, 0, len(c.tabs))
-	for t := range c.tabs {
-		out = append(out, t)
-	}
-	return out
-}
-
 // HasTab reports whether events of a tab belong to this capture.
 func (c *Capture) HasTab(tabID int64) bool {
 	c.mu.Lock()

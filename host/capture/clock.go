@@ -12,7 +12,6 @@ import (
 // the host's own clock, which is off by the relay's latency at most.
 type clock struct {
 	offset float64 // wall seconds minus monotonic seconds
-	exact  bool
 	set    bool
 	now    func() time.Time
 }
@@ -22,7 +21,7 @@ func (c *clock) learn(mono, wall float64) {
 	if mono <= 0 || wall <= 0 {
 		return
 	}
-	c.offset, c.exact, c.set = wall-mono, true, true
+	c.offset, c.set = wall-mono, true
 }
 
 // wall converts a monotonic timestamp in seconds.

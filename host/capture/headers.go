@@ -19,9 +19,6 @@ var secretHeaders = map[string]bool{
 	"set-cookie":          true,
 }
 
-// IsSecretHeader reports whether redactSecrets hides a header's value.
-func IsSecretHeader(name string) bool { return secretHeaders[strings.ToLower(name)] }
-
 // headerMap turns the browser's headers into strings, repeated headers
 // joined by "\n" as the browser sends them, hiding secrets when asked.
 func headerMap(h network.Headers, redact bool) map[string]string {

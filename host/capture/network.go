@@ -215,7 +215,8 @@ func (c *Capture) onRequestExtra(e *evRequestExtraInfo) {
 	id := string(e.RequestID)
 	ex := c.known(id)
 	if ex == nil {
-		c.stashEarly(id).req = append(c.stashEarly(id).req, e)
+		x := c.stashEarly(id)
+		x.req = append(x.req, e)
 		return
 	}
 	if ex.req != nil && !ex.req.HeadersRaw {
@@ -340,7 +341,8 @@ func (c *Capture) onResponseExtra(e *evResponseExtraInfo) {
 	id := string(e.RequestID)
 	ex := c.known(id)
 	if ex == nil {
-		c.stashEarly(id).resp = append(c.stashEarly(id).resp, e)
+		x := c.stashEarly(id)
+		x.resp = append(x.resp, e)
 		return
 	}
 	if ex.resp != nil && !ex.resp.HeadersRaw {

@@ -53,15 +53,20 @@ func (c *Capture) status() Status {
 	for t := range c.tabs {
 		st.Tabs = append(st.Tabs, t)
 	}
-	keep := c.keeper()
-	for _, r := range c.requests {
-		if keep(r.RequestID) {
-			st.Summary.TotalRequests++
+	st.Summary.TotalRequests, st.Summary.TotalResponses = len(c.requests), len(c.responses)
+	if c.opts.CaptureStreaming {
+		// Only what turned out to stream is shown: count that.
+		st.Summary.TotalRequests, st.Summary.TotalResponses = 0, 0
+		keep := c.keeper()
+		for _, r := range c.requests {
+			if keep(r.RequestID) {
+				st.Summary.TotalRequests++
+			}
 		}
-	}
-	for _, r := range c.responses {
-		if keep(r.RequestID) {
-			st.Summary.TotalResponses++
+		for _, r := range c.responses {
+			if keep(r.RequestID) {
+				st.Summary.TotalResponses++
+			}
 		}
 	}
 	st.Summary.TotalWsFrames = len(c.frames)

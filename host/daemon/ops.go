@@ -389,9 +389,9 @@ func (d *Daemon) stop(a api.SessionArgs) (api.StopResult, error) {
 	if err != nil {
 		return api.StopResult{}, err
 	}
-	if c.Active() {
-		d.stopCapture(c, "")
-	}
+	// Also when the capture is already stopping on its own (a closed tab):
+	// Stop then waits for that stop, and its last bodies, to finish.
+	d.stopCapture(c, "")
 	return d.result(a.SessionID)
 }
 

@@ -1,17 +1,13 @@
 package tools
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/tabtap/tabtap/host/api"
 )
-
-func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 
 // explainJSON turns a decoding error into a sentence about the argument.
 func explainJSON(err error) error {
