@@ -10,8 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"time"
-
-	"github.com/tabtap/tabtap/host/capture"
 )
 
 // The operations, named as the MCP tools are.
@@ -122,16 +120,16 @@ type Session struct {
 // StartCaptureArgs start a capture in a session.
 type StartCaptureArgs struct {
 	SessionID string `json:"sessionId" jsonschema:"The session id from initialize_session."`
-	capture.Settings
+	Settings
 }
 
 // StartCaptureResult says what was started.
 type StartCaptureResult struct {
-	SessionID string          `json:"sessionId"`
-	CaptureID string          `json:"captureId"`
-	TabID     int64           `json:"tabId"`
-	StartTime time.Time       `json:"startTime"`
-	Options   capture.Options `json:"options"`
+	SessionID string    `json:"sessionId"`
+	CaptureID string    `json:"captureId"`
+	TabID     int64     `json:"tabId"`
+	StartTime time.Time `json:"startTime"`
+	Options   Options   `json:"options"`
 }
 
 // Stats are the counts of the reference tool's status.
@@ -148,16 +146,16 @@ type StatusResult struct {
 	CaptureID string `json:"captureId,omitempty"`
 	// Status is "active" while capturing, "stopped" after, "inactive" when
 	// the session never captured.
-	Status       string           `json:"status"`
-	StartTime    *time.Time       `json:"startTime,omitempty"`
-	EndTime      *time.Time       `json:"endTime,omitempty"`
-	Duration     int64            `json:"duration"`
-	CurrentStats Stats            `json:"currentStats"`
-	Options      *capture.Options `json:"options,omitempty"`
-	BytesHeld    int64            `json:"bytesHeld"`
-	Dropped      capture.Dropped  `json:"dropped"`
-	EndReason    string           `json:"endReason,omitempty"`
-	Tab          TabState         `json:"tab"`
+	Status       string     `json:"status"`
+	StartTime    *time.Time `json:"startTime,omitempty"`
+	EndTime      *time.Time `json:"endTime,omitempty"`
+	Duration     int64      `json:"duration"`
+	CurrentStats Stats      `json:"currentStats"`
+	Options      *Options   `json:"options,omitempty"`
+	BytesHeld    int64      `json:"bytesHeld"`
+	Dropped      Dropped    `json:"dropped"`
+	EndReason    string     `json:"endReason,omitempty"`
+	Tab          TabState   `json:"tab"`
 }
 
 // TabState is what became of a session's tab.
@@ -181,22 +179,22 @@ type StopCaptureArgs struct {
 
 // StopResult is stop_network_capture's result.
 type StopResult struct {
-	SessionID string          `json:"sessionId"`
-	CaptureID string          `json:"captureId"`
-	Duration  int64           `json:"duration"`
-	StartTime time.Time       `json:"startTime"`
-	EndTime   time.Time       `json:"endTime"`
-	Summary   capture.Summary `json:"summary"`
-	Options   capture.Options `json:"options"`
+	SessionID string    `json:"sessionId"`
+	CaptureID string    `json:"captureId"`
+	Duration  int64     `json:"duration"`
+	StartTime time.Time `json:"startTime"`
+	EndTime   time.Time `json:"endTime"`
+	Summary   Summary   `json:"summary"`
+	Options   Options   `json:"options"`
 	// Data is the capture, unless it was written to OutputPath or
 	// returned as HAR.
-	Data *capture.Data `json:"data,omitempty"`
+	Data *Data `json:"data,omitempty"`
 	// HAR is the HAR 1.2 document (a *har.HAR) when format is har. Not a
 	// json.RawMessage: the output schema of a []byte is a list of bytes.
-	HAR       any             `json:"har,omitempty" jsonschema:"The HAR 1.2 document ({log: …}) when format is har; data is then left out."`
-	Format    string          `json:"format"`
-	Dropped   capture.Dropped `json:"dropped"`
-	EndReason string          `json:"endReason,omitempty"`
+	HAR       any     `json:"har,omitempty" jsonschema:"The HAR 1.2 document ({log: …}) when format is har; data is then left out."`
+	Format    string  `json:"format"`
+	Dropped   Dropped `json:"dropped"`
+	EndReason string  `json:"endReason,omitempty"`
 	// OutputPath is where the capture was written, when asked.
 	OutputPath string `json:"outputPath,omitempty"`
 	// BytesWritten is the size of the file written to OutputPath.
@@ -220,25 +218,25 @@ type ClearResult struct {
 	SessionID string `json:"sessionId"`
 	CaptureID string `json:"captureId"`
 	// Cleared counts what was dropped.
-	Cleared capture.Summary `json:"cleared"`
-	Status  string          `json:"status"`
+	Cleared Summary `json:"cleared"`
+	Status  string  `json:"status"`
 }
 
 // CaptureInfo is one capture a daemon holds.
 type CaptureInfo struct {
-	SessionID string          `json:"sessionId"`
-	CaptureID string          `json:"captureId"`
-	Browser   string          `json:"browser"`
-	TabID     int64           `json:"tabId"`
-	URL       string          `json:"url"`
-	Title     string          `json:"title"`
-	Status    string          `json:"status"`
-	StartedBy string          `json:"startedBy"`
-	StartTime time.Time       `json:"startTime"`
-	Duration  int64           `json:"duration"`
-	Summary   capture.Summary `json:"summary"`
-	Dropped   int             `json:"dropped"`
-	EndReason string          `json:"endReason,omitempty"`
+	SessionID string    `json:"sessionId"`
+	CaptureID string    `json:"captureId"`
+	Browser   string    `json:"browser"`
+	TabID     int64     `json:"tabId"`
+	URL       string    `json:"url"`
+	Title     string    `json:"title"`
+	Status    string    `json:"status"`
+	StartedBy string    `json:"startedBy"`
+	StartTime time.Time `json:"startTime"`
+	Duration  int64     `json:"duration"`
+	Summary   Summary   `json:"summary"`
+	Dropped   int       `json:"dropped"`
+	EndReason string    `json:"endReason,omitempty"`
 }
 
 // ListCapturesResult is list_captures' result.
@@ -271,15 +269,15 @@ type GetDataArgs struct {
 
 // GetDataResult is one page of a capture.
 type GetDataResult struct {
-	SessionID string       `json:"sessionId"`
-	CaptureID string       `json:"captureId"`
-	Status    string       `json:"status"`
-	Data      capture.Data `json:"data"`
+	SessionID string `json:"sessionId"`
+	CaptureID string `json:"captureId"`
+	Status    string `json:"status"`
+	Data      Data   `json:"data"`
 	// Totals count the matching records of each kind before paging.
-	Totals  capture.Summary `json:"totals"`
-	Offset  int             `json:"offset"`
-	Limit   int             `json:"limit"`
-	HasMore bool            `json:"hasMore"`
+	Totals  Summary `json:"totals"`
+	Offset  int     `json:"offset"`
+	Limit   int     `json:"limit"`
+	HasMore bool    `json:"hasMore"`
 	// ContentsOmitted counts bodies, payloads and stream data left out
 	// (their records marked contentOmitted) to keep the page under about
 	// 1 MB; get_request returns them one request at a time.
@@ -294,17 +292,17 @@ type GetRequestArgs struct {
 
 // RequestDetail is everything known about one request.
 type RequestDetail struct {
-	SessionID string            `json:"sessionId"`
-	Request   *capture.Request  `json:"request,omitempty"`
-	Response  *capture.Response `json:"response,omitempty"`
+	SessionID string    `json:"sessionId"`
+	Request   *Request  `json:"request,omitempty"`
+	Response  *Response `json:"response,omitempty"`
 	// Redirects are the earlier hops of its redirect chain, oldest first.
-	Redirects []RedirectHop              `json:"redirects,omitempty"`
-	WSFrames  []capture.WSFrame          `json:"wsFrames,omitempty"`
-	Stream    *capture.StreamingResponse `json:"stream,omitempty"`
+	Redirects []RedirectHop      `json:"redirects,omitempty"`
+	WSFrames  []WSFrame          `json:"wsFrames,omitempty"`
+	Stream    *StreamingResponse `json:"stream,omitempty"`
 }
 
 // RedirectHop is one earlier hop of a redirect chain.
 type RedirectHop struct {
-	Request  capture.Request   `json:"request"`
-	Response *capture.Response `json:"response,omitempty"`
+	Request  Request   `json:"request"`
+	Response *Response `json:"response,omitempty"`
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/tabtap/tabtap/host/api"
 	"runtime"
 	"testing"
 )
@@ -45,7 +46,7 @@ func frames(n int) []Event {
 func benchCapture(b *testing.B) *Capture {
 	off := false
 	n := 1 << 30
-	opts, err := Settings{CaptureBodies: &off, MaxEntries: &n}.Resolve()
+	opts, err := api.Settings{CaptureBodies: &off, MaxEntries: &n}.Resolve()
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/tabtap/tabtap/host/api"
 	"log/slog"
 	"sync"
 	"time"
@@ -55,7 +56,7 @@ const fetchers = 4
 // Capture records the traffic of one tab and of the tabs it opens.
 type Capture struct {
 	id      string
-	opts    Options
+	opts    api.Options
 	filter  *filter
 	browser Browser
 	log     *slog.Logger
@@ -72,27 +73,27 @@ type Capture struct {
 	endTime   time.Time
 	endReason string
 	mainTab   int64
-	tabs      map[int64]bool    // the capture's tabs: true once attached and armed, false while expected
-	targets   map[string]Source // child session id → where its events come from
+	tabs      map[int64]bool        // the capture's tabs: true once attached and armed, false while expected
+	targets   map[string]api.Source // child session id → where its events come from
 	clock     clock
 	gen       int // bumped by Clear: results for older records are dropped
 
-	requests  []*Request
-	responses []*Response
-	frames    []WSFrame
-	streams   []*StreamingResponse
+	requests  []*api.Request
+	responses []*api.Response
+	frames    []api.WSFrame
+	streams   []*api.StreamingResponse
 	live      map[string]*exchange // by browser request id
 	recent    map[string]*exchange // finished lately: ExtraInfo can come after the end
 	recentIDs []string             // recent, oldest first
 	early     map[string]*extras   // extra info that came before its request
 	skipped   map[string]bool      // sockets and event sources the filter left out
 	bytes     int64
-	dropped   Dropped
+	dropped   api.Dropped
 	reasons   map[string]bool
 }
 
 // New returns a capture of tabID, not yet attached. Start attaches it.
-func New(id string, tabID int64, opts Options, b Browser, log *slog.Logger) *Capture {
+func New(id string, tabID int64, opts api.Options, b Browser, log *slog.Logger) *Capture {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -101,7 +102,7 @@ func New(id string, tabID int64, opts Options, b Browser, log *slog.Logger) *Cap
 		id: id, opts: opts, filter: newFilter(opts), browser: b, log: log,
 		sem: make(chan struct{}, fetchers), ctx: ctx, cancel: cancel, done: make(chan struct{}),
 		state: StateActive, mainTab: tabID,
-		tabs: map[int64]bool{}, targets: map[string]Source{},
+		tabs: map[int64]bool{}, targets: map[string]api.Source{},
 	}
 	c.clock.now = time.Now
 	c.reset()
@@ -118,7 +119,7 @@ func (c *Capture) reset() {
 		c.skipped = map[string]bool{}
 	}
 	c.bytes = 0
-	c.dropped = Dropped{}
+	c.dropped = api.Dropped{}
 	c.reasons = map[string]bool{}
 	c.gen++
 }
@@ -127,7 +128,7 @@ func (c *Capture) reset() {
 func (c *Capture) ID() string { return c.id }
 
 // Options are the options in force.
-func (c *Capture) Options() Options { return c.opts }
+func (c *Capture) Options() api.Options { return c.opts }
 
 // MainTab is the tab the capture was started on.
 func (c *Capture) MainTab() int64 { return c.mainTab }
@@ -342,11 +343,11 @@ func (c *Capture) HandleEvent(ev Event) {
 	if _, ours := c.tabs[ev.TabID]; c.state != StateActive || c.stopping || !ours {
 		return
 	}
-	src := Source{TabID: ev.TabID, Target: "page"}
+	src := api.Source{TabID: ev.TabID, Target: "page"}
 	if ev.SessionID != "" {
 		s, ok := c.targets[ev.SessionID]
 		if !ok {
-			s = Source{TabID: ev.TabID, Target: "child"}
+			s = api.Source{TabID: ev.TabID, Target: "child"}
 		}
 		src = s
 	}
@@ -356,7 +357,7 @@ func (c *Capture) HandleEvent(ev Event) {
 	}
 }
 
-func (c *Capture) dispatch(t Target, src Source, ev Event) error {
+func (c *Capture) dispatch(t Target, src api.Source, ev Event) error {
 	switch ev.Method {
 	case "Network.requestWillBeSent":
 		return decode(ev, func(e *evRequestWillBeSent) { c.onRequest(t, src, e) })

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"github.com/tabtap/tabtap/host/api"
 	"strings"
 	"testing"
 	"time"
@@ -42,7 +43,7 @@ func finished(id string, ts float64) map[string]any {
 }
 
 func TestRequestResponseBody(t *testing.T) {
-	c, b := started(t, Settings{})
+	c, b := started(t, api.Settings{})
 	b.bodies["1.1"] = fakeBody{body: `{"ok":true}`}
 	feed(c,
 		"Network.requestWillBeSent", req("1.1", "https://app.test/api?x=1", "POST", t0, map[string]any{
@@ -77,7 +78,7 @@ func TestRequestResponseBody(t *testing.T) {
 }
 
 func TestRedirectChain(t *testing.T) {
-	c, b := started(t, Settings{})
+	c, b := started(t, api.Settings{})
 	b.bodies["7"] = fakeBody{body: "landed"}
 	redirect := resp("7", "https://app.test/a", 302, t0+0.1, map[string]any{"Location": "/b"}, "text/html")["response"]
 	feed(c,
@@ -107,7 +108,7 @@ func TestRedirectChain(t *testing.T) {
 }
 
 func TestFailedAndCanceled(t *testing.T) {
-	c, _ := started(t, Settings{})
+	c, _ := started(t, api.Settings{})
 	feed(c,
 		"Network.requestWillBeSent", req("9", "https://down.test/", "GET", t0, nil),
 		"Network.loadingFailed", map[string]any{"requestId": "9", "timestamp": t0 + 1, "type": "Fetch", "errorText": "net::ERR_CONNECTION_REFUSED", "canceled": false},
@@ -127,7 +128,7 @@ func TestFailedAndCanceled(t *testing.T) {
 }
 
 func TestExtraInfoInAnyOrder(t *testing.T) {
-	c, _ := started(t, Settings{})
+	c, _ := started(t, api.Settings{})
 	feed(c,
 		// The raw headers come before the request they belong to.
 		"Network.requestWillBeSentExtraInfo", map[string]any{"requestId": "3", "associatedCookies": []any{
@@ -152,7 +153,7 @@ func TestExtraInfoInAnyOrder(t *testing.T) {
 
 func TestRedactionOff(t *testing.T) {
 	off := false
-	c, _ := started(t, Settings{RedactSecrets: &off})
+	c, _ := started(t, api.Settings{RedactSecrets: &off})
 	feed(c, "Network.requestWillBeSent", req("1", "https://app.test/", "GET", t0, map[string]any{
 		"request": map[string]any{"url": "https://app.test/", "method": "GET", "headers": map[string]any{"Authorization": "Basic eA=="}},
 	}))
@@ -162,7 +163,7 @@ func TestRedactionOff(t *testing.T) {
 }
 
 func TestFilters(t *testing.T) {
-	c, _ := started(t, Settings{URLFilter: `/\/api\//`, ResourceTypes: []string{"fetch", "websocket"}})
+	c, _ := started(t, api.Settings{URLFilter: `/\/api\//`, ResourceTypes: []string{"fetch", "websocket"}})
 	feed(c,
 		"Network.requestWillBeSent", req("1", "https://app.test/api/a", "GET", t0, nil),
 		"Network.requestWillBeSent", req("2", "https://app.test/static/app.js", "GET", t0, map[string]any{"type": "Script"}),
@@ -177,7 +178,7 @@ func TestFilters(t *testing.T) {
 
 func TestResolveRejectsBadOptions(t *testing.T) {
 	neg, zero := -1, 0
-	for _, s := range []Settings{
+	for _, s := range []api.Settings{
 		{URLFilter: "/[/"}, {ResourceTypes: []string{"Pictures"}}, {MaxBodyBytes: &neg},
 		{MaxEntries: &zero}, {URL: "not a url"}, {URL: "https://a.test/", Reload: true},
 	} {
@@ -189,7 +190,7 @@ func TestResolveRejectsBadOptions(t *testing.T) {
 
 func TestMaxEntriesCountsWhatIsDropped(t *testing.T) {
 	n := 2
-	c, _ := started(t, Settings{MaxEntries: &n})
+	c, _ := started(t, api.Settings{MaxEntries: &n})
 	for i := range 5 {
 		id := string(rune('a' + i))
 		feed(c, "Network.requestWillBeSent", req(id, "https://app.test/"+id, "GET", t0, nil))
@@ -202,7 +203,7 @@ func TestMaxEntriesCountsWhatIsDropped(t *testing.T) {
 
 func TestBodyCutAtMaxBodyBytes(t *testing.T) {
 	n := 10
-	c, b := started(t, Settings{MaxBodyBytes: &n})
+	c, b := started(t, api.Settings{MaxBodyBytes: &n})
 	b.bodies["1"] = fakeBody{body: "héllo wörld, and more"}
 	b.bodies["2"] = fakeBody{body: base64.StdEncoding.EncodeToString([]byte("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c")), base64: true}
 	feed(c,
@@ -225,7 +226,7 @@ func TestBodyCutAtMaxBodyBytes(t *testing.T) {
 }
 
 func TestEventsAfterStopAndUnknownIDs(t *testing.T) {
-	c, b := started(t, Settings{})
+	c, b := started(t, api.Settings{})
 	feed(c,
 		// Events for requests the capture never saw start: the response
 		// makes a partial record, the rest alone is ignored.
@@ -255,7 +256,7 @@ func TestEventsAfterStopAndUnknownIDs(t *testing.T) {
 }
 
 func TestTabClosedKeepsData(t *testing.T) {
-	c, _ := started(t, Settings{})
+	c, _ := started(t, api.Settings{})
 	feed(c, "Network.requestWillBeSent", req("1", "https://app.test/1", "GET", t0, nil))
 	c.TabGone(1, "tab 1 was closed during the capture; 1 requests kept")
 	st, d := c.Snapshot()
@@ -265,7 +266,7 @@ func TestTabClosedKeepsData(t *testing.T) {
 }
 
 func TestClearKeepsCapturing(t *testing.T) {
-	c, b := started(t, Settings{})
+	c, b := started(t, api.Settings{})
 	b.delay = 50 * time.Millisecond
 	b.bodies["1"] = fakeBody{body: "old body"}
 	feed(c,
@@ -283,7 +284,7 @@ func TestClearKeepsCapturing(t *testing.T) {
 }
 
 func TestClockWithoutWallTime(t *testing.T) {
-	c, _ := started(t, Settings{})
+	c, _ := started(t, api.Settings{})
 	before := time.Now()
 	// A frame of a socket opened before the capture: no wall time known yet.
 	feed(c, "Network.webSocketFrameReceived", map[string]any{"requestId": "ws", "timestamp": 50.0, "response": map[string]any{"opcode": 1, "mask": false, "payloadData": "hi"}})
@@ -297,7 +298,7 @@ func TestClockWithoutWallTime(t *testing.T) {
 }
 
 func TestSaveAndRestore(t *testing.T) {
-	c, b := started(t, Settings{})
+	c, b := started(t, api.Settings{})
 	b.bodies["1"] = fakeBody{body: "kept"}
 	feed(c,
 		"Network.requestWillBeSent", req("1", "https://app.test/1", "GET", t0, nil),
@@ -331,7 +332,7 @@ func TestSaveAndRestore(t *testing.T) {
 }
 
 func TestExtraInfoAfterLoadingFinished(t *testing.T) {
-	c, _ := started(t, Settings{})
+	c, _ := started(t, api.Settings{})
 	feed(c,
 		"Network.requestWillBeSent", req("4", "https://app.test/late", "GET", t0, nil),
 		"Network.responseReceived", resp("4", "https://app.test/late", 200, t0+0.1, map[string]any{"Content-Type": "text/plain"}, "text/plain"),
@@ -350,7 +351,7 @@ func TestExtraInfoAfterLoadingFinished(t *testing.T) {
 }
 
 func TestEventSourceFailingBeforeItsResponse(t *testing.T) {
-	c, _ := started(t, Settings{})
+	c, _ := started(t, api.Settings{})
 	feed(c,
 		"Network.requestWillBeSent", req("es", "https://app.test/events", "GET", t0, map[string]any{"type": "EventSource"}),
 		"Network.eventSourceMessageReceived", map[string]any{"requestId": "es", "timestamp": t0, "eventName": "message", "eventId": "1", "data": "x"},
@@ -364,7 +365,7 @@ func TestEventSourceFailingBeforeItsResponse(t *testing.T) {
 }
 
 func TestFiltersOutlastClearAndUnknownSockets(t *testing.T) {
-	c, _ := started(t, Settings{URLFilter: "/api/"})
+	c, _ := started(t, api.Settings{URLFilter: "/api/"})
 	frame := func(id string) map[string]any {
 		return map[string]any{"requestId": id, "timestamp": t0, "response": map[string]any{"opcode": 1, "mask": false, "payloadData": "hi"}}
 	}
@@ -382,7 +383,7 @@ func TestFiltersOutlastClearAndUnknownSockets(t *testing.T) {
 }
 
 func TestStopWaitsForAStopUnderWay(t *testing.T) {
-	c, b := started(t, Settings{})
+	c, b := started(t, api.Settings{})
 	b.delay = 300 * time.Millisecond
 	b.bodies["1"] = fakeBody{body: "slow body"}
 	feed(c,
@@ -402,7 +403,7 @@ func TestStopWaitsForAStopUnderWay(t *testing.T) {
 }
 
 func TestExpectedTabKeepsItsFirstEvents(t *testing.T) {
-	c, b := started(t, Settings{})
+	c, b := started(t, api.Settings{})
 	if !c.Expect(2) {
 		t.Fatal("an active capture refused a popup")
 	}

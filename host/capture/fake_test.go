@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/tabtap/tabtap/host/api"
 	"sync"
 	"testing"
 	"time"
@@ -95,7 +96,7 @@ func (f *fakeBrowser) called(prefix string) int {
 }
 
 // started returns a running capture of tab 1 over a fake browser.
-func started(t *testing.T, s Settings) (*Capture, *fakeBrowser) {
+func started(t *testing.T, s api.Settings) (*Capture, *fakeBrowser) {
 	t.Helper()
 	opts, err := s.Resolve()
 	if err != nil {
@@ -145,7 +146,7 @@ func recorded(t testing.TB, name string) []Event {
 
 // replaying starts a capture of the recording's first tab, with its other
 // tabs (popups) added, over a fake browser prepared by prepare.
-func replaying(t *testing.T, evs []Event, s Settings, prepare func(*fakeBrowser)) (*Capture, *fakeBrowser) {
+func replaying(t *testing.T, evs []Event, s api.Settings, prepare func(*fakeBrowser)) (*Capture, *fakeBrowser) {
 	t.Helper()
 	opts, err := s.Resolve()
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"github.com/tabtap/tabtap/host/api"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -40,9 +41,9 @@ type (
 type exchange struct {
 	id      string
 	target  Target
-	source  Source
-	req     *Request
-	resp    *Response
+	source  api.Source
+	req     *api.Request
+	resp    *api.Response
 	hops    int
 	issued  float64 // monotonic seconds of the current hop's requestWillBeSent
 	timing  *network.ResourceTiming
@@ -57,7 +58,7 @@ type extras struct {
 	resp []*evResponseExtraInfo
 }
 
-func (c *Capture) onRequest(t Target, src Source, e *evRequestWillBeSent) {
+func (c *Capture) onRequest(t Target, src api.Source, e *evRequestWillBeSent) {
 	if e.Request == nil {
 		return
 	}
@@ -112,8 +113,8 @@ func (c *Capture) onRequest(t Target, src Source, e *evRequestWillBeSent) {
 	}
 }
 
-func (c *Capture) newRequest(ex *exchange, e *evRequestWillBeSent, url string) *Request {
-	r := &Request{
+func (c *Capture) newRequest(ex *exchange, e *evRequestWillBeSent, url string) *api.Request {
+	r := &api.Request{
 		RequestID:    ex.id,
 		URL:          url,
 		Method:       e.Request.Method,
@@ -125,7 +126,7 @@ func (c *Capture) newRequest(ex *exchange, e *evRequestWillBeSent, url string) *
 		Source:       ex.source,
 	}
 	if in := e.Initiator; in != nil {
-		r.Initiator = &Initiator{Type: string(in.Type), URL: in.URL, RequestID: string(in.RequestID)}
+		r.Initiator = &api.Initiator{Type: string(in.Type), URL: in.URL, RequestID: string(in.RequestID)}
 		if in.URL != "" {
 			line := in.LineNumber
 			r.Initiator.LineNumber = &line
@@ -148,7 +149,7 @@ func (c *Capture) newRequest(ex *exchange, e *evRequestWillBeSent, url string) *
 
 // setPostData keeps a request body as text, or as base64 when binary, cut
 // at maxBodyBytes.
-func (c *Capture) setPostData(r *Request, body []byte) {
+func (c *Capture) setPostData(r *api.Request, body []byte) {
 	text, b64, cut := c.cutBody(body, c.opts.MaxBodyBytes, true)
 	if !c.spend(len(text) + len(b64)) {
 		c.dropped.Bodies++
@@ -158,7 +159,7 @@ func (c *Capture) setPostData(r *Request, body []byte) {
 	r.PostData, r.PostDataBase64, r.PostDataTruncated = text, b64, cut
 }
 
-func (c *Capture) fetchPostData(ex *exchange, r *Request) {
+func (c *Capture) fetchPostData(ex *exchange, r *api.Request) {
 	gen := c.gen
 	c.async(func(ctx context.Context) {
 		raw, err := c.browser.Send(ctx, ex.target, "Network.getRequestPostData",
@@ -243,7 +244,7 @@ func (c *Capture) stashEarly(id string) *extras {
 	return x
 }
 
-func (c *Capture) applyRequestExtra(r *Request, e *evRequestExtraInfo) {
+func (c *Capture) applyRequestExtra(r *api.Request, e *evRequestExtraInfo) {
 	if len(e.Headers) > 0 {
 		r.Headers = headerMap(e.Headers, c.opts.RedactSecrets)
 		r.HeadersRaw = true
@@ -252,7 +253,7 @@ func (c *Capture) applyRequestExtra(r *Request, e *evRequestExtraInfo) {
 		if ac == nil || len(ac.BlockedReasons) == 0 {
 			continue
 		}
-		bc := BlockedCookie{}
+		bc := api.BlockedCookie{}
 		if ac.Cookie != nil {
 			bc.Name = ac.Cookie.Name
 		}
@@ -263,8 +264,8 @@ func (c *Capture) applyRequestExtra(r *Request, e *evRequestExtraInfo) {
 	}
 }
 
-func (c *Capture) newResponse(ex *exchange, r *network.Response, mono float64) *Response {
-	resp := &Response{
+func (c *Capture) newResponse(ex *exchange, r *network.Response, mono float64) *api.Response {
+	resp := &api.Response{
 		RequestID:         ex.id,
 		URL:               r.URL,
 		Status:            r.Status,
@@ -297,7 +298,7 @@ func (c *Capture) newResponse(ex *exchange, r *network.Response, mono float64) *
 	return resp
 }
 
-func (c *Capture) onResponse(t Target, src Source, e *evResponseReceived) {
+func (c *Capture) onResponse(t Target, src api.Source, e *evResponseReceived) {
 	ex := c.live[string(e.RequestID)]
 	if ex == nil && e.Response != nil {
 		ex = c.partialExchange(t, src, e)
@@ -316,7 +317,7 @@ func (c *Capture) onResponse(t Target, src Source, e *evResponseReceived) {
 // partialExchange records a request the capture only learns of by its
 // response: one already under way when the capture (or a followed popup's
 // attachment) began. Its method, request headers and timing are unknown.
-func (c *Capture) partialExchange(t Target, src Source, e *evResponseReceived) *exchange {
+func (c *Capture) partialExchange(t Target, src api.Source, e *evResponseReceived) *exchange {
 	if c.opts.CapturePostOnly || !c.filter.keep(e.Response.URL, string(e.Type), "", false) {
 		return nil
 	}
@@ -327,7 +328,7 @@ func (c *Capture) partialExchange(t Target, src Source, e *evResponseReceived) *
 	}
 	id := string(e.RequestID)
 	ex := &exchange{id: id, target: t, source: src}
-	ex.req = &Request{
+	ex.req = &api.Request{
 		RequestID: id, URL: e.Response.URL, Headers: headerMap(e.Response.RequestHeaders, c.opts.RedactSecrets),
 		ResourceType: string(e.Type), Timestamp: c.clock.wall(float64(e.Timestamp)), FrameID: string(e.FrameID),
 		Source: src, Partial: true,
@@ -352,7 +353,7 @@ func (c *Capture) onResponseExtra(e *evResponseExtraInfo) {
 	ex.extras.resp = append(ex.extras.resp, e)
 }
 
-func (c *Capture) applyResponseExtra(r *Response, e *evResponseExtraInfo) {
+func (c *Capture) applyResponseExtra(r *api.Response, e *evResponseExtraInfo) {
 	if len(e.Headers) > 0 {
 		r.Headers = headerMap(e.Headers, c.opts.RedactSecrets)
 		r.HeadersRaw = true
@@ -365,7 +366,7 @@ func (c *Capture) applyResponseExtra(r *Response, e *evResponseExtraInfo) {
 		if bc == nil {
 			continue
 		}
-		out := BlockedCookie{Line: bc.CookieLine}
+		out := api.BlockedCookie{Line: bc.CookieLine}
 		if bc.Cookie != nil {
 			out.Name = bc.Cookie.Name
 		}
@@ -411,7 +412,7 @@ func (c *Capture) onFinished(e *evLoadingFinished) {
 		return
 	}
 	ex.resp.EncodedDataLength = int64(e.EncodedDataLength)
-	ex.resp.Timing.finish(ex.timing, ex.issued, float64(e.Timestamp))
+	finishTiming(ex.resp.Timing, ex.timing, ex.issued, float64(e.Timestamp))
 	if ex.stream != nil {
 		c.finishStream(ex)
 		return
@@ -446,7 +447,7 @@ func (c *Capture) wantsBody(ex *exchange) bool {
 	return true
 }
 
-func (c *Capture) fetchBody(ex *exchange, r *Response) {
+func (c *Capture) fetchBody(ex *exchange, r *api.Response) {
 	if c.bytes >= c.opts.MaxTotalBytes {
 		c.dropped.Bodies++
 		c.reason("bodies: the capture's byte budget (maxTotalBytes) was spent")
@@ -495,7 +496,7 @@ func (c *Capture) fetchBody(ex *exchange, r *Response) {
 
 // setBody keeps a response body, cut at maxBodyBytes, within the byte
 // budget. size is the full body's length when the relay already cut it.
-func (c *Capture) setBody(r *Response, body []byte, size int64, text bool) {
+func (c *Capture) setBody(r *api.Response, body []byte, size int64, text bool) {
 	str, b64, cut := c.cutBody(body, c.opts.MaxBodyBytes, text)
 	if !c.spend(len(str) + len(b64)) {
 		c.dropped.Bodies++
@@ -574,7 +575,7 @@ func (c *Capture) onFailed(e *evLoadingFailed) {
 	c.finish(ex)
 	r := ex.resp
 	if r == nil {
-		r = &Response{RequestID: ex.id, Headers: map[string]string{}, Source: ex.source}
+		r = &api.Response{RequestID: ex.id, Headers: map[string]string{}, Source: ex.source}
 		if ex.req != nil {
 			r.URL = ex.req.URL
 		}
@@ -599,7 +600,7 @@ func (c *Capture) onAttached(parent Target, e *evAttachedToTarget) {
 		return
 	}
 	sid := string(e.SessionID)
-	c.targets[sid] = Source{TabID: parent.TabID, Target: e.TargetInfo.Type, TargetID: string(e.TargetInfo.TargetID)}
+	c.targets[sid] = api.Source{TabID: parent.TabID, Target: e.TargetInfo.Type, TargetID: string(e.TargetInfo.TargetID)}
 	child := Target{TabID: parent.TabID, SessionID: sid}
 	paused := e.WaitingForDebugger
 	c.pending.Add(1)

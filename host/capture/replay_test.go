@@ -2,6 +2,7 @@ package capture
 
 import (
 	"encoding/base64"
+	"github.com/tabtap/tabtap/host/api"
 	"strings"
 	"testing"
 )
@@ -34,7 +35,7 @@ func idOf(evs []Event, urlPart string) string {
 	return ""
 }
 
-func byURL(d Data, part string) (*Request, *Response) {
+func byURL(d api.Data, part string) (*api.Request, *api.Response) {
 	for i := range d.Requests {
 		if strings.Contains(d.Requests[i].URL, part) {
 			r := &d.Requests[i]
@@ -51,7 +52,7 @@ func byURL(d Data, part string) (*Request, *Response) {
 
 func TestReplayHTTPPage(t *testing.T) {
 	evs := recorded(t, "http-page.jsonl")
-	c, _ := replaying(t, evs, Settings{}, func(b *fakeBrowser) {
+	c, _ := replaying(t, evs, api.Settings{}, func(b *fakeBrowser) {
 		b.bodies[idOf(evs, "/api/get")] = fakeBody{body: `{"items":[1,2,3]}`}
 	})
 	for _, ev := range evs {
@@ -101,7 +102,7 @@ func TestReplayLivePage(t *testing.T) {
 	stream := idOf(evs, "/stream")
 	// What the browser had buffered when streaming was armed comes back
 	// in the command's reply, not as an event: the first chunk.
-	c, _ := replaying(t, evs, Settings{}, func(b *fakeBrowser) { b.stream[stream] = b64("chunk one;") })
+	c, _ := replaying(t, evs, api.Settings{}, func(b *fakeBrowser) { b.stream[stream] = b64("chunk one;") })
 	for _, ev := range evs {
 		c.HandleEvent(ev)
 	}
@@ -125,7 +126,7 @@ func TestReplayLivePage(t *testing.T) {
 		t.Errorf("frames: %v", got)
 	}
 
-	var es, chunked *StreamingResponse
+	var es, chunked *api.StreamingResponse
 	for i := range d.StreamingResponses {
 		switch d.StreamingResponses[i].Kind {
 		case "eventsource":
@@ -166,7 +167,7 @@ func TestReplayLivePage(t *testing.T) {
 // (frames after the stop).
 func TestReplayStopsAndStartsMidway(t *testing.T) {
 	evs := recorded(t, "live-page.jsonl")
-	c, _ := replaying(t, evs, Settings{}, nil)
+	c, _ := replaying(t, evs, api.Settings{}, nil)
 	from, to := len(evs)/4, len(evs)*3/4
 	for _, ev := range evs[from:to] {
 		c.HandleEvent(ev)

@@ -1,20 +1,23 @@
 package capture
 
-import "time"
+import (
+	"github.com/tabtap/tabtap/host/api"
+	"time"
+)
 
 // Saved is a stopped capture in a form that can be written down and read
 // back: the daemon keeps its captures this way across a restart of the
 // extension's service worker.
 type Saved struct {
-	ID      string    `json:"id"`
-	Options Options   `json:"options"`
-	MainTab int64     `json:"mainTab"`
-	Start   time.Time `json:"startTime"`
-	End     time.Time `json:"endTime"`
-	Reason  string    `json:"endReason,omitempty"`
-	Bytes   int64     `json:"bytes"`
-	Dropped Dropped   `json:"dropped"`
-	Data    Data      `json:"data"`
+	ID      string      `json:"id"`
+	Options api.Options `json:"options"`
+	MainTab int64       `json:"mainTab"`
+	Start   time.Time   `json:"startTime"`
+	End     time.Time   `json:"endTime"`
+	Reason  string      `json:"endReason,omitempty"`
+	Bytes   int64       `json:"bytes"`
+	Dropped api.Dropped `json:"dropped"`
+	Data    api.Data    `json:"data"`
 }
 
 // Save returns the capture as a Saved. The capture should be stopped;

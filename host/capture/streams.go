@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"github.com/tabtap/tabtap/host/api"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -18,7 +19,7 @@ import (
 
 // streamState follows one response body streamed chunk by chunk.
 type streamState struct {
-	rec     *StreamingResponse
+	rec     *api.StreamingResponse
 	armed   chan struct{} // closed when the browser answered the arming
 	ok      bool          // the browser agreed to stream
 	body    []byte        // everything received, up to maxBodyBytes
@@ -54,7 +55,7 @@ func (c *Capture) maybeStream(ex *exchange, e *evResponseReceived) {
 	st := &streamState{
 		armed:   make(chan struct{}),
 		evident: evident,
-		rec: &StreamingResponse{
+		rec: &api.StreamingResponse{
 			RequestID: ex.id, URL: ex.resp.URL, Kind: "chunked",
 			Timestamp: ex.resp.Timestamp, Source: ex.source,
 		},
@@ -124,7 +125,7 @@ func (c *Capture) addChunk(ex *exchange, st *streamState, data []byte, at time.T
 		c.reason(fmt.Sprintf("streamItems: maxEntries (%d) chunks reached in one stream", c.opts.MaxEntries))
 		return
 	}
-	ch := StreamChunk{Timestamp: at, Length: len(data)}
+	ch := api.StreamChunk{Timestamp: at, Length: len(data)}
 	if utf8.Valid(data) {
 		ch.Data = string(data)
 	} else {
@@ -137,7 +138,7 @@ func (c *Capture) addChunk(ex *exchange, st *streamState, data []byte, at time.T
 		c.reason("streamItems: chunk content not kept once the capture's byte budget (maxTotalBytes) was spent")
 	}
 	if first {
-		st.rec.Chunks = append([]StreamChunk{ch}, st.rec.Chunks...)
+		st.rec.Chunks = append([]api.StreamChunk{ch}, st.rec.Chunks...)
 	} else {
 		st.rec.Chunks = append(st.rec.Chunks, ch)
 	}
@@ -177,16 +178,16 @@ func (c *Capture) finishStream(ex *exchange) {
 	}()
 }
 
-func (c *Capture) onEventSource(src Source, e *evEventSourceMessage) {
+func (c *Capture) onEventSource(src api.Source, e *evEventSourceMessage) {
 	id := string(e.RequestID)
 	if !c.opts.IncludeStreaming || c.skipped[id] {
 		return
 	}
 	ex := c.live[id]
-	var rec *StreamingResponse
+	var rec *api.StreamingResponse
 	if ex != nil {
 		if ex.stream == nil {
-			ex.stream = &streamState{armed: make(chan struct{}), rec: &StreamingResponse{
+			ex.stream = &streamState{armed: make(chan struct{}), rec: &api.StreamingResponse{
 				RequestID: id, URL: ex.req.URL, Kind: "eventsource", Timestamp: c.clock.wall(float64(e.Timestamp)), Source: ex.source,
 			}}
 			close(ex.stream.armed)
@@ -207,7 +208,7 @@ func (c *Capture) onEventSource(src Source, e *evEventSourceMessage) {
 		c.reason(fmt.Sprintf("streamItems: maxEntries (%d) messages reached in one stream", c.opts.MaxEntries))
 		return
 	}
-	m := StreamMessage{Timestamp: c.clock.wall(float64(e.Timestamp)), EventName: e.EventName, EventID: e.EventID, Data: e.Data}
+	m := api.StreamMessage{Timestamp: c.clock.wall(float64(e.Timestamp)), EventName: e.EventName, EventID: e.EventID, Data: e.Data}
 	if !c.spend(len(m.Data)) {
 		m.Data = ""
 		rec.Dropped++
@@ -219,13 +220,13 @@ func (c *Capture) onEventSource(src Source, e *evEventSourceMessage) {
 
 // orphanStream finds or makes the record of an EventSource opened before
 // the capture began.
-func (c *Capture) orphanStream(id string, src Source, mono float64) *StreamingResponse {
+func (c *Capture) orphanStream(id string, src api.Source, mono float64) *api.StreamingResponse {
 	for _, s := range c.streams {
 		if s.RequestID == id {
 			return s
 		}
 	}
-	rec := &StreamingResponse{RequestID: id, Kind: "eventsource", Timestamp: c.clock.wall(mono), Source: src}
+	rec := &api.StreamingResponse{RequestID: id, Kind: "eventsource", Timestamp: c.clock.wall(mono), Source: src}
 	c.streams = append(c.streams, rec)
 	return rec
 }

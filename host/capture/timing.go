@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"github.com/tabtap/tabtap/host/api"
 	"math"
 
 	"github.com/chromedp/cdproto/network"
@@ -20,11 +21,11 @@ func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
 // newTiming derives the phases of a request from the browser's
 // ResourceTiming (ms relative to its RequestTime, in seconds). issued is
 // the monotonic time requestWillBeSent reported, in seconds.
-func newTiming(t *network.ResourceTiming, issued float64) *Timing {
+func newTiming(t *network.ResourceTiming, issued float64) *api.Timing {
 	if t == nil || t.RequestTime <= 0 {
 		return nil
 	}
-	out := &Timing{
+	out := &api.Timing{
 		DNS:     phase(t.DNSStart, t.DNSEnd),
 		Connect: phase(t.ConnectStart, t.ConnectEnd),
 		SSL:     phase(t.SslStart, t.SslEnd),
@@ -50,9 +51,9 @@ func newTiming(t *network.ResourceTiming, issued float64) *Timing {
 	return out
 }
 
-// finish completes a timing once loading finished at the monotonic time
+// finishTiming completes a timing once loading finished at the monotonic time
 // end, in seconds.
-func (t *Timing) finish(rt *network.ResourceTiming, issued, end float64) {
+func finishTiming(t *api.Timing, rt *network.ResourceTiming, issued, end float64) {
 	if t == nil || rt == nil || end <= 0 {
 		return
 	}

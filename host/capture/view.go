@@ -1,6 +1,9 @@
 package capture
 
-import "time"
+import (
+	"github.com/tabtap/tabtap/host/api"
+	"time"
+)
 
 // Status is a capture's state at one moment.
 type Status struct {
@@ -13,11 +16,11 @@ type Status struct {
 	Duration int64 `json:"duration"`
 	// EndReason says why the capture ended when nobody stopped it: the tab
 	// was closed, the debugging bar was canceled, the extension restarted.
-	EndReason string  `json:"endReason,omitempty"`
-	Summary   Summary `json:"summary"`
+	EndReason string      `json:"endReason,omitempty"`
+	Summary   api.Summary `json:"summary"`
 	// BytesHeld is the content (bodies, payloads, chunks) the capture holds.
-	BytesHeld int64   `json:"bytesHeld"`
-	Dropped   Dropped `json:"dropped"`
+	BytesHeld int64       `json:"bytesHeld"`
+	Dropped   api.Dropped `json:"dropped"`
 	// Tabs are the tabs attached now.
 	Tabs    []int64 `json:"tabs"`
 	MainTab int64   `json:"mainTab"`
@@ -76,31 +79,31 @@ func (c *Capture) status() Status {
 
 // Data copies out what the capture holds. The copies share nothing the
 // capture will change.
-func (c *Capture) Data() Data {
+func (c *Capture) Data() api.Data {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.data()
 }
 
 // Snapshot returns the status and the data of one instant.
-func (c *Capture) Snapshot() (Status, Data) {
+func (c *Capture) Snapshot() (Status, api.Data) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.status(), c.data()
 }
 
-func (c *Capture) data() Data {
-	d := Data{
-		Requests:           make([]Request, 0, len(c.requests)),
-		Responses:          make([]Response, 0, len(c.responses)),
-		WSFrames:           append(make([]WSFrame, 0, len(c.frames)), c.frames...),
-		StreamingResponses: make([]StreamingResponse, 0, len(c.streams)),
+func (c *Capture) data() api.Data {
+	d := api.Data{
+		Requests:           make([]api.Request, 0, len(c.requests)),
+		Responses:          make([]api.Response, 0, len(c.responses)),
+		WSFrames:           append(make([]api.WSFrame, 0, len(c.frames)), c.frames...),
+		StreamingResponses: make([]api.StreamingResponse, 0, len(c.streams)),
 	}
 	keep := c.keeper()
 	for _, r := range c.requests {
 		if keep(r.RequestID) {
 			cp := *r
-			cp.BlockedCookies = append([]BlockedCookie(nil), r.BlockedCookies...)
+			cp.BlockedCookies = append([]api.BlockedCookie(nil), r.BlockedCookies...)
 			d.Requests = append(d.Requests, cp)
 		}
 	}
@@ -113,17 +116,17 @@ func (c *Capture) data() Data {
 			}
 			if r.WebSocket != nil {
 				ws := *r.WebSocket
-				ws.Errors = append([]WebSocketError(nil), ws.Errors...)
+				ws.Errors = append([]api.WebSocketError(nil), ws.Errors...)
 				cp.WebSocket = &ws
 			}
-			cp.BlockedCookies = append([]BlockedCookie(nil), r.BlockedCookies...)
+			cp.BlockedCookies = append([]api.BlockedCookie(nil), r.BlockedCookies...)
 			d.Responses = append(d.Responses, cp)
 		}
 	}
 	for _, s := range c.streams {
 		cp := *s
-		cp.Messages = append([]StreamMessage(nil), s.Messages...)
-		cp.Chunks = append([]StreamChunk(nil), s.Chunks...)
+		cp.Messages = append([]api.StreamMessage(nil), s.Messages...)
+		cp.Chunks = append([]api.StreamChunk(nil), s.Chunks...)
 		d.StreamingResponses = append(d.StreamingResponses, cp)
 	}
 	return d
@@ -171,7 +174,7 @@ type Content struct {
 }
 
 // Contents lists the contents of d's records.
-func Contents(d *Data) []Content {
+func Contents(d *api.Data) []Content {
 	var cs []Content
 	for i := range d.Requests {
 		r := &d.Requests[i]
@@ -217,7 +220,7 @@ func Contents(d *Data) []Content {
 
 // OmitContent strips every body, payload and chunk from d, marking each
 // record whose content was left out.
-func OmitContent(d *Data) {
+func OmitContent(d *api.Data) {
 	for _, c := range Contents(d) {
 		c.Omit()
 	}

@@ -3,6 +3,7 @@ package capture
 import (
 	"encoding/base64"
 	"fmt"
+	"github.com/tabtap/tabtap/host/api"
 	"unicode/utf8"
 )
 
@@ -11,7 +12,7 @@ import (
 // close) and their frames. Frames of a socket opened before the capture
 // began are kept too, with an empty URL.
 
-func (c *Capture) onWebSocketCreated(src Source, e *evWebSocketCreated) {
+func (c *Capture) onWebSocketCreated(src api.Source, e *evWebSocketCreated) {
 	id := string(e.RequestID)
 	if !c.filter.keep(e.URL, "WebSocket", "GET", false) {
 		c.skip(id)
@@ -27,12 +28,12 @@ func (c *Capture) onWebSocketCreated(src Source, e *evWebSocketCreated) {
 		return
 	}
 	ex := &exchange{id: id, source: src}
-	ex.req = &Request{
+	ex.req = &api.Request{
 		RequestID: id, URL: e.URL, Method: "GET", Headers: map[string]string{},
 		ResourceType: "WebSocket", Timestamp: c.clock.wall(0), Source: src,
 	}
 	if in := e.Initiator; in != nil {
-		ex.req.Initiator = &Initiator{Type: string(in.Type), URL: in.URL}
+		ex.req.Initiator = &api.Initiator{Type: string(in.Type), URL: in.URL}
 	}
 	c.live[id] = ex
 	c.requests = append(c.requests, ex.req)
@@ -64,12 +65,12 @@ func (c *Capture) onWebSocketResponse(e *evWebSocketResponse) {
 	if ex == nil || e.Response == nil || ex.resp != nil {
 		return
 	}
-	ex.resp = &Response{
+	ex.resp = &api.Response{
 		RequestID: ex.id, URL: ex.req.URL,
 		Status: e.Response.Status, StatusText: e.Response.StatusText,
 		Headers:   headerMap(e.Response.Headers, c.opts.RedactSecrets),
 		Timestamp: c.clock.wall(float64(e.Timestamp)),
-		WebSocket: &WebSocketState{},
+		WebSocket: &api.WebSocketState{},
 		Source:    ex.source,
 	}
 	c.responses = append(c.responses, ex.resp)
@@ -77,18 +78,18 @@ func (c *Capture) onWebSocketResponse(e *evWebSocketResponse) {
 
 // socket returns the record of a WebSocket's handshake response, creating
 // it for a socket whose handshake did not complete.
-func (c *Capture) socket(ex *exchange) *WebSocketState {
+func (c *Capture) socket(ex *exchange) *api.WebSocketState {
 	if ex.resp == nil {
-		ex.resp = &Response{RequestID: ex.id, URL: ex.req.URL, Headers: map[string]string{}, Source: ex.source}
+		ex.resp = &api.Response{RequestID: ex.id, URL: ex.req.URL, Headers: map[string]string{}, Source: ex.source}
 		c.responses = append(c.responses, ex.resp)
 	}
 	if ex.resp.WebSocket == nil {
-		ex.resp.WebSocket = &WebSocketState{}
+		ex.resp.WebSocket = &api.WebSocketState{}
 	}
 	return ex.resp.WebSocket
 }
 
-func (c *Capture) onFrame(src Source, dir string, e *evWebSocketFrame) {
+func (c *Capture) onFrame(src api.Source, dir string, e *evWebSocketFrame) {
 	id := string(e.RequestID)
 	if !c.opts.IncludeWebSocket || c.skipped[id] || e.Response == nil {
 		return
@@ -107,7 +108,7 @@ func (c *Capture) onFrame(src Source, dir string, e *evWebSocketFrame) {
 		return
 	}
 	payload := e.Response.PayloadData
-	f := WSFrame{
+	f := api.WSFrame{
 		RequestID: id, URL: url, Direction: dir, Opcode: int(e.Response.Opcode),
 		Length: len(payload), Timestamp: c.clock.wall(float64(e.Timestamp)), Source: src,
 	}
@@ -140,7 +141,7 @@ func (c *Capture) onFrameError(e *evWebSocketFrameError) {
 	}
 	ws := c.socket(ex)
 	if len(ws.Errors) < 100 {
-		ws.Errors = append(ws.Errors, WebSocketError{Timestamp: c.clock.wall(float64(e.Timestamp)), Message: e.ErrorMessage})
+		ws.Errors = append(ws.Errors, api.WebSocketError{Timestamp: c.clock.wall(float64(e.Timestamp)), Message: e.ErrorMessage})
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/tabtap/tabtap/host/api"
-	"github.com/tabtap/tabtap/host/capture"
 	"github.com/tabtap/tabtap/host/har/hartest"
 	"github.com/tabtap/tabtap/host/link"
 	"github.com/tabtap/tabtap/host/relay"
@@ -25,7 +24,7 @@ func (r *rig) status(id string) api.StatusResult {
 }
 
 // capturing initializes a session on tab and starts capturing it.
-func (r *rig) capturing(tab int64, s capture.Settings) (api.Session, api.StartCaptureResult) {
+func (r *rig) capturing(tab int64, s api.Settings) (api.Session, api.StartCaptureResult) {
 	r.t.Helper()
 	var sess api.Session
 	r.must(api.InitializeSession, api.InitializeSessionArgs{TabID: ptr(tab)}, &sess)
@@ -102,7 +101,7 @@ func TestInitializeSession(t *testing.T) {
 
 func TestCaptureLifecycle(t *testing.T) {
 	r := start(t)
-	s, started := r.capturing(1, capture.Settings{})
+	s, started := r.capturing(1, api.Settings{})
 	if !strings.HasPrefix(started.CaptureID, "capture_") || started.TabID != 1 || !started.Options.RedactSecrets || started.StartTime.IsZero() {
 		t.Errorf("start: %+v", started)
 	}
@@ -220,7 +219,7 @@ func TestOperationErrors(t *testing.T) {
 
 func TestClosingASessionStopsItsCapture(t *testing.T) {
 	r := start(t)
-	s, _ := r.capturing(2, capture.Settings{})
+	s, _ := r.capturing(2, api.Settings{})
 	var closed api.CloseSessionResult
 	r.must(api.CloseSession, api.SessionArgs{SessionID: s.SessionID}, &closed)
 	if !closed.Closed || !closed.Stopped || r.ext.isAttached(2) {
@@ -236,7 +235,7 @@ func TestClosingASessionStopsItsCapture(t *testing.T) {
 
 func TestTabClosedDuringTheCapture(t *testing.T) {
 	r := start(t)
-	s, _ := r.capturing(1, capture.Settings{})
+	s, _ := r.capturing(1, api.Settings{})
 	r.ext.load(1, "1.1", "https://app.test/a", 200, "a")
 	r.ext.load(1, "1.2", "https://app.test/b", 200, "b")
 	r.counted(s.SessionID, 2)
@@ -274,7 +273,7 @@ func TestTabClosedDuringTheCapture(t *testing.T) {
 
 func TestDebuggingCanceledByTheUser(t *testing.T) {
 	r := start(t)
-	s, first := r.capturing(2, capture.Settings{})
+	s, first := r.capturing(2, api.Settings{})
 	release := r.ext.hold(relay.MethodDebuggerDetach)
 	defer release()
 	r.ext.notify(relay.MethodDebuggerDetached, relay.Detached{TabID: 2, Reason: "canceled_by_user"})
@@ -303,7 +302,7 @@ func TestDebuggingCanceledByTheUser(t *testing.T) {
 
 func TestPopupsJoinTheCapture(t *testing.T) {
 	r := start(t)
-	s, _ := r.capturing(1, capture.Settings{})
+	s, _ := r.capturing(1, api.Settings{})
 	r.ext.openPopup(1, 50)
 	eventually(t, "the popup is followed", func() bool { return slices.Equal(r.status(s.SessionID).Tab.FollowedTabs, []int64{50}) })
 	if !r.ext.isAttached(50) {
@@ -326,7 +325,7 @@ func TestPopupsJoinTheCapture(t *testing.T) {
 	// Tabs opened by a tab nobody captures, or by a capture that does not
 	// follow popups, stay out.
 	r.ext.openPopup(2, 60)
-	other, _ := r.capturing(2, capture.Settings{FollowPopups: ptr(false)})
+	other, _ := r.capturing(2, api.Settings{FollowPopups: ptr(false)})
 	r.ext.openPopup(2, 70)
 	r.settled()
 	for _, tab := range []int64{60, 70} {
@@ -341,7 +340,7 @@ func TestPopupsJoinTheCapture(t *testing.T) {
 
 func TestExtensionDisconnecting(t *testing.T) {
 	r := start(t)
-	s, _ := r.capturing(1, capture.Settings{})
+	s, _ := r.capturing(1, api.Settings{})
 	r.ext.load(1, "1.1", "https://app.test/a", 200, "a")
 	r.counted(s.SessionID, 1)
 	r.ext.disconnect()
@@ -363,7 +362,7 @@ func TestExtensionDisconnecting(t *testing.T) {
 
 func TestMalformedNotificationsAreIgnored(t *testing.T) {
 	r := start(t)
-	s, _ := r.capturing(1, capture.Settings{})
+	s, _ := r.capturing(1, api.Settings{})
 	for _, f := range []string{
 		`not json`,
 		`{"method":"cdp.events","params":{"events":5}}`,
@@ -474,7 +473,7 @@ func TestPopupRequests(t *testing.T) {
 // still count.
 func TestTabsLastEventsAfterItsRemoval(t *testing.T) {
 	r := start(t)
-	s, _ := r.capturing(1, capture.Settings{})
+	s, _ := r.capturing(1, api.Settings{})
 	p, _ := json.Marshal(map[string]any{"requestId": "9.9", "loaderId": "L1", "documentURL": "https://app.test/",
 		"request":   map[string]any{"url": "https://app.test/upload", "method": "POST", "headers": map[string]any{}},
 		"timestamp": 1000.0, "wallTime": 1764000000.0, "initiator": map[string]any{"type": "script"}, "type": "Fetch"})

@@ -1,11 +1,11 @@
 package daemon
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/capture"
+	"github.com/tabtap/tabtap/host/urlmatch"
 )
 
 // Paging bounds of get_network_capture_data.
@@ -25,19 +25,13 @@ type recordFilter struct {
 	ids map[string]bool
 }
 
-func newRecordFilter(a api.GetDataArgs, d capture.Data) (*recordFilter, error) {
+func newRecordFilter(a api.GetDataArgs, d api.Data) (*recordFilter, error) {
 	f := &recordFilter{url: func(string) bool { return true }, method: strings.ToUpper(a.Method), status: a.Status, resourceType: strings.ToLower(a.ResourceType)}
-	if u := a.URLFilter; u != "" {
-		if len(u) > 1 && strings.HasPrefix(u, "/") && strings.HasSuffix(u, "/") {
-			re, err := regexp.Compile(u[1 : len(u)-1])
-			if err != nil {
-				return nil, api.Errorf(api.CodeInvalid, "urlFilter %s is not a valid regular expression: %v", u, err)
-			}
-			f.url = re.MatchString
-		} else {
-			f.url = func(s string) bool { return strings.Contains(s, u) }
-		}
+	m, err := urlmatch.Parse("urlFilter", a.URLFilter)
+	if err != nil {
+		return nil, api.Errorf(api.CodeInvalid, "%v", err)
 	}
+	f.url = m.Match
 	if f.method == "" && f.status == nil && f.resourceType == "" {
 		return f, nil
 	}
@@ -116,22 +110,22 @@ func (d *Daemon) getData(a api.GetDataArgs) (api.GetDataResult, error) {
 	if err != nil {
 		return api.GetDataResult{}, err
 	}
-	sel := capture.Data{Requests: []capture.Request{}, Responses: []capture.Response{}, WSFrames: []capture.WSFrame{}, StreamingResponses: []capture.StreamingResponse{}}
+	sel := api.Data{Requests: []api.Request{}, Responses: []api.Response{}, WSFrames: []api.WSFrame{}, StreamingResponses: []api.StreamingResponse{}}
 	if kinds["requests"] {
-		sel.Requests = filtered(all.Requests, func(r capture.Request) bool { return f.keep(r.RequestID, r.URL) })
+		sel.Requests = filtered(all.Requests, func(r api.Request) bool { return f.keep(r.RequestID, r.URL) })
 	}
 	if kinds["responses"] {
-		sel.Responses = filtered(all.Responses, func(r capture.Response) bool { return f.keep(r.RequestID, r.URL) })
+		sel.Responses = filtered(all.Responses, func(r api.Response) bool { return f.keep(r.RequestID, r.URL) })
 	}
 	if kinds["wsFrames"] {
-		sel.WSFrames = filtered(all.WSFrames, func(r capture.WSFrame) bool { return f.keep(r.RequestID, r.URL) })
+		sel.WSFrames = filtered(all.WSFrames, func(r api.WSFrame) bool { return f.keep(r.RequestID, r.URL) })
 	}
 	if kinds["streamingResponses"] {
-		sel.StreamingResponses = filtered(all.StreamingResponses, func(r capture.StreamingResponse) bool { return f.keep(r.RequestID, r.URL) })
+		sel.StreamingResponses = filtered(all.StreamingResponses, func(r api.StreamingResponse) bool { return f.keep(r.RequestID, r.URL) })
 	}
 	out := api.GetDataResult{
 		SessionID: s.id, CaptureID: c.ID(), Status: string(st.State), Offset: a.Offset, Limit: limit,
-		Totals: capture.Summary{TotalRequests: len(sel.Requests), TotalResponses: len(sel.Responses),
+		Totals: api.Summary{TotalRequests: len(sel.Requests), TotalResponses: len(sel.Responses),
 			TotalWsFrames: len(sel.WSFrames), StreamingResponses: len(sel.StreamingResponses)},
 	}
 	var more [4]bool
@@ -160,7 +154,7 @@ func (d *Daemon) getRequest(a api.GetRequestArgs) (api.RequestDetail, error) {
 		base = base[:i]
 	}
 	out := api.RequestDetail{SessionID: s.id}
-	responses := map[string]*capture.Response{}
+	responses := map[string]*api.Response{}
 	for i := range all.Responses {
 		responses[all.Responses[i].RequestID] = &all.Responses[i]
 	}

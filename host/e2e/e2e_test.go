@@ -182,7 +182,7 @@ func contains(seen []seenRequest, method, path string) bool {
 	return false
 }
 
-func findRequest(d *capture.Data, s *site, method, path string) *capture.Request {
+func findRequest(d *api.Data, s *site, method, path string) *api.Request {
 	for i := range d.Requests {
 		r := &d.Requests[i]
 		if r.Method == method && s.pathOf(r.URL) == path {
@@ -192,7 +192,7 @@ func findRequest(d *capture.Data, s *site, method, path string) *capture.Request
 	return nil
 }
 
-func responseByID(d *capture.Data, id string) *capture.Response {
+func responseByID(d *api.Data, id string) *api.Response {
 	for i := range d.Responses {
 		if d.Responses[i].RequestID == id {
 			return &d.Responses[i]
@@ -201,7 +201,7 @@ func responseByID(d *capture.Data, id string) *capture.Response {
 	return nil
 }
 
-func responseFor(t *testing.T, d *capture.Data, s *site, method, path string) *capture.Response {
+func responseFor(t *testing.T, d *api.Data, s *site, method, path string) *api.Response {
 	t.Helper()
 	r := findRequest(d, s, method, path)
 	if r == nil {
@@ -228,7 +228,7 @@ func header(h map[string]string, name string) string {
 func excerpt(r api.StopResult) string {
 	d := *r.Data
 	d.Requests = d.Requests[:min(2, len(d.Requests))]
-	d.Responses = append([]capture.Response(nil), d.Responses[:min(2, len(d.Responses))]...)
+	d.Responses = append([]api.Response(nil), d.Responses[:min(2, len(d.Responses))]...)
 	for i := range d.Responses {
 		if len(d.Responses[i].Body) > 60 {
 			d.Responses[i].Body = d.Responses[i].Body[:60] + "…"

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/tabtap/tabtap/host/api"
-	"github.com/tabtap/tabtap/host/capture"
 	"github.com/tabtap/tabtap/host/har/hartest"
 )
 
@@ -203,7 +202,7 @@ func TestCaptureEverythingAPageDoes(t *testing.T) {
 // findAny finds a request by method and path on any site. A partial
 // record (a request under way before it could be seen, such as a popup's
 // first load on a fast server) has no method and matches any.
-func findAny(d *capture.Data, method, path string) *capture.Request {
+func findAny(d *api.Data, method, path string) *api.Request {
 	for i := range d.Requests {
 		r := &d.Requests[i]
 		u := r.URL
@@ -223,7 +222,7 @@ func findAny(d *capture.Data, method, path string) *capture.Request {
 	return nil
 }
 
-func streamFor(d *capture.Data, path string) *capture.StreamingResponse {
+func streamFor(d *api.Data, path string) *api.StreamingResponse {
 	for i := range d.StreamingResponses {
 		if strings.Contains(d.StreamingResponses[i].URL, path) {
 			return &d.StreamingResponses[i]

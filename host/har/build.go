@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/tabtap/tabtap/host/api"
-	"github.com/tabtap/tabtap/host/capture"
 )
 
 // Creator name written in log.creator.
@@ -36,15 +35,15 @@ const unknownSocketURL = "ws://unknown.invalid/"
 // nothing the capture holds is left out. Each tab of the capture is a
 // page; the tab that made the first request comes first.
 func Build(res api.StopResult, version string) *HAR {
-	var data capture.Data
+	var data api.Data
 	if res.Data != nil {
 		data = *res.Data
 	}
 	b := &builder{
 		res:       res,
-		responses: map[string]*capture.Response{},
-		frames:    map[string][]*capture.WSFrame{},
-		streams:   map[string]*capture.StreamingResponse{},
+		responses: map[string]*api.Response{},
+		frames:    map[string][]*api.WSFrame{},
+		streams:   map[string]*api.StreamingResponse{},
 	}
 	for i := range data.Responses {
 		r := &data.Responses[i]
@@ -71,7 +70,7 @@ func Build(res api.StopResult, version string) *HAR {
 		items = append(items, item{at: b.timeOr(r.Timestamp), entry: b.entry(r, r.RequestID, r.Source)})
 	}
 	// Records whose request was not captured, in the order they come.
-	orphan := func(id string, at time.Time, src capture.Source) {
+	orphan := func(id string, at time.Time, src api.Source) {
 		if seen[id] {
 			return
 		}
@@ -113,9 +112,9 @@ type item struct {
 
 type builder struct {
 	res       api.StopResult
-	responses map[string]*capture.Response
-	frames    map[string][]*capture.WSFrame
-	streams   map[string]*capture.StreamingResponse
+	responses map[string]*api.Response
+	frames    map[string][]*api.WSFrame
+	streams   map[string]*api.StreamingResponse
 }
 
 // pageID names the page of a tab.
@@ -123,7 +122,7 @@ func pageID(tab int64) string { return fmt.Sprintf("page_%d", tab) }
 
 // pages makes one page per tab, the tab of the first request first, then
 // the others in the order they appear.
-func (b *builder) pages(data capture.Data, items []item) []Page {
+func (b *builder) pages(data api.Data, items []item) []Page {
 	type tab struct {
 		id    int64
 		first time.Time
@@ -143,7 +142,7 @@ func (b *builder) pages(data capture.Data, items []item) []Page {
 	}
 	// The main tab is the one whose request came first (the first item
 	// may be a frame of a socket older than the capture).
-	var first *capture.Request
+	var first *api.Request
 	for i := range data.Requests {
 		r := &data.Requests[i]
 		if first == nil || r.Timestamp.Before(first.Timestamp) {
@@ -157,14 +156,14 @@ func (b *builder) pages(data capture.Data, items []item) []Page {
 	}
 	// Title: the URL of the tab's first document, once redirects are
 	// followed; any document of the tab's own target before an iframe's.
-	reqs := make([]*capture.Request, 0, len(data.Requests))
+	reqs := make([]*api.Request, 0, len(data.Requests))
 	for i := range data.Requests {
 		reqs = append(reqs, &data.Requests[i])
 	}
-	slices.SortStableFunc(reqs, func(a, b *capture.Request) int { return a.Timestamp.Compare(b.Timestamp) })
-	for _, pass := range []func(*capture.Request) bool{
-		func(r *capture.Request) bool { return (r.Target == "" || r.Target == "page") && isFinalHop(r) },
-		func(r *capture.Request) bool { return true },
+	slices.SortStableFunc(reqs, func(a, b *api.Request) int { return a.Timestamp.Compare(b.Timestamp) })
+	for _, pass := range []func(*api.Request) bool{
+		func(r *api.Request) bool { return (r.Target == "" || r.Target == "page") && isFinalHop(r) },
+		func(r *api.Request) bool { return true },
 	} {
 		for _, r := range reqs {
 			if t := byID[r.TabID]; t != nil && t.title == "" && r.ResourceType == "Document" && pass(r) {
@@ -196,7 +195,7 @@ func (b *builder) pages(data capture.Data, items []item) []Page {
 
 // isFinalHop reports whether a request is not an earlier hop of a
 // redirect chain.
-func isFinalHop(r *capture.Request) bool { return !strings.Contains(r.RequestID, ":redirected.") }
+func isFinalHop(r *api.Request) bool { return !strings.Contains(r.RequestID, ":redirected.") }
 
 // timeOr returns t, or the capture's start when t is unknown.
 func (b *builder) timeOr(t time.Time) time.Time {
@@ -208,7 +207,7 @@ func (b *builder) timeOr(t time.Time) time.Time {
 
 // entry builds the entry of one request id. req is nil when the request
 // was not captured (an orphan frame, stream or response).
-func (b *builder) entry(req *capture.Request, id string, src capture.Source) Entry {
+func (b *builder) entry(req *api.Request, id string, src api.Source) Entry {
 	resp := b.responses[id]
 	frames := b.frames[id]
 	stream := b.streams[id]
@@ -219,7 +218,7 @@ func (b *builder) entry(req *capture.Request, id string, src capture.Source) Ent
 		notes = append(notes, "synthesized: the request was not captured (it started before the capture did, or was left out); only its later records were")
 		if resp == nil {
 			// Frames or stream data prove the response came.
-			resp = &capture.Response{RequestID: id, URL: req.URL, Status: 200, StatusText: "OK", Timestamp: req.Timestamp, Source: src}
+			resp = &api.Response{RequestID: id, URL: req.URL, Status: 200, StatusText: "OK", Timestamp: req.Timestamp, Source: src}
 			switch {
 			case req.ResourceType == "WebSocket":
 				resp.Status, resp.StatusText = 101, "Switching Protocols"
@@ -309,8 +308,8 @@ func (b *builder) entry(req *capture.Request, id string, src capture.Source) Ent
 
 // synthesize makes a request record for records whose request was not
 // captured.
-func synthesize(id string, src capture.Source, resp *capture.Response, frames []*capture.WSFrame, stream *capture.StreamingResponse) *capture.Request {
-	r := &capture.Request{RequestID: id, Method: "GET", Source: src, ResourceType: "Other"}
+func synthesize(id string, src api.Source, resp *api.Response, frames []*api.WSFrame, stream *api.StreamingResponse) *api.Request {
+	r := &api.Request{RequestID: id, Method: "GET", Source: src, ResourceType: "Other"}
 	switch {
 	case len(frames) > 0:
 		r.ResourceType = "WebSocket"
@@ -344,7 +343,7 @@ func synthesize(id string, src capture.Source, resp *capture.Response, frames []
 }
 
 // buildRequest converts a request record.
-func buildRequest(req *capture.Request, resp *capture.Response) Request {
+func buildRequest(req *api.Request, resp *api.Response) Request {
 	out := Request{
 		Method:      req.Method,
 		URL:         stripFragment(req.URL),
@@ -390,7 +389,7 @@ func buildRequest(req *capture.Request, resp *capture.Response) Request {
 
 // buildResponse converts a response record; resp is nil when the request
 // got no response before the capture stopped.
-func buildResponse(req *capture.Request, resp *capture.Response) Response {
+func buildResponse(req *api.Request, resp *api.Response) Response {
 	if resp == nil {
 		return Response{
 			Content:     Content{MimeType: "x-unknown"},
@@ -451,7 +450,7 @@ func buildResponse(req *capture.Request, resp *capture.Response) Response {
 }
 
 // buildContent converts a response's body.
-func buildContent(resp *capture.Response) Content {
+func buildContent(resp *api.Response) Content {
 	c := Content{MimeType: resp.MimeType}
 	if c.MimeType == "" {
 		c.MimeType, _ = header(resp.Headers, "content-type")
@@ -488,7 +487,7 @@ func buildContent(resp *capture.Response) Content {
 // buildTimings converts a response's timing, and sums it into the
 // entry's time as DevTools does (SSL is part of connect). Without a
 // timing the whole time until the response (or failure) is waiting.
-func buildTimings(req *capture.Request, resp *capture.Response) (Timings, float64) {
+func buildTimings(req *api.Request, resp *api.Response) (Timings, float64) {
 	t := Timings{Blocked: -1, DNS: -1, Connect: -1, SSL: -1}
 	if resp != nil && resp.Timing != nil {
 		rt := resp.Timing

@@ -1,6 +1,7 @@
 package har
 
 import (
+	"github.com/tabtap/tabtap/host/api"
 	"math"
 	"mime"
 	"net"
@@ -217,7 +218,7 @@ func sameSite(v string) string {
 // httpVersion writes a response's protocol as DevTools does: "h2" as
 // "http/2.0", the others in lower case ("http/1.1", "h3"). def is used
 // when the protocol is not known.
-func httpVersion(resp *capture.Response, def string) string {
+func httpVersion(resp *api.Response, def string) string {
 	if resp == nil || resp.Protocol == "" {
 		return def
 	}

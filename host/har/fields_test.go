@@ -1,6 +1,7 @@
 package har
 
 import (
+	"github.com/tabtap/tabtap/host/api"
 	"reflect"
 	"testing"
 	"time"
@@ -70,7 +71,7 @@ func TestHTTPVersion(t *testing.T) {
 		"h2": "http/2.0", "HTTP/1.1": "http/1.1", "http/1.0": "http/1.0", "h3": "h3",
 		"http/2+quic/46": "http/2.0+quic/46", "": "HTTP/1.1",
 	} {
-		if got := httpVersion(&capture.Response{Protocol: in}, "HTTP/1.1"); got != want {
+		if got := httpVersion(&api.Response{Protocol: in}, "HTTP/1.1"); got != want {
 			t.Errorf("httpVersion(%q) = %q, want %q", in, got, want)
 		}
 	}
@@ -100,16 +101,16 @@ func TestResourceType(t *testing.T) {
 
 func TestFailedAfterHeaders(t *testing.T) {
 	// A body that failed after its headers came keeps its status.
-	req := &capture.Request{RequestID: "1", URL: "https://x.test/s", Method: "GET"}
-	resp := &capture.Response{RequestID: "1", Status: 200, StatusText: "OK", Protocol: "h2",
+	req := &api.Request{RequestID: "1", URL: "https://x.test/s", Method: "GET"}
+	resp := &api.Response{RequestID: "1", Status: 200, StatusText: "OK", Protocol: "h2",
 		Failed: true, ErrorText: "net::ERR_ABORTED", Canceled: true, FromCache: true}
 	r := buildResponse(req, resp)
 	if r.Status != 200 || r.Error != "net::ERR_ABORTED" || r.HTTPVersion != "http/2.0" || r.BodySize != 0 {
 		t.Errorf("%+v", r)
 	}
 	// A handshake-less socket record has status 0 and says so.
-	r = buildResponse(req, &capture.Response{RequestID: "1", WebSocket: &capture.WebSocketState{
-		Errors: []capture.WebSocketError{{Message: "bad frame"}}}})
+	r = buildResponse(req, &api.Response{RequestID: "1", WebSocket: &api.WebSocketState{
+		Errors: []api.WebSocketError{{Message: "bad frame"}}}})
 	if r.Status != 0 || r.Error == "" || r.Comment != "WebSocket errors: bad frame" {
 		t.Errorf("%+v", r)
 	}

@@ -26,19 +26,19 @@ const (
 )
 
 var (
-	page  = capture.Source{TabID: mainTab, Target: "page"}
-	popup = capture.Source{TabID: popupTab, Target: "page"}
+	page  = api.Source{TabID: mainTab, Target: "page"}
+	popup = api.Source{TabID: popupTab, Target: "page"}
 	png   = []byte{0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 0x0d}
 )
 
-func timing(wait, receive float64) *capture.Timing {
-	return &capture.Timing{Blocked: 1.5, DNS: -1, Connect: -1, SSL: -1, Send: 0.2, Wait: wait, Receive: receive, Total: 1.7 + wait + receive}
+func timing(wait, receive float64) *api.Timing {
+	return &api.Timing{Blocked: 1.5, DNS: -1, Connect: -1, SSL: -1, Send: 0.2, Wait: wait, Receive: receive, Total: 1.7 + wait + receive}
 }
 
 // fixture is a capture of a page exercising every kind of record.
 func fixture() api.StopResult {
-	d := &capture.Data{
-		Requests: []capture.Request{
+	d := &api.Data{
+		Requests: []api.Request{
 			// The popup's document, listed out of order: entries sort by time.
 			{RequestID: "2000.1", URL: "https://auth.test/signin", Method: "GET", ResourceType: "Document",
 				Headers: map[string]string{"Accept": "text/html"}, Timestamp: at(900), Source: popup},
@@ -52,7 +52,7 @@ func fixture() api.StopResult {
 			{RequestID: "1000.2", URL: "https://app.test/api/items?page=2&q=hello%20world&flag", Method: "GET", ResourceType: "Fetch",
 				Headers:   map[string]string{"Accept": "application/json", "Cookie": "sid=abc123; theme=dark"},
 				Timestamp: at(100), Source: page,
-				Initiator: &capture.Initiator{Type: "script", URL: "https://app.test/app.js", LineNumber: ptr(41.0)}},
+				Initiator: &api.Initiator{Type: "script", URL: "https://app.test/app.js", LineNumber: ptr(41.0)}},
 			// POST with a JSON body and custom headers.
 			{RequestID: "1000.3", URL: "https://app.test/api/items", Method: "POST", ResourceType: "XHR",
 				Headers:  map[string]string{"Content-Type": "application/json", "X-Trace": "t-1", "X-Multi": "one\ntwo"},
@@ -78,9 +78,9 @@ func fixture() api.StopResult {
 			// A form post from an iframe.
 			{RequestID: "3000.1", URL: "https://ads.test/form", Method: "POST", ResourceType: "Document",
 				Headers:  map[string]string{"Content-Type": "application/x-www-form-urlencoded"},
-				PostData: "a=1&b=x%20y", Timestamp: at(600), Source: capture.Source{TabID: mainTab, Target: "iframe", TargetID: "T1"}},
+				PostData: "a=1&b=x%20y", Timestamp: at(600), Source: api.Source{TabID: mainTab, Target: "iframe", TargetID: "T1"}},
 		},
-		Responses: []capture.Response{
+		Responses: []api.Response{
 			{RequestID: "1000.1:redirected.1", URL: "http://app.test/login?next=%2Fhome", Status: 302, StatusText: "Found",
 				Headers:     map[string]string{"Location": "https://app.test/home"},
 				RedirectURL: "https://app.test/home#top", Protocol: "http/1.1", RemoteAddress: "10.0.0.5:80",
@@ -111,7 +111,7 @@ func fixture() api.StopResult {
 				Failed: true, ErrorText: "net::ERR_CONNECTION_REFUSED", Timestamp: at(165), Source: page},
 			{RequestID: "1000.8", URL: "wss://app.test/ws", Status: 101, StatusText: "Switching Protocols",
 				Headers: map[string]string{"Upgrade": "websocket"}, Timestamp: at(210), Source: page,
-				WebSocket: &capture.WebSocketState{}},
+				WebSocket: &api.WebSocketState{}},
 			{RequestID: "1000.9", URL: "https://app.test/events", Status: 200, StatusText: "OK",
 				Headers: map[string]string{"Content-Type": "text/event-stream"}, MimeType: "text/event-stream",
 				Timestamp: at(310), Source: page},
@@ -122,11 +122,11 @@ func fixture() api.StopResult {
 				Headers: map[string]string{}, Timestamp: at(520), Source: page},
 			{RequestID: "3000.1", URL: "https://ads.test/form", Status: 200, StatusText: "OK",
 				Headers: map[string]string{}, MimeType: "text/html", Timestamp: at(620),
-				Source: capture.Source{TabID: mainTab, Target: "iframe", TargetID: "T1"}},
+				Source: api.Source{TabID: mainTab, Target: "iframe", TargetID: "T1"}},
 			{RequestID: "2000.1", URL: "https://auth.test/signin", Status: 200, StatusText: "OK",
 				Headers: map[string]string{}, MimeType: "text/html", Timestamp: at(950), Source: popup},
 		},
-		WSFrames: []capture.WSFrame{
+		WSFrames: []api.WSFrame{
 			// A socket opened before the capture: no request, no URL.
 			{RequestID: "999.1", Direction: "received", Opcode: 1, Payload: "tick", Length: 4, Timestamp: at(5), Source: page},
 			{RequestID: "1000.8", URL: "wss://app.test/ws", Direction: "sent", Opcode: 1, Payload: "hello", Length: 5, Timestamp: at(220), Source: page},
@@ -135,14 +135,14 @@ func fixture() api.StopResult {
 			{RequestID: "999.1", Direction: "received", Opcode: 1, Payload: "tock", Length: 4, Timestamp: at(245), Source: page},
 			{RequestID: "1000.8", URL: "wss://app.test/ws", Direction: "received", Opcode: 2, Payload: "/w==", Binary: true, Length: 1, Timestamp: at(250), Source: page},
 		},
-		StreamingResponses: []capture.StreamingResponse{
+		StreamingResponses: []api.StreamingResponse{
 			{RequestID: "1000.9", URL: "https://app.test/events", Kind: "eventsource", Timestamp: at(310), Source: page,
-				Messages: []capture.StreamMessage{
+				Messages: []api.StreamMessage{
 					{Timestamp: at(320), EventName: "message", EventID: "1", Data: "first"},
 					{Timestamp: at(330), EventName: "update", EventID: "2", Data: `{"x":2}`},
 				}},
 			{RequestID: "1000.10", URL: "https://app.test/stream", Kind: "chunked", Complete: true, Timestamp: at(410), Source: page,
-				Chunks: []capture.StreamChunk{
+				Chunks: []api.StreamChunk{
 					{Timestamp: at(411), Data: "{\"a\":1}\n", Length: 8},
 					{Timestamp: at(412), DataBase64: "/wA=", Length: 2},
 				}},
@@ -150,7 +150,7 @@ func fixture() api.StopResult {
 	}
 	return api.StopResult{
 		SessionID: "s-1", CaptureID: "capture_1", StartTime: t0, EndTime: at(1000), Data: d,
-		Dropped: capture.Dropped{WSFrames: 2, Reasons: []string{"wsFrames: maxEntries (10) frames reached"}},
+		Dropped: api.Dropped{WSFrames: 2, Reasons: []string{"wsFrames: maxEntries (10) frames reached"}},
 	}
 }
 
@@ -415,8 +415,8 @@ func TestWebSocket(t *testing.T) {
 	if n := bytes.Count(doc, []byte(`"_webSocketMessages"`)); n != 2 {
 		t.Errorf("%d entries with _webSocketMessages, want 2", n)
 	}
-	empty := har.Build(api.StopResult{StartTime: t0, Data: &capture.Data{
-		Requests: []capture.Request{{RequestID: "1", URL: "wss://x.test/", Method: "GET", ResourceType: "WebSocket", Timestamp: t0}},
+	empty := har.Build(api.StopResult{StartTime: t0, Data: &api.Data{
+		Requests: []api.Request{{RequestID: "1", URL: "wss://x.test/", Method: "GET", ResourceType: "WebSocket", Timestamp: t0}},
 	}}, "dev")
 	doc, _ = json.Marshal(empty)
 	if !bytes.Contains(doc, []byte(`"_webSocketMessages":[]`)) {
@@ -452,7 +452,7 @@ func TestStreams(t *testing.T) {
 }
 
 func TestEmptyCapture(t *testing.T) {
-	for _, res := range []api.StopResult{{}, {CaptureID: "c", StartTime: t0, EndTime: t0, Data: &capture.Data{}}} {
+	for _, res := range []api.StopResult{{}, {CaptureID: "c", StartTime: t0, EndTime: t0, Data: &api.Data{}}} {
 		doc, err := json.Marshal(har.Build(res, "dev"))
 		if err != nil {
 			t.Fatal(err)

@@ -15,7 +15,6 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/tabtap/tabtap/host/api"
-	"github.com/tabtap/tabtap/host/capture"
 )
 
 // fakeDaemon is a browser profile answering operations from a table.
@@ -230,24 +229,24 @@ var t0 = time.Date(2026, 11, 24, 9, 30, 0, 0, time.UTC)
 // sampleData is a capture of n requests, each answered, with bodies of
 // bodySize(i) bytes, a few WebSocket frames and two streams. Every
 // optional field that a real capture can fill is filled somewhere.
-func sampleData(n int, bodySize func(i int) int) capture.Data {
-	d := capture.Data{}
+func sampleData(n int, bodySize func(i int) int) api.Data {
+	d := api.Data{}
 	line := 12.0
 	for i := range n {
 		id := fmt.Sprintf("r%d", i)
 		at := t0.Add(time.Duration(i) * time.Millisecond)
-		src := capture.Source{TabID: 7, Target: "page"}
-		req := capture.Request{RequestID: id, URL: fmt.Sprintf("https://app.test/api/%d", i), Method: "GET",
+		src := api.Source{TabID: 7, Target: "page"}
+		req := api.Request{RequestID: id, URL: fmt.Sprintf("https://app.test/api/%d", i), Method: "GET",
 			Headers: map[string]string{"Accept": "*/*"}, ResourceType: "Fetch", Timestamp: at, FrameID: "F1",
-			Initiator: &capture.Initiator{Type: "script", URL: "https://app.test/app.js", LineNumber: &line}, Source: src}
+			Initiator: &api.Initiator{Type: "script", URL: "https://app.test/app.js", LineNumber: &line}, Source: src}
 		if i%4 == 1 {
 			req.Method, req.PostData = "POST", `{"q":1}`
 		}
 		d.Requests = append(d.Requests, req)
-		resp := capture.Response{RequestID: id, URL: req.URL, Status: 200, StatusText: "OK",
+		resp := api.Response{RequestID: id, URL: req.URL, Status: 200, StatusText: "OK",
 			Headers: map[string]string{"Content-Type": "application/json"}, MimeType: "application/json",
 			RemoteAddress: "127.0.0.1:8080", Protocol: "http/1.1", EncodedDataLength: 300,
-			Timing:    &capture.Timing{Blocked: 1, DNS: -1, Connect: -1, SSL: -1, Send: 0.5, Wait: 10, Receive: 2, Total: 13.5},
+			Timing:    &api.Timing{Blocked: 1, DNS: -1, Connect: -1, SSL: -1, Send: 0.5, Wait: 10, Receive: 2, Total: 13.5},
 			Body:      strings.Repeat("b", bodySize(i)),
 			Timestamp: at.Add(20 * time.Millisecond), Source: src}
 		if i == 3 {
@@ -256,41 +255,41 @@ func sampleData(n int, bodySize func(i int) int) capture.Data {
 		d.Responses = append(d.Responses, resp)
 	}
 	closed := t0.Add(time.Second)
-	d.Requests = append(d.Requests, capture.Request{RequestID: "ws1", URL: "wss://app.test/socket", Method: "GET",
-		Headers: map[string]string{}, ResourceType: "WebSocket", Timestamp: t0, Source: capture.Source{TabID: 7, Target: "page"}})
-	d.Responses = append(d.Responses, capture.Response{RequestID: "ws1", URL: "wss://app.test/socket", Status: 101,
-		Headers: map[string]string{"Upgrade": "websocket"}, Timestamp: t0, WebSocket: &capture.WebSocketState{Closed: true, ClosedAt: &closed}},
-		capture.Response{RequestID: "gone", URL: "https://down.test/", Headers: map[string]string{}, Timestamp: t0,
+	d.Requests = append(d.Requests, api.Request{RequestID: "ws1", URL: "wss://app.test/socket", Method: "GET",
+		Headers: map[string]string{}, ResourceType: "WebSocket", Timestamp: t0, Source: api.Source{TabID: 7, Target: "page"}})
+	d.Responses = append(d.Responses, api.Response{RequestID: "ws1", URL: "wss://app.test/socket", Status: 101,
+		Headers: map[string]string{"Upgrade": "websocket"}, Timestamp: t0, WebSocket: &api.WebSocketState{Closed: true, ClosedAt: &closed}},
+		api.Response{RequestID: "gone", URL: "https://down.test/", Headers: map[string]string{}, Timestamp: t0,
 			Failed: true, ErrorText: "net::ERR_NAME_NOT_RESOLVED"})
 	for i := range 4 {
 		dir := "sent"
 		if i%2 == 1 {
 			dir = "received"
 		}
-		d.WSFrames = append(d.WSFrames, capture.WSFrame{RequestID: "ws1", URL: "wss://app.test/socket", Direction: dir,
+		d.WSFrames = append(d.WSFrames, api.WSFrame{RequestID: "ws1", URL: "wss://app.test/socket", Direction: dir,
 			Opcode: 1, Payload: fmt.Sprintf(`{"n":%d}`, i), Length: 7, Timestamp: t0.Add(time.Duration(i) * time.Second),
-			Source: capture.Source{TabID: 7, Target: "page"}})
+			Source: api.Source{TabID: 7, Target: "page"}})
 	}
-	d.StreamingResponses = []capture.StreamingResponse{
+	d.StreamingResponses = []api.StreamingResponse{
 		{RequestID: "es1", URL: "https://app.test/events", Kind: "eventsource", Complete: true, Timestamp: t0,
-			Messages: []capture.StreamMessage{{Timestamp: t0, EventName: "tick", EventID: "1", Data: "one"}},
-			Source:   capture.Source{TabID: 7, Target: "page"}},
+			Messages: []api.StreamMessage{{Timestamp: t0, EventName: "tick", EventID: "1", Data: "one"}},
+			Source:   api.Source{TabID: 7, Target: "page"}},
 		{RequestID: "ch1", URL: "https://app.test/stream", Kind: "chunked", Timestamp: t0,
-			Chunks: []capture.StreamChunk{{Timestamp: t0, Data: "part", Length: 4}, {Timestamp: t0, DataBase64: "/w==", Length: 1}},
-			Source: capture.Source{TabID: 7, Target: "child", TargetID: "T9"}},
+			Chunks: []api.StreamChunk{{Timestamp: t0, Data: "part", Length: 4}, {Timestamp: t0, DataBase64: "/w==", Length: 1}},
+			Source: api.Source{TabID: 7, Target: "child", TargetID: "T9"}},
 	}
 	return d
 }
 
-func summaryOf(d capture.Data) capture.Summary {
-	return capture.Summary{TotalRequests: len(d.Requests), TotalResponses: len(d.Responses),
+func summaryOf(d api.Data) api.Summary {
+	return api.Summary{TotalRequests: len(d.Requests), TotalResponses: len(d.Responses),
 		TotalWsFrames: len(d.WSFrames), StreamingResponses: len(d.StreamingResponses)}
 }
 
 // stopped is what a daemon returns for stop_network_capture.
-func stopped(id string, d capture.Data) api.StopResult {
-	opts, _ := capture.Settings{}.Resolve()
+func stopped(id string, d api.Data) api.StopResult {
+	opts, _ := api.Settings{}.Resolve()
 	return api.StopResult{SessionID: id, CaptureID: "capture_aaaa_2", Duration: 1500, StartTime: t0,
 		EndTime: t0.Add(1500 * time.Millisecond), Summary: summaryOf(d), Options: opts, Data: &d, Format: "json",
-		Dropped: capture.Dropped{Bodies: 1, Reasons: []string{"bodies: the capture's byte budget was spent"}}}
+		Dropped: api.Dropped{Bodies: 1, Reasons: []string{"bodies: the capture's byte budget was spent"}}}
 }

@@ -70,7 +70,7 @@ func stop(ctx context.Context, r router, a api.StopCaptureArgs) (api.StopResult,
 		return writeResult(res, path)
 	}
 	if res.Data == nil {
-		res.Data = &capture.Data{}
+		res.Data = &api.Data{}
 	}
 	fit(&res, limit, func(r api.StopResult) int { return jsonLen(shape(r)) })
 	return shape(res), nil
@@ -117,7 +117,7 @@ func getData(ctx context.Context, r router, a api.GetDataArgs) (api.GetDataResul
 
 // omitLargest leaves out the contents of d, largest first, until about
 // excess bytes are saved, and returns how many it left out.
-func omitLargest(d *capture.Data, excess int) int {
+func omitLargest(d *api.Data, excess int) int {
 	cs := capture.Contents(d)
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Size > cs[j].Size })
 	n := 0

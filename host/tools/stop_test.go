@@ -9,12 +9,11 @@ import (
 	"testing"
 
 	"github.com/tabtap/tabtap/host/api"
-	"github.com/tabtap/tabtap/host/capture"
 	"github.com/tabtap/tabtap/host/har/hartest"
 )
 
 // stopWith connects a session to a daemon whose stop returns data.
-func stopWith(t *testing.T, data capture.Data) *mcpSession {
+func stopWith(t *testing.T, data api.Data) *mcpSession {
 	t.Helper()
 	return connect(t, newFakeDaemon("aaaa").answer(api.StopCapture, stopped("s-aaaa-1", data)))
 }
@@ -62,7 +61,7 @@ func TestStopCutsRecordsToFit(t *testing.T) {
 		t.Fatalf("truncated %+v", tr)
 	}
 	got := res.Data
-	kept := map[string]capture.Response{}
+	kept := map[string]api.Response{}
 	for _, r := range got.Responses {
 		kept[r.RequestID] = r
 	}
@@ -78,10 +77,10 @@ func TestStopCutsRecordsToFit(t *testing.T) {
 		kept, all []string
 		cut       int
 	}{
-		{"requests", ids(got.Requests, func(r capture.Request) string { return r.RequestID }), ids(data.Requests, func(r capture.Request) string { return r.RequestID }), tr.Requests},
-		{"responses", ids(got.Responses, func(r capture.Response) string { return r.RequestID }), ids(data.Responses, func(r capture.Response) string { return r.RequestID }), tr.Responses},
-		{"wsFrames", ids(got.WSFrames, func(f capture.WSFrame) string { return f.Timestamp.String() }), ids(data.WSFrames, func(f capture.WSFrame) string { return f.Timestamp.String() }), tr.WSFrames},
-		{"streamingResponses", ids(got.StreamingResponses, func(s capture.StreamingResponse) string { return s.RequestID }), ids(data.StreamingResponses, func(s capture.StreamingResponse) string { return s.RequestID }), tr.StreamingResponses},
+		{"requests", ids(got.Requests, func(r api.Request) string { return r.RequestID }), ids(data.Requests, func(r api.Request) string { return r.RequestID }), tr.Requests},
+		{"responses", ids(got.Responses, func(r api.Response) string { return r.RequestID }), ids(data.Responses, func(r api.Response) string { return r.RequestID }), tr.Responses},
+		{"wsFrames", ids(got.WSFrames, func(f api.WSFrame) string { return f.Timestamp.String() }), ids(data.WSFrames, func(f api.WSFrame) string { return f.Timestamp.String() }), tr.WSFrames},
+		{"streamingResponses", ids(got.StreamingResponses, func(s api.StreamingResponse) string { return s.RequestID }), ids(data.StreamingResponses, func(s api.StreamingResponse) string { return s.RequestID }), tr.StreamingResponses},
 	} {
 		if len(c.kept)+c.cut != len(c.all) || !reflect.DeepEqual(c.kept, c.all[:len(c.kept)]) {
 			t.Errorf("%s: kept %d, %d said cut, of %d; kept must be the start of the list", c.name, len(c.kept), c.cut, len(c.all))

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/tabtap/tabtap/host/api"
-	"github.com/tabtap/tabtap/host/capture"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/toolsnaps from the tools (or set UPDATE_TOOLSNAPS=1)")
@@ -273,7 +272,7 @@ func TestTabsAndSessionsAcrossBrowsers(t *testing.T) {
 func TestEveryResultMatchesItsSchema(t *testing.T) {
 	d := newFakeDaemon("aaaa")
 	data := sampleData(6, func(int) int { return 40 })
-	opts, _ := capture.Settings{}.Resolve()
+	opts, _ := api.Settings{}.Resolve()
 	opts.URLFilters, opts.ResourceTypes, opts.URL = []string{"api"}, []string{"Fetch"}, "https://app.test/"
 	end := t0.Add(time.Minute)
 	d.answer(api.ListTabs, api.ListTabsResult{Tabs: []api.Tab{{TabID: 1, Title: "A", URL: "https://a.test/", Browser: d.label}}, Browsers: []string{d.label}})
@@ -281,7 +280,7 @@ func TestEveryResultMatchesItsSchema(t *testing.T) {
 	d.answer(api.StartCapture, api.StartCaptureResult{SessionID: "s-aaaa-1", CaptureID: "capture_aaaa_2", TabID: 1, StartTime: t0, Options: opts})
 	d.answer(api.CaptureStatus, api.StatusResult{SessionID: "s-aaaa-1", CaptureID: "capture_aaaa_2", Status: "stopped",
 		StartTime: &t0, EndTime: &end, Duration: 60000, CurrentStats: api.Stats{Requests: 6}, Options: &opts, BytesHeld: 240,
-		Dropped: capture.Dropped{Requests: 2, Reasons: []string{"requests: maxEntries (6) reached"}}, EndReason: "the session was closed",
+		Dropped: api.Dropped{Requests: 2, Reasons: []string{"requests: maxEntries (6) reached"}}, EndReason: "the session was closed",
 		Tab: api.TabState{TabID: 1, Closed: true, FollowedTabs: []int64{8}}})
 	d.answer(api.StopCapture, stopped("s-aaaa-1", data))
 	d.answer(api.ClearCapture, api.ClearResult{SessionID: "s-aaaa-1", CaptureID: "capture_aaaa_2", Cleared: summaryOf(data), Status: "active"})
@@ -311,7 +310,7 @@ func TestEveryResultMatchesItsSchema(t *testing.T) {
 	}
 	// The daemon leaves out what is empty: nil slices, nil pointers.
 	d.answer(api.CaptureStatus, api.StatusResult{SessionID: "s-aaaa-1", Status: "inactive"})
-	d.answer(api.StopCapture, stopped("s-aaaa-1", capture.Data{}))
+	d.answer(api.StopCapture, stopped("s-aaaa-1", api.Data{}))
 	d.answer(api.GetRequest, api.RequestDetail{SessionID: "s-aaaa-1", Response: &data.Responses[len(data.Responses)-1]})
 	s.ok(api.CaptureStatus, id, nil)
 	s.ok(api.StopCapture, id, nil)

@@ -1,10 +1,11 @@
-package capture
+package api
 
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
+
+	"github.com/tabtap/tabtap/host/urlmatch"
 )
 
 // Defaults of the capture options.
@@ -116,7 +117,7 @@ func (s Settings) Resolve() (Options, error) {
 	if s.MaxEntries != nil && s.MaxCaptures != nil && *s.MaxEntries != *s.MaxCaptures {
 		return Options{}, fmt.Errorf("maxEntries (%d) and maxCaptures (%d) are the same option: give one", *s.MaxEntries, *s.MaxCaptures)
 	}
-	if _, err := compileURLFilter(s.URLFilter); err != nil {
+	if _, err := urlmatch.Parse("urlFilter", s.URLFilter); err != nil {
 		return Options{}, err
 	}
 	for _, f := range s.URLFilters {
@@ -141,100 +142,4 @@ func (s Settings) Resolve() (Options, error) {
 		}
 	}
 	return o, nil
-}
-
-// compileURLFilter returns nil for a substring filter and the regular
-// expression for one written as /regex/.
-func compileURLFilter(f string) (*regexp.Regexp, error) {
-	if len(f) < 2 || !strings.HasPrefix(f, "/") || !strings.HasSuffix(f, "/") {
-		return nil, nil
-	}
-	re, err := regexp.Compile(f[1 : len(f)-1])
-	if err != nil {
-		return nil, fmt.Errorf("urlFilter %s is not a valid regular expression: %w", f, err)
-	}
-	return re, nil
-}
-
-// filter decides which requests a capture keeps.
-type filter struct {
-	opts  Options
-	re    *regexp.Regexp
-	types map[string]bool
-}
-
-func newFilter(o Options) *filter {
-	re, _ := compileURLFilter(o.URLFilter) // checked by Resolve
-	f := &filter{opts: o, re: re}
-	if len(o.ResourceTypes) > 0 {
-		f.types = map[string]bool{}
-		for _, t := range o.ResourceTypes {
-			f.types[t] = true
-		}
-	}
-	return f
-}
-
-// narrowed reports whether the filter keeps only some traffic, so that a
-// connection whose URL and type are unknown cannot be taken as wanted.
-func (f *filter) narrowed() bool {
-	return f.opts.URLFilter != "" || len(f.opts.URLFilters) > 0 || f.types != nil || f.opts.CapturePostOnly
-}
-
-// url reports whether a URL passes urlFilter and urlFilters.
-func (f *filter) url(u string) bool {
-	switch {
-	case f.re != nil:
-		if !f.re.MatchString(u) {
-			return false
-		}
-	case f.opts.URLFilter != "":
-		if !strings.Contains(u, f.opts.URLFilter) {
-			return false
-		}
-	}
-	if len(f.opts.URLFilters) == 0 {
-		return true
-	}
-	for _, s := range f.opts.URLFilters {
-		if strings.Contains(u, s) {
-			return true
-		}
-	}
-	return false
-}
-
-// keep reports whether a request is recorded at all. streaming says
-// whether it is known to be streaming traffic (a WebSocket or an
-// EventSource); bodies streamed chunk by chunk are only known later, so
-// captureStreaming keeps Fetch and XHR requests and drops them at the end
-// if they did not stream.
-func (f *filter) keep(u, resourceType, method string, hasBody bool) bool {
-	if !f.url(u) {
-		return false
-	}
-	if f.types != nil && !f.types[resourceType] {
-		return false
-	}
-	switch resourceType {
-	case "WebSocket":
-		if !f.opts.IncludeWebSocket {
-			return false
-		}
-	case "EventSource":
-		if !f.opts.IncludeStreaming {
-			return false
-		}
-	}
-	if f.opts.CapturePostOnly && !hasBody && method != "POST" {
-		return false
-	}
-	if f.opts.CaptureStreaming {
-		switch resourceType {
-		case "WebSocket", "EventSource", "Fetch", "XHR", "Other":
-		default:
-			return false
-		}
-	}
-	return true
 }
