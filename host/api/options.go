@@ -8,13 +8,21 @@ import (
 	"github.com/tabtap/tabtap/host/urlmatch"
 )
 
-// Defaults of the capture options.
+// Defaults and bounds of the capture options.
 const (
-	DefaultMaxBodyBytes  = 1 << 20
-	DefaultMaxEntries    = 10000
+	// DefaultMaxBodyBytes fits the bundles of real applications whole.
+	DefaultMaxBodyBytes = 10 << 20
+	// DefaultMaxEntries is generous: the byte budget (maxTotalBytes) is
+	// what bounds a capture's memory.
+	DefaultMaxEntries = 1_000_000
+	// DefaultMaxTotalBytes is a capture's byte budget: its records and
+	// their contents together.
 	DefaultMaxTotalBytes = 256 << 20
 	// MaxMaxBodyBytes bounds maxBodyBytes: one body never holds more.
 	MaxMaxBodyBytes = 64 << 20
+	// MinMaxTotalBytes and MaxMaxTotalBytes bound maxTotalBytes.
+	MinMaxTotalBytes = 1 << 20
+	MaxMaxTotalBytes = 2 << 30
 )
 
 // Settings are the capture options as a caller gives them: every field is
@@ -23,14 +31,15 @@ const (
 // tabtap's own. Resolve turns them into Options.
 type Settings struct {
 	CaptureBodies    *bool    `json:"captureBodies,omitempty" jsonschema:"Record response bodies (text as body, binary as bodyBase64). Default true."`
-	MaxBodyBytes     *int     `json:"maxBodyBytes,omitempty" jsonschema:"Largest body kept per response, in bytes; larger ones are cut and marked bodyTruncated. Default 1048576 (1 MiB), at most 67108864."`
+	MaxBodyBytes     *int     `json:"maxBodyBytes,omitempty" jsonschema:"Largest body kept per response, in bytes; larger ones are cut and marked bodyTruncated. Default 10485760 (10 MiB), at most 67108864."`
 	URLFilter        string   `json:"urlFilter,omitempty" jsonschema:"Keep only requests whose URL contains this substring, or matches it when written as /regex/ (e.g. /api\\/v[12]\\//)."`
 	URLFilters       []string `json:"urlFilters,omitempty" jsonschema:"Keep only requests whose URL contains one of these substrings."`
 	ResourceTypes    []string `json:"resourceTypes,omitempty" jsonschema:"Keep only these resource types: Document, Stylesheet, Image, Media, Font, Script, XHR, Fetch, EventSource, WebSocket, Manifest, Ping, Preflight, Other, … (case-insensitive)."`
 	IncludeWebSocket *bool    `json:"includeWebSocket,omitempty" jsonschema:"Record WebSocket connections and frames. Default true."`
 	IncludeStreaming *bool    `json:"includeStreaming,omitempty" jsonschema:"Record EventSource messages and streamed response bodies chunk by chunk. Default true."`
 	RedactSecrets    *bool    `json:"redactSecrets,omitempty" jsonschema:"Replace the values of Authorization, Proxy-Authorization, Cookie and Set-Cookie headers with [redacted]. Default true."`
-	MaxEntries       *int     `json:"maxEntries,omitempty" jsonschema:"Most requests kept (and, separately, most WebSocket frames and most stream messages). What is left out is counted under dropped. Default 10000."`
+	MaxEntries       *int     `json:"maxEntries,omitempty" jsonschema:"Most requests kept (and, separately, most WebSocket frames and most messages or chunks of one stream). What is left out is counted under dropped. Default 1000000: maxTotalBytes is the real bound."`
+	MaxTotalBytes    *int64   `json:"maxTotalBytes,omitempty" jsonschema:"The capture's memory budget in bytes: records and their bodies, payloads and chunks together. Past 7/8 of it contents are left out (records kept, marked); past all of it records are left out; both are counted under dropped. Default 268435456 (256 MiB), between 1048576 and 2147483648."`
 	MaxCaptures      *int     `json:"maxCaptures,omitempty" jsonschema:"Same as maxEntries (the reference tool's name)."`
 	CapturePostOnly  bool     `json:"capturePostOnly,omitempty" jsonschema:"Keep only requests with a body: POST, PUT, PATCH, DELETE with data."`
 	CaptureStreaming bool     `json:"captureStreaming,omitempty" jsonschema:"Keep only streaming traffic: EventSource, streamed bodies and WebSockets."`
@@ -50,8 +59,10 @@ type Options struct {
 	IncludeStreaming bool     `json:"includeStreaming"`
 	RedactSecrets    bool     `json:"redactSecrets"`
 	MaxEntries       int      `json:"maxEntries"`
-	// MaxTotalBytes is the budget for bodies, frame payloads and stream
-	// chunks together; past it records are kept without their content.
+	// MaxTotalBytes is the capture's budget: its records (an estimate of
+	// their size) and their contents (bodies, payloads, chunks) together.
+	// Contents stop at 7/8 of it, so that the records that follow are
+	// still kept without theirs; records stop at all of it.
 	MaxTotalBytes    int64  `json:"maxTotalBytes"`
 	CapturePostOnly  bool   `json:"capturePostOnly,omitempty"`
 	CaptureStreaming bool   `json:"captureStreaming,omitempty"`
@@ -101,6 +112,12 @@ func (s Settings) Resolve() (Options, error) {
 			return Options{}, fmt.Errorf("maxBodyBytes must be between 0 and %d, not %d", MaxMaxBodyBytes, *s.MaxBodyBytes)
 		}
 		o.MaxBodyBytes = *s.MaxBodyBytes
+	}
+	if s.MaxTotalBytes != nil {
+		if *s.MaxTotalBytes < MinMaxTotalBytes || *s.MaxTotalBytes > MaxMaxTotalBytes {
+			return Options{}, fmt.Errorf("maxTotalBytes must be between %d (1 MiB) and %d (2 GiB), not %d", MinMaxTotalBytes, MaxMaxTotalBytes, *s.MaxTotalBytes)
+		}
+		o.MaxTotalBytes = *s.MaxTotalBytes
 	}
 	for _, p := range []struct {
 		name string

@@ -237,17 +237,26 @@ type Summary struct {
 }
 
 // Dropped counts what a capture left out to stay within its limits, and
-// why. Nothing is dropped without being counted here.
+// why. Nothing is dropped without being counted here, and nothing is
+// counted twice: for requests and for frames, what the capture holds plus
+// what it dropped is what the page sent and received.
 type Dropped struct {
-	// Requests not recorded because maxEntries was reached.
+	// Requests not recorded because maxEntries was reached or the byte
+	// budget (maxTotalBytes) was spent. Each hop of a redirect chain
+	// counts as one request.
 	Requests int `json:"requests"`
-	// WSFrames not recorded because the frame limit was reached, or
-	// recorded without their payload once maxTotalBytes was spent.
+	// WSFrames not recorded because maxEntries frames were held or the
+	// byte budget was spent.
 	WSFrames int `json:"wsFrames"`
-	// StreamItems are EventSource messages and body chunks left out.
+	// StreamItems are EventSource messages and body chunks not recorded.
 	StreamItems int `json:"streamItems"`
-	// Bodies not kept because the capture's byte budget was spent.
+	// Bodies not kept because the capture's byte budget was spent; their
+	// responses are kept and say so in bodyError.
 	Bodies int `json:"bodies"`
+	// Payloads are WebSocket payloads and stream contents not kept
+	// because the byte budget was spent; their frames (marked truncated)
+	// and stream items are kept.
+	Payloads int `json:"payloads"`
 	// Events the extension could not forward (too large for a message).
 	Events int `json:"events"`
 	// Reasons says which limits were hit, for a person.
@@ -256,5 +265,5 @@ type Dropped struct {
 
 // Total is the number of things dropped.
 func (d Dropped) Total() int {
-	return d.Requests + d.WSFrames + d.StreamItems + d.Bodies + d.Events
+	return d.Requests + d.WSFrames + d.StreamItems + d.Bodies + d.Payloads + d.Events
 }

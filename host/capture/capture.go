@@ -47,8 +47,9 @@ const (
 	StateStopped State = "stopped"
 )
 
-// bodyWait bounds how long Stop waits for bodies still being fetched.
-const bodyWait = 5 * time.Second
+// bodyWait bounds how long Stop waits for bodies still being fetched (a
+// variable for tests).
+var bodyWait = 5 * time.Second
 
 // fetchers bounds the body fetches in flight at once per capture.
 const fetchers = 4
@@ -78,18 +79,20 @@ type Capture struct {
 	clock     clock
 	gen       int // bumped by Clear: results for older records are dropped
 
-	requests  []*api.Request
-	responses []*api.Response
-	frames    []api.WSFrame
-	streams   []*api.StreamingResponse
-	live      map[string]*exchange // by browser request id
-	recent    map[string]*exchange // finished lately: ExtraInfo can come after the end
-	recentIDs []string             // recent, oldest first
-	early     map[string]*extras   // extra info that came before its request
-	skipped   map[string]bool      // sockets and event sources the filter left out
-	bytes     int64
-	dropped   api.Dropped
-	reasons   map[string]bool
+	requests   []*api.Request
+	responses  []*api.Response
+	frames     []api.WSFrame
+	streams    []*api.StreamingResponse
+	live       map[string]*exchange // by browser request id
+	recent     map[string]*exchange // finished lately: ExtraInfo can come after the end
+	recentIDs  []string             // recent, oldest first
+	early      map[string]*extras   // extra info that came before its request
+	skipped    map[string]bool      // sockets and event sources the filter left out
+	droppedIDs map[string]bool      // requests dropped at a bound while in flight (see budget.go)
+	capped     map[string]string    // URL of sockets whose handshake was dropped at a bound
+	bytes      int64
+	dropped    api.Dropped
+	reasons    map[string]bool
 }
 
 // New returns a capture of tabID, not yet attached. Start attaches it.
@@ -115,8 +118,8 @@ func (c *Capture) reset() {
 	c.recent, c.recentIDs = map[string]*exchange{}, nil
 	c.early = map[string]*extras{}
 	if c.skipped == nil {
-		// What the filter left out stays out across a Clear.
-		c.skipped = map[string]bool{}
+		// What the filter or a bound left out stays out across a Clear.
+		c.skipped, c.droppedIDs, c.capped = map[string]bool{}, map[string]bool{}, map[string]string{}
 	}
 	c.bytes = 0
 	c.dropped = api.Dropped{}
@@ -297,7 +300,9 @@ func (c *Capture) Stop(reason string) {
 	tabs := c.tabs
 	c.tabs = map[int64]bool{}
 	// What only served requests in flight goes: the records stay.
+	c.markUnfetched()
 	c.live, c.recent, c.recentIDs, c.early, c.skipped, c.targets = nil, nil, nil, nil, nil, nil
+	c.droppedIDs, c.capped = nil, nil
 	c.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -407,16 +412,6 @@ func decode[T any](ev Event, fn func(*T)) error {
 	}
 	fn(&v)
 	return nil
-}
-
-// spend takes n bytes of the capture's content budget, and reports false
-// (counting nothing) when the budget cannot cover them.
-func (c *Capture) spend(n int) bool {
-	if c.bytes+int64(n) > c.opts.MaxTotalBytes {
-		return false
-	}
-	c.bytes += int64(n)
-	return true
 }
 
 // async runs fn on its own goroutine as long as the capture lives, at most

@@ -48,7 +48,10 @@ type exchange struct {
 	issued  float64 // monotonic seconds of the current hop's requestWillBeSent
 	timing  *network.ResourceTiming
 	fromMem bool
-	extras  extras
+	// status is the response's status as the page saw it: a revalidated
+	// response shows 304 (the wire's) but the page saw the cached 200.
+	status int64
+	extras extras
 	stream  *streamState
 }
 
@@ -77,15 +80,25 @@ func (c *Capture) onRequest(t Target, src api.Source, e *evRequestWillBeSent) {
 		ex.req.RequestID = id + suffix
 		ex.resp.RequestID = id + suffix
 		c.responses = append(c.responses, ex.resp)
+		c.charge(responseCost(ex.resp))
 		ex.resp = nil
 		ex.timing = nil
 		ex.req = c.newRequest(ex, e, url)
 		ex.req.RedirectedFrom = prev
 		c.requests = append(c.requests, ex.req)
+		c.charge(requestCost(ex.req))
 		return
 	}
 	if ex != nil {
 		// The same id again without a redirect: keep the first.
+		return
+	}
+	if c.droppedIDs[id] {
+		if e.RedirectResponse != nil {
+			// Another hop of a request dropped at a bound: the server saw
+			// one more request.
+			c.dropped.Requests++
+		}
 		return
 	}
 	hasBody := e.Request.HasPostData
@@ -95,17 +108,19 @@ func (c *Capture) onRequest(t Target, src api.Source, e *evRequestWillBeSent) {
 		}
 		return
 	}
-	if len(c.requests) >= c.opts.MaxEntries {
-		c.dropped.Requests++
-		c.reason(fmt.Sprintf("requests: maxEntries (%d) reached", c.opts.MaxEntries))
-		return
-	}
 	ex = &exchange{id: id, target: t, source: src}
 	if early := c.early[id]; early != nil {
 		ex.extras = *early
 		delete(c.early, id)
 	}
 	ex.req = c.newRequest(ex, e, url)
+	if !c.admit(kindRequest, len(c.requests), exchangeCost(ex.req)) {
+		c.dropID(id)
+		if e.Type == network.ResourceTypeEventSource {
+			c.keepURL(id, url)
+		}
+		return
+	}
 	c.live[id] = ex
 	c.requests = append(c.requests, ex.req)
 	if e.Request.HasPostData && len(e.Request.PostDataEntries) == 0 {
@@ -153,7 +168,7 @@ func (c *Capture) setPostData(r *api.Request, body []byte) {
 	text, b64, cut := c.cutBody(body, c.opts.MaxBodyBytes, true)
 	if !c.spend(len(text) + len(b64)) {
 		c.dropped.Bodies++
-		c.reason("bodies: the capture's byte budget (maxTotalBytes) was spent")
+		c.reason("bodies: " + budgetReason)
 		return
 	}
 	r.PostData, r.PostDataBase64, r.PostDataTruncated = text, b64, cut
@@ -299,14 +314,17 @@ func (c *Capture) newResponse(ex *exchange, r *network.Response, mono float64) *
 }
 
 func (c *Capture) onResponse(t Target, src api.Source, e *evResponseReceived) {
-	ex := c.live[string(e.RequestID)]
-	if ex == nil && e.Response != nil {
+	id := string(e.RequestID)
+	ex := c.live[id]
+	if ex == nil && e.Response != nil && !c.droppedIDs[id] {
 		ex = c.partialExchange(t, src, e)
 	}
 	if ex == nil || e.Response == nil || ex.resp != nil {
 		return
 	}
+	ex.status = e.Response.Status
 	ex.resp = c.newResponse(ex, e.Response, float64(e.Timestamp))
+	c.charge(responseCost(ex.resp) - responseOverhead)
 	if ex.req != nil && ex.req.ResourceType == "" {
 		ex.req.ResourceType = string(e.Type)
 	}
@@ -321,17 +339,16 @@ func (c *Capture) partialExchange(t Target, src api.Source, e *evResponseReceive
 	if c.opts.CapturePostOnly || !c.filter.keep(e.Response.URL, string(e.Type), "", false) {
 		return nil
 	}
-	if len(c.requests) >= c.opts.MaxEntries {
-		c.dropped.Requests++
-		c.reason(fmt.Sprintf("requests: maxEntries (%d) reached", c.opts.MaxEntries))
-		return nil
-	}
 	id := string(e.RequestID)
 	ex := &exchange{id: id, target: t, source: src}
 	ex.req = &api.Request{
 		RequestID: id, URL: e.Response.URL, Headers: headerMap(e.Response.RequestHeaders, c.opts.RedactSecrets),
 		ResourceType: string(e.Type), Timestamp: c.clock.wall(float64(e.Timestamp)), FrameID: string(e.FrameID),
 		Source: src, Partial: true,
+	}
+	if !c.admit(kindRequest, len(c.requests), exchangeCost(ex.req)) {
+		c.dropID(id)
+		return nil
 	}
 	c.live[id] = ex
 	c.requests = append(c.requests, ex.req)
@@ -405,6 +422,7 @@ func (c *Capture) onFinished(e *evLoadingFinished) {
 	id := string(e.RequestID)
 	ex := c.live[id]
 	if ex == nil {
+		delete(c.droppedIDs, id)
 		return
 	}
 	c.finish(ex)
@@ -423,7 +441,9 @@ func (c *Capture) onFinished(e *evLoadingFinished) {
 }
 
 // wantsBody reports whether a finished response has a body worth asking
-// the browser for.
+// the browser for: one the page received. A revalidated response (304 on
+// the wire) counts: the page used the cached body, and the browser gives
+// it, as DevTools shows it.
 func (c *Capture) wantsBody(ex *exchange) bool {
 	r := ex.resp
 	if !c.opts.CaptureBodies || c.opts.MaxBodyBytes == 0 || r.Failed {
@@ -432,10 +452,16 @@ func (c *Capture) wantsBody(ex *exchange) bool {
 	if ex.req != nil && ex.req.Method == "HEAD" {
 		return false
 	}
+	status := ex.status
+	if status == 0 {
+		status = r.Status
+	}
 	switch {
-	case r.Status >= 100 && r.Status < 200, r.Status == 204, r.Status == 205, r.Status == 304:
+	case status >= 100 && status < 200, status == 204, status == 205:
 		return false
-	case r.Status >= 300 && r.Status < 400:
+	case status >= 300 && status < 400:
+		// A redirect's body never reaches the page, nor does a 304's when
+		// the page itself made a conditional request.
 		return false
 	}
 	if ex.req != nil {
@@ -447,13 +473,21 @@ func (c *Capture) wantsBody(ex *exchange) bool {
 	return true
 }
 
+// What a response's bodyError says when its body was expected but is not
+// there: while the browser is asked, and when the capture ended first.
+const (
+	bodyPending  = "not fetched yet: the browser has not given it"
+	bodyStopped  = "not fetched: the capture stopped before the browser gave it"
+	bodyLoading  = "not fetched: the response was still loading when the capture stopped"
+	bodyStreamed = "not complete: the response was still streaming when the capture stopped; its chunks so far are in its streaming response"
+)
+
 func (c *Capture) fetchBody(ex *exchange, r *api.Response) {
-	if c.bytes >= c.opts.MaxTotalBytes {
-		c.dropped.Bodies++
-		c.reason("bodies: the capture's byte budget (maxTotalBytes) was spent")
-		r.BodyError = "not kept: the capture's byte budget (maxTotalBytes) was spent"
+	if c.contentSpent() {
+		c.dropBody(r)
 		return
 	}
+	r.BodyError = bodyPending
 	gen := c.gen
 	limit := base64.StdEncoding.EncodedLen(c.opts.MaxBodyBytes) + 4
 	c.async(func(ctx context.Context) {
@@ -494,14 +528,34 @@ func (c *Capture) fetchBody(ex *exchange, r *api.Response) {
 	})
 }
 
+// markUnfetched says, on each response whose body the capture expected
+// but did not get before it stopped, why. c.mu is held; the capture has
+// stopped.
+func (c *Capture) markUnfetched() {
+	for _, r := range c.responses {
+		if r.BodyError == bodyPending {
+			r.BodyError = bodyStopped
+		}
+	}
+	for _, ex := range c.live {
+		r := ex.resp
+		if r == nil || r.Failed || r.BodyError != "" || r.Body != "" || r.BodyBase64 != "" || !c.wantsBody(ex) {
+			continue
+		}
+		r.BodyError = bodyLoading
+		if ex.stream != nil && ex.stream.shown {
+			r.BodyError = bodyStreamed
+		}
+	}
+}
+
 // setBody keeps a response body, cut at maxBodyBytes, within the byte
 // budget. size is the full body's length when the relay already cut it.
 func (c *Capture) setBody(r *api.Response, body []byte, size int64, text bool) {
+	r.BodyError = ""
 	str, b64, cut := c.cutBody(body, c.opts.MaxBodyBytes, text)
 	if !c.spend(len(str) + len(b64)) {
-		c.dropped.Bodies++
-		c.reason("bodies: the capture's byte budget (maxTotalBytes) was spent")
-		r.BodyError = "not kept: the capture's byte budget (maxTotalBytes) was spent"
+		c.dropBody(r)
 		return
 	}
 	r.Body, r.BodyBase64 = str, b64
@@ -570,6 +624,7 @@ func (c *Capture) onFailed(e *evLoadingFailed) {
 	id := string(e.RequestID)
 	ex := c.live[id]
 	if ex == nil {
+		delete(c.droppedIDs, id)
 		return
 	}
 	c.finish(ex)
@@ -580,6 +635,7 @@ func (c *Capture) onFailed(e *evLoadingFailed) {
 			r.URL = ex.req.URL
 		}
 		c.responses = append(c.responses, r)
+		c.charge(responseCost(r) - responseOverhead)
 		ex.resp = r
 	}
 	r.Timestamp = c.clock.wall(float64(e.Timestamp))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"github.com/tabtap/tabtap/host/api"
 	"strings"
 	"time"
@@ -119,10 +118,8 @@ func (c *Capture) addChunk(ex *exchange, st *streamState, data []byte, at time.T
 	} else if room := c.opts.MaxBodyBytes - len(st.body); room > 0 {
 		st.body = append(st.body, data[:min(room, len(data))]...)
 	}
-	if len(st.rec.Chunks) >= c.opts.MaxEntries {
+	if !c.admit(kindStreamItem, len(st.rec.Chunks), itemOverhead) {
 		st.rec.Dropped++
-		c.dropped.StreamItems++
-		c.reason(fmt.Sprintf("streamItems: maxEntries (%d) chunks reached in one stream", c.opts.MaxEntries))
 		return
 	}
 	ch := api.StreamChunk{Timestamp: at, Length: len(data)}
@@ -133,9 +130,7 @@ func (c *Capture) addChunk(ex *exchange, st *streamState, data []byte, at time.T
 	}
 	if !c.spend(len(ch.Data) + len(ch.DataBase64)) {
 		ch.Data, ch.DataBase64 = "", ""
-		st.rec.Dropped++
-		c.dropped.StreamItems++
-		c.reason("streamItems: chunk content not kept once the capture's byte budget (maxTotalBytes) was spent")
+		c.dropPayload("stream chunks")
 	}
 	if first {
 		st.rec.Chunks = append([]api.StreamChunk{ch}, st.rec.Chunks...)
@@ -153,6 +148,9 @@ func (c *Capture) finishStream(ex *exchange) {
 	st := ex.stream
 	st.rec.Complete = true
 	resp := ex.resp
+	if resp != nil && c.wantsBody(ex) {
+		resp.BodyError = bodyPending
+	}
 	gen := c.gen
 	c.pending.Add(1)
 	go func() {
@@ -195,38 +193,37 @@ func (c *Capture) onEventSource(src api.Source, e *evEventSourceMessage) {
 		}
 		rec = ex.stream.rec
 	} else {
-		if c.filter.narrowed() {
+		url, capped := c.capped[id]
+		if !capped && c.filter.narrowed() {
 			// Opened before the capture: its URL is unknown, so a filter
 			// cannot say it is wanted.
 			return
 		}
-		rec = c.orphanStream(id, src, float64(e.Timestamp))
+		rec = c.orphanStream(id, url, src, float64(e.Timestamp))
 	}
-	if len(rec.Messages) >= c.opts.MaxEntries {
+	if !c.admit(kindStreamItem, len(rec.Messages), itemOverhead+len(e.EventName)+len(e.EventID)) {
 		rec.Dropped++
-		c.dropped.StreamItems++
-		c.reason(fmt.Sprintf("streamItems: maxEntries (%d) messages reached in one stream", c.opts.MaxEntries))
 		return
 	}
 	m := api.StreamMessage{Timestamp: c.clock.wall(float64(e.Timestamp)), EventName: e.EventName, EventID: e.EventID, Data: e.Data}
 	if !c.spend(len(m.Data)) {
 		m.Data = ""
-		rec.Dropped++
-		c.dropped.StreamItems++
-		c.reason("streamItems: message content not kept once the capture's byte budget (maxTotalBytes) was spent")
+		c.dropPayload("stream messages")
 	}
 	rec.Messages = append(rec.Messages, m)
 }
 
-// orphanStream finds or makes the record of an EventSource opened before
-// the capture began.
-func (c *Capture) orphanStream(id string, src api.Source, mono float64) *api.StreamingResponse {
-	for _, s := range c.streams {
-		if s.RequestID == id {
+// orphanStream finds or makes the record of an EventSource whose request
+// is not held: opened before the capture began (url unknown), or dropped
+// at a bound.
+func (c *Capture) orphanStream(id, url string, src api.Source, mono float64) *api.StreamingResponse {
+	for i := len(c.streams) - 1; i >= 0; i-- {
+		if s := c.streams[i]; s.RequestID == id {
 			return s
 		}
 	}
-	rec := &api.StreamingResponse{RequestID: id, Kind: "eventsource", Timestamp: c.clock.wall(mono), Source: src}
+	rec := &api.StreamingResponse{RequestID: id, URL: url, Kind: "eventsource", Timestamp: c.clock.wall(mono), Source: src}
 	c.streams = append(c.streams, rec)
+	c.charge(itemOverhead*2 + len(id) + len(url))
 	return rec
 }

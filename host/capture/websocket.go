@@ -2,7 +2,6 @@ package capture
 
 import (
 	"encoding/base64"
-	"fmt"
 	"github.com/tabtap/tabtap/host/api"
 	"unicode/utf8"
 )
@@ -18,13 +17,7 @@ func (c *Capture) onWebSocketCreated(src api.Source, e *evWebSocketCreated) {
 		c.skip(id)
 		return
 	}
-	if c.live[id] != nil {
-		return
-	}
-	if len(c.requests) >= c.opts.MaxEntries {
-		c.dropped.Requests++
-		c.reason(fmt.Sprintf("requests: maxEntries (%d) reached", c.opts.MaxEntries))
-		c.skip(id)
+	if c.live[id] != nil || c.capped[id] != "" {
 		return
 	}
 	ex := &exchange{id: id, source: src}
@@ -34,6 +27,12 @@ func (c *Capture) onWebSocketCreated(src api.Source, e *evWebSocketCreated) {
 	}
 	if in := e.Initiator; in != nil {
 		ex.req.Initiator = &api.Initiator{Type: string(in.Type), URL: in.URL}
+	}
+	if !c.admit(kindRequest, len(c.requests), exchangeCost(ex.req)) {
+		// The handshake is counted as dropped; the socket's frames are
+		// still kept, under their own bound.
+		c.keepURL(id, e.URL)
+		return
 	}
 	c.live[id] = ex
 	c.requests = append(c.requests, ex.req)
@@ -74,6 +73,7 @@ func (c *Capture) onWebSocketResponse(e *evWebSocketResponse) {
 		Source:    ex.source,
 	}
 	c.responses = append(c.responses, ex.resp)
+	c.charge(responseCost(ex.resp) - responseOverhead)
 }
 
 // socket returns the record of a WebSocket's handshake response, creating
@@ -97,14 +97,14 @@ func (c *Capture) onFrame(src api.Source, dir string, e *evWebSocketFrame) {
 	url := ""
 	if ex := c.live[id]; ex != nil {
 		url, src = ex.req.URL, ex.source
+	} else if u := c.capped[id]; u != "" {
+		url = u
 	} else if c.filter.narrowed() {
 		// A socket opened before the capture: its URL is unknown, so a
 		// filter cannot say it is wanted.
 		return
 	}
-	if len(c.frames) >= c.opts.MaxEntries {
-		c.dropped.WSFrames++
-		c.reason(fmt.Sprintf("wsFrames: maxEntries (%d) frames reached", c.opts.MaxEntries))
+	if !c.admit(kindFrame, len(c.frames), frameOverhead+len(id)) {
 		return
 	}
 	payload := e.Response.PayloadData
@@ -128,8 +128,7 @@ func (c *Capture) onFrame(src api.Source, dir string, e *evWebSocketFrame) {
 	}
 	if !c.spend(len(f.Payload)) {
 		f.Payload, f.Truncated = "", true
-		c.dropped.WSFrames++
-		c.reason("wsFrames: payloads not kept once the capture's byte budget (maxTotalBytes) was spent")
+		c.dropPayload("WebSocket payloads")
 	}
 	c.frames = append(c.frames, f)
 }
@@ -149,6 +148,7 @@ func (c *Capture) onWebSocketClosed(e *evWebSocketClosed) {
 	id := string(e.RequestID)
 	ex := c.live[id]
 	if ex == nil {
+		delete(c.capped, id)
 		return
 	}
 	c.finish(ex)
