@@ -195,7 +195,7 @@ func (c *Capture) addTab(ctx context.Context, tabID int64) error {
 		release()
 		return fmt.Errorf("attaching the debugger to tab %d: %w", tabID, err)
 	}
-	if err := c.arm(ctx, Target{TabID: tabID}, false); err != nil {
+	if err := c.arm(ctx, Target{TabID: tabID}, false, "page"); err != nil {
 		release()
 		return err
 	}
@@ -215,15 +215,32 @@ func (c *Capture) addTab(ctx context.Context, tabID int64) error {
 // arm enables the network domain of a target and asks for its children
 // (cross-site iframes, workers) to be attached paused, so that their first
 // requests are seen. A paused child is resumed whatever happens.
-func (c *Capture) arm(ctx context.Context, t Target, paused bool) error {
+//
+// A service worker is different: the browser answers Network.enable on it
+// only once it runs, so it is resumed at once, with its domain enabled
+// beside; what it fetches itself in its first instants may be missed, the
+// responses it gives the page are not (the page's own target reports them).
+func (c *Capture) arm(ctx context.Context, t Target, paused bool, kind string) error {
+	resumed := make(chan struct{})
+	resume := func() {
+		defer close(resumed)
+		if !paused {
+			return
+		}
+		if _, err := c.browser.Send(ctx, t, "Runtime.runIfWaitingForDebugger", nil, 0); err != nil {
+			c.log.Debug("resuming a child target", "target", t, "err", err)
+		}
+	}
+	early := kind == "service_worker" || kind == "shared_worker"
+	if early {
+		go resume()
+	}
 	var firstErr error
-	maxResource := max(c.opts.MaxBodyBytes, 20<<20)
-	if _, err := c.browser.Send(ctx, t, "Network.enable", map[string]any{
-		"maxTotalBufferSize":    max(maxResource*4, 100<<20),
-		"maxResourceBufferSize": maxResource,
-	}, 0); err != nil {
+	start := time.Now()
+	if _, err := c.browser.Send(ctx, t, "Network.enable", bufferSizes(c.opts), 0); err != nil {
 		firstErr = fmt.Errorf("enabling the network domain: %w", err)
 	}
+	c.log.Debug("network enabled", "target", t, "kind", kind, "took", time.Since(start), "err", firstErr)
 	if firstErr == nil || paused {
 		if _, err := c.browser.Send(ctx, t, "Target.setAutoAttach", map[string]any{
 			"autoAttach": true, "waitForDebuggerOnStart": true, "flatten": true,
@@ -231,12 +248,34 @@ func (c *Capture) arm(ctx context.Context, t Target, paused bool) error {
 			c.log.Debug("auto-attach refused", "target", t, "err", err)
 		}
 	}
-	if paused {
-		if _, err := c.browser.Send(ctx, t, "Runtime.runIfWaitingForDebugger", nil, 0); err != nil {
-			c.log.Debug("resuming a child target", "target", t, "err", err)
-		}
+	if !early {
+		resume()
 	}
+	<-resumed
 	return firstErr
+}
+
+// The browser keeps the bodies of a target's responses in a buffer until
+// they are asked for, and lets the oldest go past its total (200 MB by
+// default in Chromium) or not keep a body larger than its per-resource
+// size (20 MB). The capture asks for each body as soon as loading
+// finished; sized to the capture's own bounds, the buffer keeps every body
+// the capture could hold until then, and any body up to the largest
+// maxBodyBytes, so that a larger one is cut rather than lost.
+const (
+	resourceBuffer = api.MaxMaxBodyBytes
+	maxTotalBuffer = 1 << 30
+)
+
+// bufferSizes are the Network.enable parameters for a capture's options.
+func bufferSizes(o api.Options) map[string]any {
+	if !o.CaptureBodies || o.MaxBodyBytes == 0 {
+		return map[string]any{} // the browser's defaults: no body is asked for
+	}
+	return map[string]any{
+		"maxResourceBufferSize": resourceBuffer,
+		"maxTotalBufferSize":    min(max(o.MaxTotalBytes, 4*resourceBuffer), maxTotalBuffer),
+	}
 }
 
 // HasTab reports whether events of a tab belong to this capture.

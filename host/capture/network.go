@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/tabtap/tabtap/host/api"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -51,8 +52,13 @@ type exchange struct {
 	// status is the response's status as the page saw it: a revalidated
 	// response shows 304 (the wire's) but the page saw the cached 200.
 	status int64
-	extras extras
-	stream  *streamState
+	// declared is the body length the response's headers declared as the
+	// page saw them (a revalidated response's raw headers, a 304's, have
+	// none).
+	declared int64
+	sized    bool // those headers had a Content-Length
+	extras   extras
+	stream   *streamState
 }
 
 // extras holds ExtraInfo events that came before what they describe.
@@ -323,6 +329,9 @@ func (c *Capture) onResponse(t Target, src api.Source, e *evResponseReceived) {
 		return
 	}
 	ex.status = e.Response.Status
+	seen := headerMap(e.Response.Headers, false)
+	ex.declared = declaredLength(seen)
+	_, ex.sized = headerValue(seen, "content-length")
 	ex.resp = c.newResponse(ex, e.Response, float64(e.Timestamp))
 	c.charge(responseCost(ex.resp) - responseOverhead)
 	if ex.req != nil && ex.req.ResourceType == "" {
@@ -517,6 +526,9 @@ func (c *Capture) fetchBody(ex *exchange, r *api.Response) {
 			r.BodyError = fmt.Sprintf("the browser did not give the body: %v", err)
 			return
 		}
+		if len(res.Truncated) == 0 && c.emptyButDeclared(ex, r, len(body)) {
+			return
+		}
 		size := int64(len(body))
 		if n, ok := res.Truncated["body"]; ok {
 			size = int64(n)
@@ -526,6 +538,32 @@ func (c *Capture) fetchBody(ex *exchange, r *api.Response) {
 		}
 		c.setBody(r, body, size, isTextMime(r.MimeType))
 	})
+}
+
+// declaredLength is the body length a response's Content-Length declares,
+// or 0.
+func declaredLength(h map[string]string) int64 {
+	v, ok := headerValue(h, "content-length")
+	if !ok {
+		return 0
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
+}
+
+// emptyButDeclared reports whether an empty body came for a response
+// whose headers declared one, and says so on it: an empty body must not
+// pass for the real one.
+func (c *Capture) emptyButDeclared(ex *exchange, r *api.Response, got int) bool {
+	n := max(ex.declared, declaredLength(r.Headers))
+	if got > 0 || n == 0 {
+		return false
+	}
+	r.BodyError = fmt.Sprintf("the browser gave an empty body for a response of %d bytes (Content-Length): it keeps no copy of this one (a prefetch, say)", n)
+	return true
 }
 
 // markUnfetched says, on each response whose body the capture expected
@@ -665,7 +703,7 @@ func (c *Capture) onAttached(parent Target, e *evAttachedToTarget) {
 		defer c.recover("arming a child target")
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		if err := c.arm(ctx, child, paused); err != nil {
+		if err := c.arm(ctx, child, paused, e.TargetInfo.Type); err != nil {
 			c.log.Debug("arming a child target", "type", e.TargetInfo.Type, "err", err)
 		}
 	}()

@@ -48,7 +48,7 @@ func (c *Capture) maybeStream(ex *exchange, e *evResponseReceived) {
 		}
 	}
 	_, sized := headerValue(ex.resp.Headers, "content-length")
-	if !evident && sized {
+	if !evident && (sized || ex.sized) {
 		return
 	}
 	st := &streamState{
@@ -171,7 +171,9 @@ func (c *Capture) finishStream(ex *exchange) {
 			return
 		}
 		if c.opts.CaptureBodies && !resp.Failed {
-			c.setBody(resp, body, st.size, isTextMime(resp.MimeType))
+			if !c.emptyButDeclared(ex, resp, len(body)) {
+				c.setBody(resp, body, st.size, isTextMime(resp.MimeType))
+			}
 		}
 	}()
 }

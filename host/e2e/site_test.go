@@ -42,16 +42,7 @@ const (
 )
 
 func newSite(t *testing.T, extra ...func(*http.ServeMux)) *site {
-	s := &site{done: make(chan struct{})}
-	img := image.NewRGBA(image.Rect(0, 0, 4, 4))
-	for i := range 16 {
-		img.Set(i%4, i/4, color.RGBA{uint8(i * 16), 0, 255, 255})
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	s.png = buf.Bytes()
+	s := &site{done: make(chan struct{}), png: pngBytes(t)}
 	for i := range 300 {
 		s.blob = append(s.blob, byte(i*7)) // includes NUL and bytes that are not UTF-8
 	}
@@ -111,6 +102,19 @@ func newSite(t *testing.T, extra ...func(*http.ServeMux)) *site {
 	t.Cleanup(func() { srv.Close() })
 	s.URL = "http://" + ln.Addr().String()
 	return s
+}
+
+// pngBytes is a 4×4 PNG image.
+func pngBytes(t *testing.T) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 4, 4))
+	for i := range 16 {
+		img.Set(i%4, i/4, color.RGBA{uint8(i * 16), 0, 255, 255})
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 // record notes each request before serving it.
