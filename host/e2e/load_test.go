@@ -1,0 +1,354 @@
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/tabtap/tabtap/host/api"
+)
+
+// loadSite is a page that makes many requests, then reads a WebSocket
+// that pushes many frames, and counts what its server sent: every request
+// served and every frame written or read.
+type loadSite struct {
+	URL      string
+	fetches  int
+	frames   int
+	served   atomic.Int64 // requests answered, every path
+	items    atomic.Int64 // /load/item requests answered
+	sent     atomic.Int64 // frames the server wrote
+	received atomic.Int64 // frames the server read
+	done     chan struct{}
+	once     sync.Once
+}
+
+// loadScale multiplies the load page's traffic (TABTAP_LOAD_SCALE, 1 by
+// default): at 10, 20,000 fetches and 200,000 frames.
+func loadScale(t *testing.T) int {
+	v := os.Getenv("TABTAP_LOAD_SCALE")
+	if v == "" {
+		return 1
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		t.Fatalf("TABTAP_LOAD_SCALE=%q: want a whole number of at least 1", v)
+	}
+	return n
+}
+
+func newLoadSite(t *testing.T, fetches, frames int) *loadSite {
+	s := &loadSite{fetches: fetches, frames: frames, done: make(chan struct{})}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/load", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, strings.NewReplacer("{{FETCHES}}", strconv.Itoa(fetches), "{{FRAMES}}", strconv.Itoa(frames)).Replace(loadPageHTML))
+	})
+	mux.HandleFunc("/load/item", func(w http.ResponseWriter, r *http.Request) {
+		s.items.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		fmt.Fprintf(w, `{"item":%q,"price":101.25,"tags":["a","b"]}`, r.URL.Query().Get("i"))
+	})
+	mux.HandleFunc("/load/ws", func(w http.ResponseWriter, r *http.Request) {
+		c, err := websocket.Accept(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer c.CloseNow()
+		ctx := r.Context()
+		// The page says go, then the server pushes its frames; the page
+		// acknowledges the last one.
+		if _, _, err := c.Read(ctx); err != nil {
+			return
+		}
+		s.received.Add(1)
+		for i := range frames {
+			if err := c.Write(ctx, websocket.MessageText, fmt.Appendf(nil, `{"type":"tick","seq":%d,"price":101.25}`, i)); err != nil {
+				return
+			}
+			s.sent.Add(1)
+		}
+		if _, _, err := c.Read(ctx); err != nil {
+			return
+		}
+		s.received.Add(1)
+		<-ctx.Done() // the socket stays open until the test ends
+	})
+	mux.HandleFunc("/done", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "ok")
+		s.once.Do(func() { close(s.done) })
+	})
+	mux.HandleFunc("/favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	ln := loopback(t, "127.0.0.1")
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.served.Add(1)
+		mux.ServeHTTP(w, r)
+	})}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	s.URL = "http://" + ln.Addr().String()
+	return s
+}
+
+const loadPageHTML = `<!doctype html>
+<html><head><meta charset="utf-8"><title>tabtap load page</title></head>
+<body><div id="out">loading</div>
+<script>
+(async () => {
+  const fetches = {{FETCHES}}, frames = {{FRAMES}};
+  let next = 0;
+  const worker = async () => {
+    while (next < fetches) {
+      const i = next++;
+      await fetch('/load/item?i=' + i).then(r => r.json());
+    }
+  };
+  await Promise.all(Array.from({length: 12}, worker));
+  await new Promise((resolve, reject) => {
+    const ws = new WebSocket('ws://' + location.host + '/load/ws');
+    let got = 0;
+    ws.onopen = () => ws.send('go');
+    ws.onmessage = () => { if (++got === frames) { ws.send('got ' + got); resolve(); } };
+    ws.onerror = reject;
+  });
+  document.getElementById('out').textContent = 'done';
+  await fetch('/done');
+})();
+</script>
+</body></html>`
+
+// rss reads a process's resident memory and its peak, in MB, from
+// /proc/PID/status.
+func rss(pid int) (now, peak float64) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		name, v, ok := strings.Cut(sc.Text(), ":")
+		if !ok {
+			continue
+		}
+		kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
+		switch name {
+		case "VmRSS":
+			now = kb / 1024
+		case "VmHWM":
+			peak = kb / 1024
+		}
+	}
+	return now, peak
+}
+
+// memoryWatch samples a process's resident memory until stopped.
+type memoryWatch struct {
+	pid    int
+	mu     sync.Mutex
+	max    float64
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+func watchMemory(pid int) *memoryWatch {
+	ctx, cancel := context.WithCancel(context.Background())
+	w := &memoryWatch{pid: pid, cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			now, _ := rss(pid)
+			w.mu.Lock()
+			w.max = max(w.max, now)
+			w.mu.Unlock()
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return w
+}
+
+// stop ends the watch and returns the highest resident memory seen, in MB.
+func (w *memoryWatch) stop() float64 {
+	w.cancel()
+	<-w.done
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.max
+}
+
+// loadRun is one capture of the load page.
+type loadRun struct {
+	site           *loadSite
+	status         api.StatusResult
+	data           *api.Data
+	took, stopTook time.Duration
+	// Resident memory of the daemon, in MB: before the capture, its
+	// highest while capturing, right after the stop, and a few seconds
+	// later.
+	before, during, afterStop, settled float64
+}
+
+// captureLoad captures the load page with the given options, waits until
+// the capture holds or has counted everything the server sent, stops it,
+// and reads the whole capture back from a file.
+func (e *env) captureLoad(fetches, frames int, opts map[string]any) loadRun {
+	t := e.t
+	t.Helper()
+	site := newLoadSite(t, fetches, frames)
+	var sess api.Session
+	e.tool("initialize_session", map[string]any{"url": "about:blank"}, &sess)
+	pid := e.daemonPID()
+	if pid == 0 {
+		t.Fatal("no daemon is registered")
+	}
+	run := loadRun{site: site}
+	run.before, _ = rss(pid)
+	args := map[string]any{"sessionId": sess.SessionID, "url": site.URL + "/load"}
+	for k, v := range opts {
+		args[k] = v
+	}
+	watch := watchMemory(pid)
+	start := time.Now()
+	e.tool("start_network_capture", args, nil)
+	select {
+	case <-site.done:
+	case <-time.After(5 * time.Minute):
+		t.Fatalf("the load page did not finish: %d items, %d frames sent", site.items.Load(), site.sent.Load())
+	}
+	// Everything the server sent is in the capture, kept or counted as
+	// dropped, once the browser's events have come through.
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		e.tool("get_network_capture_status", map[string]any{"sessionId": sess.SessionID}, &run.status)
+		c, d := run.status.CurrentStats, run.status.Dropped
+		if c.Requests+d.Requests >= int(site.served.Load()) && c.WSFrames+d.WSFrames >= int(site.sent.Load()+site.received.Load()) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the capture did not catch up with the server: %+v %+v; the server answered %d requests and exchanged %d frames",
+				c, d, site.served.Load(), site.sent.Load()+site.received.Load())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	run.took = time.Since(start)
+	stopStart := time.Now()
+	e.tool("stop_network_capture", map[string]any{"sessionId": sess.SessionID, "maxResultBytes": 20000}, nil)
+	run.stopTook = time.Since(stopStart)
+	run.during = watch.stop()
+	run.afterStop, _ = rss(pid)
+	time.Sleep(3 * time.Second)
+	run.settled, _ = rss(pid)
+
+	path := filepath.Join(t.TempDir(), "load.json")
+	e.tool("stop_network_capture", map[string]any{"sessionId": sess.SessionID, "outputPath": path}, nil)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res api.StopResult
+	if err := json.Unmarshal(b, &res); err != nil || res.Data == nil {
+		t.Fatalf("reading the capture file: %v", err)
+	}
+	run.data = res.Data
+	run.status.Dropped = res.Dropped
+	t.Logf("load %d fetches + %d frames: captured in %v, stop (20 KB result) in %v; daemon RSS %.0f MB before, peak %.0f MB while capturing, %.0f MB after the stop, %.0f MB 3 s later",
+		fetches, frames, run.took.Round(time.Millisecond), run.stopTook.Round(time.Millisecond), run.before, run.during, run.afterStop, run.settled)
+	return run
+}
+
+// kept counts a capture's requests and frames.
+func (r loadRun) kept() (requests, frames int) { return len(r.data.Requests), len(r.data.WSFrames) }
+
+// TestLoadPageLosesNothingAtTheDefaults captures the load page (2,000
+// fetches, then 20,000 WebSocket frames; TABTAP_LOAD_SCALE multiplies
+// both) with the default options: every request and every frame the
+// server sent is in the capture, and the daemon's memory stays bounded
+// while capturing and after the stop.
+func TestLoadPageLosesNothingAtTheDefaults(t *testing.T) {
+	scale := loadScale(t)
+	e := newEnv(t)
+	e.launch()
+	run := e.captureLoad(2000*scale, 20000*scale, nil)
+	requests, frames := run.kept()
+	served, exchanged := int(run.site.served.Load()), int(run.site.sent.Load()+run.site.received.Load())
+	t.Logf("kept %d requests (the server answered %d) and %d frames (the server exchanged %d); dropped %+v", requests, served, frames, exchanged, run.status.Dropped)
+	if scale == 1 {
+		if d := run.status.Dropped; d.Total() != 0 {
+			t.Errorf("the defaults dropped something: %+v", d)
+		}
+		if requests != served || frames != exchanged {
+			t.Errorf("kept %d requests and %d frames, want %d and %d", requests, frames, served, exchanged)
+		}
+	}
+	d := run.status.Dropped
+	if requests+d.Requests != served || frames+d.WSFrames != exchanged {
+		t.Errorf("kept + dropped: %d requests (want %d), %d frames (want %d)", requests+d.Requests, served, frames+d.WSFrames, exchanged)
+	}
+	items := 0
+	for _, r := range run.data.Requests {
+		if strings.Contains(r.URL, "/load/item") {
+			items++
+		}
+	}
+	if items != int(run.site.items.Load()) && scale == 1 {
+		t.Errorf("%d item requests kept, the server answered %d", items, run.site.items.Load())
+	}
+	checkMemory(t, run)
+}
+
+// TestLoadPastItsBoundsCountsEveryDrop captures the load page with small
+// bounds (500 entries, a 1 MiB budget), so that requests and frames are
+// dropped: what the capture holds plus what it counted as dropped is
+// exactly what the server sent, for requests and for frames.
+func TestLoadPastItsBoundsCountsEveryDrop(t *testing.T) {
+	e := newEnv(t)
+	e.launch()
+	run := e.captureLoad(2000, 20000, map[string]any{"maxEntries": 500, "maxTotalBytes": 1 << 20})
+	requests, frames := run.kept()
+	d := run.status.Dropped
+	served, exchanged := int(run.site.served.Load()), int(run.site.sent.Load()+run.site.received.Load())
+	t.Logf("kept %d requests + %d dropped (the server answered %d); kept %d frames + %d dropped (the server exchanged %d); %d payloads and %d bodies left out",
+		requests, d.Requests, served, frames, d.WSFrames, exchanged, d.Payloads, d.Bodies)
+	if requests > 500 || frames > 500 || d.Requests == 0 || d.WSFrames == 0 {
+		t.Errorf("the bounds did not hold: kept %d requests and %d frames, dropped %+v", requests, frames, d)
+	}
+	if requests+d.Requests != served || frames+d.WSFrames != exchanged {
+		t.Errorf("kept + dropped: %d requests (want %d), %d frames (want %d)", requests+d.Requests, served, frames+d.WSFrames, exchanged)
+	}
+	checkMemory(t, run)
+}
+
+// checkMemory asserts the daemon's memory stayed bounded: no more than
+// its capture's budget above where it started while capturing, and after
+// the stop no higher than it was while capturing, with some slack for
+// building the result.
+func checkMemory(t *testing.T, run loadRun) {
+	t.Helper()
+	budget := float64(api.DefaultMaxTotalBytes) / (1 << 20)
+	if run.during-run.before > budget {
+		t.Errorf("the daemon grew by %.0f MB while capturing, more than the capture's budget (%.0f MB)", run.during-run.before, budget)
+	}
+	if limit := run.during*1.25 + 32; run.settled > limit {
+		t.Errorf("after the stop the daemon holds %.0f MB, more than while capturing (%.0f MB) allows (%.0f MB)", run.settled, run.during, limit)
+	}
+}
