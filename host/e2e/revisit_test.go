@@ -1,13 +1,16 @@
 package e2e
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/har/hartest"
@@ -171,6 +174,7 @@ func TestRevisitKeepsEveryBodyAndItsHARReplays(t *testing.T) {
 	if err := hartest.Validate(harJSON); err != nil {
 		t.Fatalf("the HAR does not validate: %v", err)
 	}
+	checkHARSizes(t, harJSON)
 	app.srv.Close()
 	start := time.Now()
 	res := replay(t, replayDir, harPath, app.URL+"/app")
@@ -186,4 +190,69 @@ func short(u string) string {
 		return u[:77] + "…"
 	}
 	return u
+}
+
+// checkHARSizes checks each entry's body against its sizes: content.size
+// is the bytes content.text holds (decoded from base64 when encoded, and
+// base64 only for a body that is not UTF-8 text), and a Content-Length the
+// entry's headers declare for a body neither compressed nor cut agrees.
+func checkHARSizes(t *testing.T, harJSON []byte) {
+	t.Helper()
+	var doc struct {
+		Log struct {
+			Entries []struct {
+				Request  struct{ URL string } `json:"request"`
+				Response struct {
+					Status   int                            `json:"status"`
+					Headers  []struct{ Name, Value string } `json:"headers"`
+					BodySize int64                          `json:"bodySize"`
+					Content  struct {
+						Size     int64  `json:"size"`
+						Text     string `json:"text"`
+						Encoding string `json:"encoding"`
+						Comment  string `json:"comment"`
+					} `json:"content"`
+				} `json:"response"`
+			} `json:"entries"`
+		} `json:"log"`
+	}
+	if err := json.Unmarshal(harJSON, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, en := range doc.Log.Entries {
+		r := en.Response
+		held := []byte(r.Content.Text)
+		if r.Content.Encoding == "base64" {
+			b, err := base64.StdEncoding.DecodeString(r.Content.Text)
+			if err != nil {
+				t.Errorf("%s: content.text is not base64: %v", short(en.Request.URL), err)
+				continue
+			}
+			if utf8.Valid(b) && !bytes.ContainsAny(b, "\x00") {
+				t.Errorf("%s: a UTF-8 text body written as base64", short(en.Request.URL))
+			}
+			held = b
+		}
+		if r.Content.Text == "" || strings.Contains(r.Content.Comment, "cut") {
+			continue
+		}
+		if int64(len(held)) != r.Content.Size {
+			t.Errorf("%s: content.size %d for %d bytes held", short(en.Request.URL), r.Content.Size, len(held))
+		}
+		var length, encoding string
+		for _, h := range r.Headers {
+			switch strings.ToLower(h.Name) {
+			case "content-length":
+				length = h.Value
+			case "content-encoding":
+				encoding = h.Value
+			}
+		}
+		if length != "" && encoding == "" && r.Status == 200 && length != strconv.Itoa(len(held)) {
+			t.Errorf("%s: Content-Length %s for a body of %d bytes", short(en.Request.URL), length, len(held))
+		}
+		if r.BodySize > 0 && encoding == "" && r.BodySize != int64(len(held)) {
+			t.Errorf("%s: bodySize %d for an uncompressed body of %d bytes", short(en.Request.URL), r.BodySize, len(held))
+		}
+	}
 }

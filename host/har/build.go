@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -416,8 +417,12 @@ func buildResponse(req *api.Request, resp *api.Response) Response {
 	if out.RedirectURL == "" {
 		out.RedirectURL, _ = header(resp.Headers, "location")
 	}
-	if resp.FromCache || resp.Status == 304 {
-		out.BodySize = 0
+	out.Content = buildContent(resp)
+	out.BodySize = bodySize(resp, out.Content)
+	if n := out.Content.Size - out.BodySize; out.BodySize > 0 && n > 0 {
+		if enc, _ := header(resp.Headers, "content-encoding"); enc != "" && !strings.EqualFold(enc, "identity") {
+			out.Content.Compression = &n
+		}
 	}
 	for _, h := range out.Headers {
 		if strings.EqualFold(h.Name, "set-cookie") {
@@ -438,7 +443,6 @@ func buildResponse(req *api.Request, resp *api.Response) Response {
 	} else if resp.Status == 0 {
 		out.Error = "no response headers were captured"
 	}
-	out.Content = buildContent(resp)
 	if ws := resp.WebSocket; ws != nil && len(ws.Errors) > 0 {
 		var msgs []string
 		for _, e := range ws.Errors {
@@ -447,6 +451,31 @@ func buildResponse(req *api.Request, resp *api.Response) Response {
 		out.Comment = "WebSocket errors: " + strings.Join(msgs, "; ")
 	}
 	return out
+}
+
+// bodySize is the bytes of body a response brought over the network: 0
+// when it came from a cache or was a 304 (the browser used its cached
+// copy), its Content-Length when it declared one, the decoded size when
+// it was neither compressed nor cut, else -1 (not known).
+func bodySize(resp *api.Response, c Content) int64 {
+	switch {
+	case resp.FromCache || resp.Status == 304:
+		return 0
+	case resp.Failed || resp.Status == 0:
+		return -1
+	case resp.Status == 204 || resp.Status == 205 || resp.Status >= 100 && resp.Status < 200:
+		return 0
+	}
+	if v, ok := header(resp.Headers, "content-length"); ok {
+		if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil && n >= 0 {
+			return n
+		}
+	}
+	enc, _ := header(resp.Headers, "content-encoding")
+	if (enc == "" || strings.EqualFold(enc, "identity")) && !resp.BodyTruncated && resp.BodyError == "" && !resp.ContentOmitted && c.Size > 0 {
+		return c.Size
+	}
+	return -1
 }
 
 // buildContent converts a response's body.
