@@ -41,7 +41,7 @@ type appFile struct {
 }
 
 // appText is what the page shows once everything it needs has loaded.
-const appText = "bundle ok 3000000; items a,b,c; user tabtap; hello from the app; image 4x4; font DejaVu"
+const appText = "bundle ok 3000000; items a,b,c; user tabtap; hello from the app; from a blob; image 4x4; font DejaVu"
 
 // bundleSize is the size of the app's main script, uncompressed.
 const bundleSize = 3_000_000
@@ -239,12 +239,13 @@ const appHTML = `<!doctype html>
         if (!navigator.serviceWorker.controller) {
           await Promise.race([
             new Promise(r => navigator.serviceWorker.addEventListener('controllerchange', r, {once: true})),
-            new Promise(r => setTimeout(r, 3000)),
+            new Promise(r => setTimeout(r, 1000)),
           ]);
         }
       } catch (e) { /* no service worker (a replay may block them): the server answers */ }
     }
     parts.push(await fetch('/api/hello').then(r => r.text()));
+    parts.push(await fetch(URL.createObjectURL(new Blob(['from a blob'], {type: 'text/plain'}))).then(r => r.text()));
     const logo = document.getElementById('logo');
     await (logo.complete ? Promise.resolve() : new Promise(r => logo.onload = r));
     parts.push('image ' + logo.naturalWidth + 'x' + logo.naturalHeight);

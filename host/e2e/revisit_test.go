@@ -103,7 +103,7 @@ func TestRevisitKeepsEveryBodyAndItsHARReplays(t *testing.T) {
 	for i := range d.Requests {
 		requests[d.Requests[i].RequestID] = &d.Requests[i]
 	}
-	var revalidated, cached, fromWorker, dataURLs int
+	var revalidated, cached, fromWorker, dataURLs, blobURLs int
 	for i := range d.Responses {
 		r := &d.Responses[i]
 		req := requests[r.RequestID]
@@ -143,8 +143,14 @@ func TestRevisitKeepsEveryBodyAndItsHARReplays(t *testing.T) {
 		case r.FromCache:
 			cached++
 		}
-		if strings.HasPrefix(r.URL, "data:") {
+		switch {
+		case strings.HasPrefix(r.URL, "data:"):
 			dataURLs++
+		case strings.HasPrefix(r.URL, "blob:"):
+			blobURLs++
+			if string(body) != "from a blob" {
+				t.Errorf("%s: %q", r.URL, body)
+			}
 		}
 	}
 	// What the server answered 304 is in the capture as a 304, with a body.
@@ -157,10 +163,10 @@ func TestRevisitKeepsEveryBodyAndItsHARReplays(t *testing.T) {
 		}
 		served304++
 	}
-	t.Logf("second load: %d responses, %d revalidated (304), %d from a cache, %d from the service worker, %d data: URLs",
-		len(d.Responses), revalidated, cached, fromWorker, dataURLs)
-	if revalidated < served304 || cached == 0 || fromWorker == 0 {
-		t.Errorf("second load: %d revalidated (the server sent %d 304s), %d from a cache, %d from the service worker", revalidated, served304, cached, fromWorker)
+	t.Logf("second load: %d responses, %d revalidated (304), %d from a cache, %d from the service worker, %d data: URLs, %d blob: URLs",
+		len(d.Responses), revalidated, cached, fromWorker, dataURLs, blobURLs)
+	if revalidated < served304 || cached == 0 || fromWorker == 0 || dataURLs == 0 || blobURLs == 0 {
+		t.Errorf("second load: %d revalidated (the server sent %d 304s), %d from a cache, %d from the service worker, %d data: and %d blob: URLs", revalidated, served304, cached, fromWorker, dataURLs, blobURLs)
 	}
 	if d := second.Dropped; d.Total() != 0 {
 		t.Errorf("the defaults dropped something: %+v", d)
