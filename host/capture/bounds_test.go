@@ -1,8 +1,11 @@
 package capture
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -180,5 +183,66 @@ func TestDefaultsFitRealSites(t *testing.T) {
 		if _, err := (api.Settings{MaxTotalBytes: &v}).Resolve(); err == nil || !strings.Contains(err.Error(), "maxTotalBytes") {
 			t.Errorf("maxTotalBytes %d: %v", v, err)
 		}
+	}
+}
+
+// blockingEnable is a browser whose Network.enable on a child session
+// answers only once that child was resumed, as Chromium does for a
+// service worker.
+type blockingEnable struct {
+	*fakeBrowser
+	resumed chan struct{}
+	once    sync.Once
+}
+
+func (b *blockingEnable) Send(ctx context.Context, t Target, method string, params any, maxField int) (json.RawMessage, error) {
+	switch {
+	case t.SessionID != "" && method == "Network.enable":
+		select {
+		case <-b.resumed:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	case t.SessionID != "" && method == "Runtime.runIfWaitingForDebugger":
+		b.once.Do(func() { close(b.resumed) })
+	}
+	return b.fakeBrowser.Send(ctx, t, method, params, maxField)
+}
+
+func TestPausedServiceWorkerIsResumedAtOnce(t *testing.T) {
+	opts, _ := api.Settings{}.Resolve()
+	b := &blockingEnable{fakeBrowser: newFakeBrowser(), resumed: make(chan struct{})}
+	c := New("capture_sw", 1, opts, b, nil)
+	if err := c.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	feed(c, "Target.attachedToTarget", map[string]any{"sessionId": "SW1", "waitingForDebugger": true,
+		"targetInfo": map[string]any{"targetId": "T1", "type": "service_worker", "title": "", "url": "https://app.test/sw.js", "attached": true, "canAccessOpener": false}})
+	select {
+	case <-b.resumed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the paused service worker was not resumed while its Network.enable waited")
+	}
+	settle(c)
+	if b.called("Network.enable SW1") != 1 {
+		t.Errorf("calls: %v", b.calls)
+	}
+}
+
+func TestBufferSizesFitTheCapture(t *testing.T) {
+	o, _ := api.Settings{}.Resolve()
+	p := bufferSizes(o)
+	if p["maxResourceBufferSize"] != api.MaxMaxBodyBytes || p["maxTotalBufferSize"].(int64) < api.DefaultMaxTotalBytes {
+		t.Errorf("defaults: %v", p)
+	}
+	big := int64(api.MaxMaxTotalBytes)
+	o, _ = api.Settings{MaxTotalBytes: &big}.Resolve()
+	if p := bufferSizes(o); p["maxTotalBufferSize"].(int64) > 1<<30 {
+		t.Errorf("a 2 GiB budget asks the browser for %v", p)
+	}
+	off := false
+	o, _ = api.Settings{CaptureBodies: &off}.Resolve()
+	if p := bufferSizes(o); len(p) != 0 {
+		t.Errorf("without bodies: %v", p)
 	}
 }
