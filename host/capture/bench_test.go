@@ -117,3 +117,46 @@ func BenchmarkSnapshot(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLoadPage10x feeds one capture, at the default options, ten times
+// the load page: 20,000 requests, then 200,000 WebSocket frames. It reports
+// the Go heap the capture holds, its byte budget's count, the heap while a
+// snapshot of it is alive (as stop_network_capture takes one), and what
+// was dropped (nothing, at the defaults).
+func BenchmarkLoadPage10x(b *testing.B) {
+	evs := append(recordedMix(20000), frames(200000)...)
+	for i := 0; i < b.N; i++ {
+		opts, err := api.Settings{}.Resolve()
+		if err != nil {
+			b.Fatal(err)
+		}
+		c := New("bench", 1, opts, newFakeBrowser(), nil)
+		if err := c.Start(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		var before, held, snap runtime.MemStats
+		runtime.ReadMemStats(&before)
+		for _, ev := range evs {
+			c.HandleEvent(ev)
+		}
+		settle(c)
+		c.Stop("")
+		runtime.GC()
+		runtime.GC() // and what sync.Pools held
+		runtime.ReadMemStats(&held)
+		st, d := c.Snapshot()
+		runtime.GC()
+		runtime.ReadMemStats(&snap)
+		if st.Dropped.Total() != 0 || len(d.Requests) != 20000 || len(d.WSFrames) != 200000 {
+			b.Fatalf("kept %d requests and %d frames, dropped %+v", len(d.Requests), len(d.WSFrames), st.Dropped)
+		}
+		mb := func(n uint64) float64 { return float64(n) / (1 << 20) }
+		b.ReportMetric(mb(held.HeapAlloc-before.HeapAlloc), "MB-held")
+		b.ReportMetric(float64(st.BytesHeld)/(1<<20), "MB-charged")
+		b.ReportMetric(mb(snap.HeapAlloc-before.HeapAlloc), "MB-with-snapshot")
+		runtime.KeepAlive(d)
+		runtime.KeepAlive(evs)
+		runtime.KeepAlive(c)
+	}
+}
