@@ -203,9 +203,9 @@ type loadRun struct {
 	data           *api.Data
 	took, stopTook time.Duration
 	// Resident memory of the daemon, in MB: before the capture, its
-	// highest while capturing, right after the stop, and a few seconds
-	// later.
-	before, during, afterStop, settled float64
+	// highest while capturing, its highest during the stop, right after
+	// the stop, and a few seconds later.
+	before, during, stopping, afterStop, settled float64
 }
 
 // captureLoad captures the load page with the given options, waits until
@@ -255,10 +255,12 @@ func (e *env) captureLoad(fetches, frames int, opts map[string]any) loadRun {
 		time.Sleep(100 * time.Millisecond)
 	}
 	run.took = time.Since(start)
+	run.during = watch.stop()
+	watch = watchMemory(pid)
 	stopStart := time.Now()
 	e.tool("stop_network_capture", map[string]any{"sessionId": sess.SessionID, "maxResultBytes": 20000}, nil)
 	run.stopTook = time.Since(stopStart)
-	run.during = watch.stop()
+	run.stopping = watch.stop()
 	run.afterStop, _ = rss(pid)
 	time.Sleep(3 * time.Second)
 	run.settled, _ = rss(pid)
@@ -275,8 +277,8 @@ func (e *env) captureLoad(fetches, frames int, opts map[string]any) loadRun {
 	}
 	run.data = res.Data
 	run.status.Dropped = res.Dropped
-	t.Logf("load %d fetches + %d frames: captured in %v, stop (20 KB result) in %v; daemon RSS %.0f MB before, peak %.0f MB while capturing, %.0f MB after the stop, %.0f MB 3 s later",
-		fetches, frames, run.took.Round(time.Millisecond), run.stopTook.Round(time.Millisecond), run.before, run.during, run.afterStop, run.settled)
+	t.Logf("load %d fetches + %d frames: captured in %v, stop (20 KB result) in %v; daemon RSS %.0f MB before, peak %.0f MB while capturing, peak %.0f MB during the stop, %.0f MB after it, %.0f MB 3 s later (%d MB charged to the capture's budget)",
+		fetches, frames, run.took.Round(time.Millisecond), run.stopTook.Round(time.Millisecond), run.before, run.during, run.stopping, run.afterStop, run.settled, run.status.BytesHeld>>20)
 	return run
 }
 

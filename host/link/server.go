@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -162,16 +163,50 @@ func (s *Server) answer(ctx context.Context, c *websocket.Conn, m message) {
 		out.Result = nil
 		out.Error = &api.Error{Code: api.CodeOf(err), Message: err.Error()}
 	}
-	b, err := json.Marshal(out)
-	if err != nil {
-		s.log.Error("encoding a response", "method", m.Method, "err", err)
-		return
-	}
 	wctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	if err := c.Write(wctx, websocket.MessageText, b); err != nil {
+	if err := writeMessage(wctx, c, out); err != nil {
 		s.log.Debug("writing a response", "method", m.Method, "err", err)
 	}
+	if len(out.Result) >= bigResult {
+		// A whole capture went out: give back to the system the memory
+		// that building it took, rather than keep the daemon at its peak
+		// for minutes.
+		debug.FreeOSMemory()
+	}
+}
+
+// bigResult is the size of a result past which the daemon returns the
+// memory it used to the system once it is sent.
+const bigResult = 16 << 20
+
+// writeMessage sends a message; its result, already JSON, is written as
+// it is rather than copied once more into the message's encoding.
+func writeMessage(ctx context.Context, c *websocket.Conn, m message) error {
+	result := m.Result
+	m.Result = nil
+	head, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("encoding a response: %w", err)
+	}
+	w, err := c.Writer(ctx, websocket.MessageText)
+	if err != nil {
+		return err
+	}
+	if len(result) > 0 {
+		// {"id":1} becomes {"id":1,"result":…}.
+		head = append(head[:len(head)-1], `,"result":`...)
+	}
+	_, err = w.Write(head)
+	if err == nil && len(result) > 0 {
+		if _, err = w.Write(result); err == nil {
+			_, err = w.Write([]byte("}"))
+		}
+	}
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // handle runs the handler, turning a panic into an error so that one bad
