@@ -31,6 +31,7 @@ Usage:
   tabtap mcp [--http 127.0.0.1:PORT] [--token TOKEN]
         serve the MCP tools on stdio (or on Streamable HTTP, bearer-token protected)
   tabtap status     list the browsers (daemons) tabtap can reach
+  tabtap doctor     check the installation, the MCP clients' configuration and a live list_tabs
   tabtap version    print the version
 
 The browser starts tabtap by itself as a native messaging host once the
@@ -56,6 +57,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runMCP(ctx, args[1:], stderr)
 	case "status":
 		return runStatus(ctx, stdout, stderr)
+	case "doctor":
+		return runDoctor(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "tabtap", version)
 		return 0

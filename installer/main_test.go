@@ -10,12 +10,12 @@ import (
 )
 
 func TestFlags(t *testing.T) {
-	cfg, err := parseFlags([]string{"--browser", "Chrome", "--browser=edge", "--user-data-dir", "/tmp/p", "--bin-dir", "/tmp/b",
+	cfg, err := parseFlags(nativehost.Env{}, []string{"--browser", "Chrome", "--browser=edge", "--user-data-dir", "/tmp/p", "--bin-dir", "/tmp/b",
 		"--extension-id", "abcdefghijklmnopabcdefghijklmnop", "--check"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := cfg.opts
+	o := cfg.opts.Host
 	if strings.Join(o.Browsers, ",") != "Chrome,edge" || strings.Join(o.UserDataDirs, ",") != "/tmp/p" || o.BinDir != "/tmp/b" ||
 		len(o.ExtensionIDs) != 1 || !cfg.check || cfg.uninstall {
 		t.Errorf("config = %+v", cfg)
@@ -39,7 +39,7 @@ func TestExitCodes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var stdout, stderr bytes.Buffer
-		code := run(context.Background(), tt.args, &stdout, &stderr)
+		code := run(context.Background(), nativehost.Env{}, tt.args, &stdout, &stderr)
 		got := stdout.String()
 		if code != exitOK {
 			got = stderr.String()
@@ -53,7 +53,7 @@ func TestExitCodes(t *testing.T) {
 // --check against an empty profile reports the missing manifest and exits 1.
 func TestCheckExitCode(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), []string{"--check", "--user-data-dir", t.TempDir(), "--bin-dir", t.TempDir()}, &stdout, &stderr)
+	code := run(context.Background(), nativehost.Env{}, []string{"--check", "--user-data-dir", t.TempDir(), "--bin-dir", t.TempDir()}, &stdout, &stderr)
 	if code != exitError || !strings.Contains(stdout.String(), "manifest missing") || !strings.Contains(stdout.String(), "fix:") {
 		t.Errorf("exit %d\n%s%s", code, stdout.String(), stderr.String())
 	}
@@ -66,7 +66,7 @@ func TestNextSteps(t *testing.T) {
 		ExtensionDir:   "/home/u/ext",
 		NoBrowserFound: true,
 	}
-	printNextSteps(&out, res, "go run ./installer --check")
+	printNextSteps(&out, nativehost.Env{}, res, clientOutcome{}, "go run ./installer --check")
 	s := out.String()
 	for _, want := range []string{
 		"No browser found",

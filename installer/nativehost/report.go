@@ -10,6 +10,25 @@ import (
 // the fix for each, the daemons found, and a last line saying whether
 // anything needs doing.
 func (r *Report) Print(w io.Writer) error {
+	if err := r.PrintTargets(w); err != nil {
+		return err
+	}
+	if err := r.PrintDaemons(w); err != nil {
+		return err
+	}
+	p := &printer{w: w}
+	p.line("")
+	if n := r.ProblemCount(); n > 0 {
+		p.line("%s found.", Plural(n, "problem"))
+	} else {
+		p.line("No problem found.")
+	}
+	return p.err
+}
+
+// PrintTargets writes the binary, the extension copy and each target with
+// its problems, one line each with its fix.
+func (r *Report) PrintTargets(w io.Writer) error {
 	p := &printer{w: w}
 	p.line("host binary     %s (%s)", r.BinaryPath, foundWord(r.BinaryFound))
 	p.line("extension copy  %s (%s)", r.ExtensionDir, foundWord(r.ExtensionFound))
@@ -22,7 +41,7 @@ func (r *Report) Print(w io.Writer) error {
 		if len(t.Problems) == 0 {
 			p.line("%s: ok", t.Target.Label)
 		} else {
-			p.line("%s: %s", t.Target.Label, plural(len(t.Problems), "problem"))
+			p.line("%s: %s", t.Target.Label, Plural(len(t.Problems), "problem"))
 		}
 		for _, m := range t.Manifests {
 			p.line("  manifest %s", m)
@@ -37,6 +56,12 @@ func (r *Report) Print(w io.Writer) error {
 			p.problem(pr)
 		}
 	}
+	return p.err
+}
+
+// PrintDaemons writes the daemons registered in the runtime directory.
+func (r *Report) PrintDaemons(w io.Writer) error {
+	p := &printer{w: w}
 	p.line("")
 	if len(r.Daemons) == 0 {
 		p.line("daemons: none running (runtime dir %s)", r.RuntimeDir)
@@ -48,13 +73,18 @@ func (r *Report) Print(w io.Writer) error {
 			p.line("  %s", d)
 		}
 	}
-	p.line("")
-	if n := r.ProblemCount(); n > 0 {
-		p.line("%s found.", plural(n, "problem"))
-	} else {
-		p.line("No problem found.")
-	}
 	return p.err
+}
+
+// PrintProblem writes pr as one indented line: what is wrong, then what
+// fixes it.
+func PrintProblem(w io.Writer, indent string, pr Problem) error {
+	line := indent + "problem: " + pr.What
+	if pr.Fix != "" {
+		line += " — fix: " + pr.Fix
+	}
+	_, err := fmt.Fprintln(w, strings.ReplaceAll(line, "\n", " "))
+	return err
 }
 
 // printer writes lines and keeps the first error.
@@ -70,9 +100,8 @@ func (p *printer) line(format string, args ...any) {
 }
 
 func (p *printer) problem(pr Problem) {
-	p.line("  problem: %s", pr.What)
-	if pr.Fix != "" {
-		p.line("  fix:     %s", strings.ReplaceAll(pr.Fix, "\n", "\n           "))
+	if p.err == nil {
+		p.err = PrintProblem(p.w, "  ", pr)
 	}
 }
 
@@ -83,7 +112,8 @@ func foundWord(ok bool) string {
 	return "not found"
 }
 
-func plural(n int, word string) string {
+// Plural is "1 problem", "2 problems".
+func Plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
