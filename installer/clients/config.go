@@ -71,14 +71,14 @@ func entryFrom(v any) (*Entry, error) {
 // Problem says what is wrong with e as c's entry for the host binary
 // binary; empty when nothing is.
 func (c Client) Problem(env nativehost.Env, e *Entry, binary string) string {
+	_, statErr := os.Stat(e.Command)
 	switch {
 	case e.Command == "":
 		return "its tabtap entry names no command"
 	case !samePath(env, e.Command, binary):
-		if _, err := os.Stat(e.Command); err != nil && filepath.IsAbs(e.Command) {
-			return fmt.Sprintf("its tabtap entry starts %s, which does not exist (the installed binary is %s)", e.Command, binary)
-		}
 		return fmt.Sprintf("its tabtap entry starts %s, not the installed binary %s", e.Command, binary)
+	case statErr != nil:
+		return fmt.Sprintf("its tabtap entry starts %s, which does not exist", e.Command)
 	case !slices.Equal(e.Args, ServerArgs):
 		return fmt.Sprintf("its tabtap entry passes the arguments %q, not %q", e.Args, ServerArgs)
 	case c.Type != "" && e.Type != "" && e.Type != c.Type:
@@ -321,7 +321,7 @@ func verify(c Client, old, new []byte, binary string) error {
 	switch {
 	case binary == "" && e != nil:
 		return errors.New("the entry is still there after removing it")
-	case binary != "" && (e == nil || c.Problem(nativehost.Env{}, e, binary) != ""):
+	case binary != "" && (e == nil || e.Command != binary || !slices.Equal(e.Args, ServerArgs) || e.Type != c.Type):
 		return errors.New("the edited file does not hold the entry as written")
 	}
 	if !reflect.DeepEqual(withoutEntry(c, before), withoutEntry(c, after)) {

@@ -154,6 +154,9 @@ func (d *tomlDoc) entryTables(c Client) (table int, subtables []int, err error) 
 	return table, subtables, nil
 }
 
+// isBlank tells whether b holds only spaces, tabs and line breaks.
+func isBlank(b []byte) bool { return len(bytes.TrimSpace(b)) == 0 }
+
 // tomlEdit replaces data[start:end] with text.
 type tomlEdit struct {
 	start, end int
@@ -281,20 +284,35 @@ func (tomlEditor) remove(data []byte, c Client) ([]byte, error) {
 	if table < 0 && len(subtables) == 0 {
 		return data, nil
 	}
+	headers := subtables
+	if table >= 0 {
+		headers = append(headers, table)
+	}
+	slices.Sort(headers)
+	// Each table with what follows up to its last key; tables next to each
+	// other (the entry and its subtables) go as one block.
 	var edits []tomlEdit
-	for _, h := range append([]int{table}, subtables...) {
-		if h < 0 {
+	for _, h := range headers {
+		start, end := d.exprs[h].start, d.sectionEnd(h)
+		if n := len(edits); n > 0 && isBlank(data[edits[n-1].end:start]) {
+			edits[n-1].end = end
 			continue
 		}
-		start, end := d.exprs[h].start, d.sectionEnd(h)
-		// The blank line the table was set apart with goes too.
+		edits = append(edits, tomlEdit{start: start, end: end})
+	}
+	// The blank line a block was set apart with goes too: the one before
+	// it, or for a block first in the file the one after it.
+	for i, e := range edits {
 		switch {
-		case start >= 2 && string(data[start-2:start]) == "\r\n" && (start == 2 || data[start-3] == '\n'):
-			start -= 2
-		case start >= 1 && data[start-1] == '\n' && (start == 1 || data[start-2] == '\n'):
-			start--
+		case e.start >= 2 && string(data[e.start-2:e.start]) == "\r\n" && (e.start == 2 || data[e.start-3] == '\n'):
+			edits[i].start -= 2
+		case e.start >= 1 && data[e.start-1] == '\n' && (e.start == 1 || data[e.start-2] == '\n'):
+			edits[i].start--
+		case e.start == 0 && bytes.HasPrefix(data[e.end:], []byte("\r\n")):
+			edits[i].end += 2
+		case e.start == 0 && bytes.HasPrefix(data[e.end:], []byte("\n")):
+			edits[i].end++
 		}
-		edits = append(edits, tomlEdit{start, end, ""})
 	}
 	return d.apply(edits), nil
 }

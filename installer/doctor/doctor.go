@@ -182,10 +182,11 @@ func (r *Report) Print(w io.Writer) error {
 		return err
 	}
 	p := &printer{w: w}
-	if r.Probe != nil {
-		if r.Probe.Err == nil {
-			p.line("  list_tabs through tabtap mcp: %s", r.Probe.Summary())
-		}
+	switch {
+	case r.Probe != nil && r.Probe.Err == nil:
+		p.line("  list_tabs through tabtap mcp: %s", r.Probe.Summary())
+	case r.Probe == nil && len(r.Host.Daemons) > 0 && !r.Host.BinaryFound:
+		p.line("  list_tabs through tabtap mcp: not tried, the host binary is missing")
 	}
 	for _, pr := range r.Problems {
 		p.problem("  ", pr)
