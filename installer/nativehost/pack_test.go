@@ -97,7 +97,7 @@ func TestPackExtension(t *testing.T) {
 func TestPackExtensionRefuses(t *testing.T) {
 	for manifest, want := range map[string]string{
 		`{"manifest_version": 3, "version": "1", "icons": {"128": "icons/128.png"}}`: "names icons/128.png",
-		`{"manifest_version": 3, "background": {"service_worker": "sw.js"}}`:        "no version",
+		`{"manifest_version": 3, "background": {"service_worker": "sw.js"}}`:         "no version",
 		`{"manifest_version": 3,`: "manifest.json",
 	} {
 		src := t.TempDir()
