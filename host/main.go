@@ -133,7 +133,6 @@ func runMCP(ctx context.Context, args []string, stderr io.Writer) int {
 	defer closeLog()
 	pool := link.NewPool(link.RuntimeDir())
 	defer pool.Close()
-	tools.Version = version
 	srv := tools.NewServer(tools.PoolBackend{Pool: pool}, version)
 	if *addr != "" {
 		return serveHTTP(ctx, srv, *addr, *token, log, stderr)
