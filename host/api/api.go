@@ -25,6 +25,8 @@ const (
 	GetCaptureData    = "get_network_capture_data"
 	GetRequest        = "get_request"
 	WaitForRequest    = "wait_for_request"
+	// ReadCapture is not a tool: it serves the captures as MCP resources.
+	ReadCapture = "read_capture"
 )
 
 // Error codes, so that a caller can tell kinds of failure apart.
@@ -478,3 +480,25 @@ func (a GetRequestArgs) ResultLimit() *int { return a.MaxResultBytes }
 
 // ResultLimit is the maxResultBytes of the arguments that take it.
 func (a WaitArgs) ResultLimit() *int { return a.MaxResultBytes }
+
+// ReadCaptureArgs name a capture to read whole, for an MCP resource.
+type ReadCaptureArgs struct {
+	SessionID string `json:"sessionId"`
+	CaptureID string `json:"captureId,omitempty"`
+	// View is ViewJSON, ViewHAR or ViewSummary.
+	View string `json:"view"`
+}
+
+// The views of a capture served as resources.
+const (
+	// ViewJSON is the whole capture as stop_network_capture writes it to a file.
+	ViewJSON = "capture.json"
+	// ViewHAR is the whole capture as HAR 1.2.
+	ViewHAR = "capture.har"
+	// ViewSummary is the default stop_network_capture result.
+	ViewSummary = "summary.json"
+)
+
+// MaxResourceBytes bounds a capture read whole as a resource: larger ones
+// are written to a file with outputPath instead.
+const MaxResourceBytes = 32 << 20

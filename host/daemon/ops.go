@@ -38,6 +38,8 @@ func (d *Daemon) handle(ctx context.Context, method string, params json.RawMessa
 		return call(params, func(a api.GetDataArgs) (any, error) { return d.getData(a) })
 	case api.GetRequest:
 		return call(params, func(a api.GetRequestArgs) (any, error) { return d.getRequest(a) })
+	case api.ReadCapture:
+		return call(params, func(a api.ReadCaptureArgs) (any, error) { return d.readCapture(a) })
 	case api.WaitForRequest:
 		return call(params, func(a api.WaitArgs) (any, error) { return d.wait(ctx, a) })
 	}
@@ -439,15 +441,17 @@ func (d *Daemon) listCaptures() api.ListCapturesResult {
 	defer d.mu.Unlock()
 	out := api.ListCapturesResult{Captures: []api.CaptureInfo{}}
 	for _, s := range d.order {
-		if s.capture == nil {
-			continue
+		for _, c := range append(append([]*capture.Capture(nil), s.earlier...), s.capture) {
+			if c == nil {
+				continue
+			}
+			st := c.Status()
+			out.Captures = append(out.Captures, api.CaptureInfo{
+				SessionID: s.id, CaptureID: st.CaptureID, Browser: d.label, TabID: s.tabID, URL: s.url, Title: s.title,
+				Status: string(st.State), StartedBy: s.startedBy, StartTime: st.StartTime, Duration: st.Duration,
+				Summary: st.Summary, Dropped: st.Dropped.Total(), EndReason: st.EndReason,
+			})
 		}
-		st := s.capture.Status()
-		out.Captures = append(out.Captures, api.CaptureInfo{
-			SessionID: s.id, CaptureID: st.CaptureID, Browser: d.label, TabID: s.tabID, URL: s.url, Title: s.title,
-			Status: string(st.State), StartedBy: s.startedBy, StartTime: st.StartTime, Duration: st.Duration,
-			Summary: st.Summary, Dropped: st.Dropped.Total(), EndReason: st.EndReason,
-		})
 	}
 	out.Evicted = d.evicted
 	return out

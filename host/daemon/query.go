@@ -1,7 +1,9 @@
 package daemon
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -292,4 +294,36 @@ func (d *Daemon) wait(ctx context.Context, a api.WaitArgs) (api.WaitResult, erro
 			return api.WaitResult{}, fmt.Errorf("waiting: %w", ctx.Err())
 		}
 	}
+}
+
+// readCapture returns a capture whole (JSON or HAR) or its default stop
+// result, for an MCP resource. It stops nothing.
+func (d *Daemon) readCapture(a api.ReadCaptureArgs) (json.RawMessage, error) {
+	s, c, err := d.captureOf(a.SessionID, a.CaptureID)
+	if err != nil {
+		return nil, err
+	}
+	st, data := c.Snapshot()
+	switch a.View {
+	case api.ViewSummary:
+		return api.Encode(shape.Stop(head(s, c, st, "json"), &data, api.Budget(nil), nil), false)
+	case api.ViewJSON, api.ViewHAR:
+	default:
+		return nil, api.Errorf(api.CodeInvalid, "view must be %s, %s or %s, not %q", api.ViewJSON, api.ViewHAR, api.ViewSummary, a.View)
+	}
+	if st.BytesHeld > api.MaxResourceBytes {
+		return nil, api.Errorf(api.CodeConflict, "capture %s holds %d MB, too much to read as a resource: write it to a file with stop_network_capture {\"sessionId\":%q,\"captureId\":%q,\"outputPath\":\"capture.json\"}",
+			c.ID(), st.BytesHeld>>20, s.id, c.ID())
+	}
+	res := head(s, c, st, "json")
+	var buf bytes.Buffer
+	if a.View == api.ViewHAR {
+		res.Data = &data
+		b, err := api.Encode(har.Build(res, d.opts.Version), false)
+		return b, err
+	}
+	if err := shape.WriteCapture(&buf, res, &data); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }

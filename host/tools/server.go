@@ -18,13 +18,14 @@ Captures a person started from the extension's popup appear in list_captures wit
 // NewServer returns the MCP server with every tool and the capture
 // resources registered.
 func NewServer(b Backend, version string) *server.MCPServer {
+	r := router{b: b}
 	s := server.NewMCPServer("tabtap", version,
 		server.WithToolCapabilities(false),
 		server.WithResourceCapabilities(false, true),
 		server.WithInstructions(instructions),
 		server.WithRecovery(),
+		server.WithHooks(resourceHooks(r)),
 	)
-	r := router{b: b}
 	for _, t := range toolset(r) {
 		s.AddTool(t.tool, t.handler)
 	}
