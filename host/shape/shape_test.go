@@ -326,3 +326,15 @@ func BenchmarkWriteCapture(b *testing.B) {
 	}
 	b.ReportMetric(float64(buf.Len())/1e6, "MB")
 }
+
+// BenchmarkBodyPage is one default page of a 3 MB script.
+func BenchmarkBodyPage(b *testing.B) {
+	d := capture(300, 2000)
+	d.Responses[1].Body = strings.Repeat("window.bundle.push(function f(x) { return x * 7 + \"abc\"; });\n", 3<<20/64)
+	for b.Loop() {
+		f, _ := Find(d, "1.1")
+		if _, err := Request(f, api.GetRequestArgs{RequestID: "1.1", BodyOffset: 1 << 20}, api.Budget(nil)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
