@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/tabtap/tabtap/host/daemon"
 	"github.com/tabtap/tabtap/host/link"
@@ -136,8 +137,9 @@ func runMCP(ctx context.Context, args []string, stderr io.Writer) int {
 	defer closeLog()
 	pool := link.NewPool(link.RuntimeDir())
 	defer pool.Close()
-	tools.Version = version
-	srv := tools.NewServer(tools.PoolBackend{Pool: pool}, version)
+	backend := tools.PoolBackend{Pool: pool}
+	srv := tools.NewServer(backend, version)
+	go tools.WatchCaptures(ctx, srv, backend, 2*time.Second)
 	if *addr != "" {
 		return serveHTTP(ctx, srv, *addr, *token, log, stderr)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/installer/nativehost"
 )
 
@@ -426,4 +427,40 @@ func loopback(t *testing.T, ip string) net.Listener {
 		t.Fatalf("listening on %s: %v", ip, err)
 	}
 	return ln
+}
+
+// wireSize is the size of a tool result as the client receives it.
+func wireSize(res *mcp.CallToolResult) int {
+	b, err := json.Marshal(res)
+	if err != nil {
+		return 0
+	}
+	return len(b)
+}
+
+// wholeCapture writes a session's capture to a file with outputPath and
+// reads it back: every record, whole.
+func (e *env) wholeCapture(session string) (api.StopResult, []byte) {
+	e.t.Helper()
+	path := filepath.Join(e.t.TempDir(), "capture.json")
+	var written api.StopResult
+	e.tool("stop_network_capture", map[string]any{"sessionId": session, "outputPath": path}, &written)
+	if written.OutputPath != path || written.Data != nil {
+		e.t.Fatalf("stop_network_capture with outputPath: %+v", written)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var full api.StopResult
+	if err := json.Unmarshal(b, &full); err != nil {
+		e.t.Fatalf("the capture file is not JSON: %v", err)
+	}
+	if full.Data == nil {
+		e.t.Fatal("the capture file holds no data")
+	}
+	if int64(len(b)) != written.BytesWritten {
+		e.t.Errorf("bytesWritten %d, the file has %d", written.BytesWritten, len(b))
+	}
+	return full, b
 }
