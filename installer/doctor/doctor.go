@@ -121,6 +121,12 @@ func Check(ctx context.Context, opts Options) (*Report, error) {
 				Fix:  "reload the tabtap extension at chrome://extensions, then check again; the daemon's log is " + filepath.Join(host.RuntimeDir, "daemon.log"),
 			})
 		}
+		for _, u := range r.Probe.Unreachable {
+			r.Problems = append(r.Problems, nativehost.Problem{
+				What: "a registered browser did not answer list_tabs: " + u,
+				Fix:  "reload the tabtap extension in that browser at chrome://extensions; the daemon's log is " + filepath.Join(host.RuntimeDir, "daemon.log"),
+			})
+		}
 	}
 	return r, nil
 }

@@ -19,7 +19,8 @@ import (
 )
 
 // fakeServerVar makes the test binary, started as `tabtap mcp`, an MCP
-// server whose list_tabs answers two tabs ("tabs"), or an error ("error").
+// server whose list_tabs answers two tabs ("tabs"), those and a browser
+// that did not answer ("partial"), or an error ("error").
 const fakeServerVar = "TABTAP_DOCTOR_FAKE_SERVER"
 
 func TestMain(m *testing.M) {
@@ -30,6 +31,10 @@ func TestMain(m *testing.M) {
 				return mcp.NewToolResultError("no browser is connected: start Chrome with the tabtap extension"), nil
 			}
 			tabs := map[string]any{"tabs": []map[string]any{{"tabId": 1, "browser": "Fake 1 (ab12)"}, {"tabId": 2, "browser": "Fake 1 (ab12)"}}}
+			if mode == "partial" {
+				tabs["unlisted"] = 3
+				tabs["unreachable"] = []string{"Fake 2 (cd34): no answer within 5 s"}
+			}
 			return mcp.NewToolResultStructured(tabs, "2 tabs"), nil
 		})
 		if err := server.ServeStdio(s); err != nil {
@@ -165,6 +170,13 @@ func TestProbe(t *testing.T) {
 	t.Setenv(fakeServerVar, "error")
 	r, out = check(t, opts)
 	if r.OK() || !strings.Contains(out, "  problem: list_tabs through tabtap mcp failed: no browser is connected: start Chrome with the tabtap extension — fix: reload the tabtap extension at chrome://extensions") {
+		t.Errorf("report:\n%s", out)
+	}
+
+	t.Setenv(fakeServerVar, "partial")
+	r, out = check(t, opts)
+	if r.ProblemCount() != 1 || !strings.Contains(out, "list_tabs through tabtap mcp: 5 tabs (3 not listed, Fake 1 (ab12): 2)") ||
+		!strings.Contains(out, "  problem: a registered browser did not answer list_tabs: Fake 2 (cd34): no answer within 5 s — fix: reload the tabtap extension in that browser") {
 		t.Errorf("report:\n%s", out)
 	}
 

@@ -19,6 +19,11 @@ type Probe struct {
 	// Tabs counts the tabs listed, per browser label; nil when the answer
 	// had no list to count.
 	Tabs map[string]int
+	// Unlisted counts tabs the answer left out to stay small.
+	Unlisted int
+	// Unreachable are the browsers registered that did not answer, each
+	// with why.
+	Unreachable []string
 	// Elapsed is how long the call took, starting the server included.
 	Elapsed time.Duration
 	// Err is why the call failed.
@@ -35,6 +40,10 @@ func (p *Probe) Summary() string {
 	for b, n := range p.Tabs {
 		total += n
 		browsers = append(browsers, fmt.Sprintf("%s: %d", b, n))
+	}
+	if p.Unlisted > 0 {
+		total += p.Unlisted
+		browsers = append(browsers, fmt.Sprintf("%d not listed", p.Unlisted))
 	}
 	sort.Strings(browsers)
 	s := fmt.Sprintf("%d tabs", total)
@@ -54,7 +63,7 @@ func probe(ctx context.Context, binary, runtimeDir string, timeout time.Duration
 	defer cancel()
 	start := time.Now()
 	p := &Probe{}
-	p.Tabs, p.Err = listTabs(ctx, binary, runtimeDir)
+	p.Err = p.listTabs(ctx, binary, runtimeDir)
 	p.Elapsed = time.Since(start)
 	if errors.Is(p.Err, context.DeadlineExceeded) {
 		p.Err = fmt.Errorf("no answer within %s", timeout)
@@ -62,22 +71,23 @@ func probe(ctx context.Context, binary, runtimeDir string, timeout time.Duration
 	return p
 }
 
-func listTabs(ctx context.Context, binary, runtimeDir string) (map[string]int, error) {
+// listTabs makes the call and counts the tabs of the answer.
+func (p *Probe) listTabs(ctx context.Context, binary, runtimeDir string) error {
 	c, err := client.NewStdioMCPClient(binary, []string{"TABTAP_RUNTIME_DIR=" + runtimeDir}, "mcp")
 	if err != nil {
-		return nil, fmt.Errorf("start %s mcp: %w", binary, err)
+		return fmt.Errorf("start %s mcp: %w", binary, err)
 	}
 	defer c.Close()
 	init := mcp.InitializeRequest{}
 	init.Params.ClientInfo = mcp.Implementation{Name: "tabtap-doctor", Version: "1"}
 	if _, err := c.Initialize(ctx, init); err != nil {
-		return nil, fmt.Errorf("initialize the MCP session: %w", err)
+		return fmt.Errorf("initialize the MCP session: %w", err)
 	}
 	req := mcp.CallToolRequest{}
 	req.Params.Name = "list_tabs"
 	res, err := c.CallTool(ctx, req)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	var text []string
 	for _, content := range res.Content {
@@ -86,23 +96,26 @@ func listTabs(ctx context.Context, binary, runtimeDir string) (map[string]int, e
 		}
 	}
 	if res.IsError {
-		return nil, errors.New(strings.Join(text, " "))
+		return errors.New(strings.Join(text, " "))
 	}
 	var list struct {
 		Tabs []struct {
 			Browser string `json:"browser"`
 		} `json:"tabs"`
+		Unlisted    int      `json:"unlisted"`
+		Unreachable []string `json:"unreachable"`
 	}
 	raw, err := json.Marshal(res.StructuredContent)
 	if res.StructuredContent == nil || err != nil || json.Unmarshal(raw, &list) != nil || list.Tabs == nil {
 		// No structured content: the text may be the JSON itself.
 		if json.Unmarshal([]byte(strings.Join(text, "")), &list) != nil {
-			return nil, nil // it answered; the count is in words only
+			return nil // it answered; the count is in words only
 		}
 	}
-	tabs := map[string]int{}
+	p.Tabs = map[string]int{}
 	for _, t := range list.Tabs {
-		tabs[t.Browser]++
+		p.Tabs[t.Browser]++
 	}
-	return tabs, nil
+	p.Unlisted, p.Unreachable = list.Unlisted, list.Unreachable
+	return nil
 }
