@@ -171,7 +171,12 @@ func install(ctx context.Context, env nativehost.Env, cfg config, args []string,
 		}
 	}
 	for _, c := range clients.Found(env) {
-		if !containsClient(asked, c) {
+		if containsClient(asked, c) {
+			continue
+		}
+		if st := clients.Inspect(env, c); st.Entry != nil && c.Problem(env, st.Entry, res.BinaryPath) == "" {
+			out.already = append(out.already, c)
+		} else {
 			out.notAsked = append(out.notAsked, c)
 		}
 	}

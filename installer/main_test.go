@@ -135,6 +135,9 @@ func TestNextSteps(t *testing.T) {
 			"failed:    Gemini CLI: cannot read /home/u/.gemini/settings.json as JSON", "Restart the clients written",
 			"Found, not asked: VS Code. Add them with:", "go run ./installer --client vscode",
 		}},
+		{"already configured", clientOutcome{already: []clients.Client{cursor, codex}, notAsked: []clients.Client{vscode}}, []string{
+			"2. MCP clients:", "already starting tabtap: Cursor, Codex CLI", "Found, not asked: VS Code. Add them with:",
+		}},
 	}
 	for _, tt := range tests {
 		var out bytes.Buffer

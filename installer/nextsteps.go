@@ -14,7 +14,8 @@ type clientOutcome struct {
 	asked    bool             // --client was given
 	changes  []clients.Change // the clients written or already right
 	failed   []clientFailure
-	notAsked []clients.Client // found on this machine, not named
+	notAsked []clients.Client // found on this machine, not named, not starting tabtap
+	already  []clients.Client // not named, already starting this binary
 }
 
 type clientFailure struct {
@@ -55,7 +56,7 @@ func printNextSteps(w io.Writer, env nativehost.Env, res *nativehost.Result, out
 		}
 	}
 	switch {
-	case out.asked:
+	case out.asked || len(out.already) > 0:
 		p("2. MCP clients:")
 		for _, l := range written {
 			p("   written:   %s", l)
@@ -63,10 +64,13 @@ func printNextSteps(w io.Writer, env nativehost.Env, res *nativehost.Result, out
 		for _, l := range unchanged {
 			p("   unchanged: %s", l)
 		}
+		if len(out.already) > 0 {
+			p("   already starting tabtap: %s", clientTitles(out.already))
+		}
 		for _, f := range out.failed {
 			p("   failed:    %s: %v", f.client.Title, f.err)
 		}
-		if len(written)+len(unchanged)+len(out.failed) == 0 {
+		if out.asked && len(written)+len(unchanged)+len(out.failed) == 0 {
 			p("   none written: no MCP client found on this machine (looked for %s).", clientTitles(clients.All()))
 		}
 		if len(written) > 0 {
