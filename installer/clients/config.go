@@ -204,13 +204,8 @@ type Change struct {
 // cannot parse.
 func Configure(env nativehost.Env, c Client, binary string) (Change, error) {
 	ch := Change{Client: c}
-	path, err := c.ConfigPath(env)
-	if err != nil {
-		return ch, err
-	}
+	path, real, data, existed, err := c.read(env)
 	ch.Path = path
-	real := followLink(path)
-	data, existed, err := readConfig(real)
 	if err != nil {
 		return ch, err
 	}
@@ -247,13 +242,8 @@ func Configure(env nativehost.Env, c Client, binary string) (Change, error) {
 // is deleted; otherwise only the entry is taken out.
 func Remove(env nativehost.Env, c Client, binary string) (Change, error) {
 	ch := Change{Client: c, Action: Absent}
-	path, err := c.ConfigPath(env)
-	if err != nil {
-		return ch, err
-	}
+	path, real, data, existed, err := c.read(env)
 	ch.Path = path
-	real := followLink(path)
-	data, existed, err := readConfig(real)
 	if err != nil || !existed {
 		return ch, err
 	}
@@ -299,6 +289,17 @@ func Remove(env nativehost.Env, c Client, binary string) (Change, error) {
 	ch.Action = Removed
 	ch.Backup, err = writeConfig(real, data, true, out)
 	return ch, err
+}
+
+// read reads c's configuration: path is where the client looks, real the
+// file behind a link there.
+func (c Client) read(env nativehost.Env) (path, real string, data []byte, existed bool, err error) {
+	if path, err = c.ConfigPath(env); err != nil {
+		return "", "", nil, false, err
+	}
+	real = followLink(path)
+	data, existed, err = readConfig(real)
+	return path, real, data, existed, err
 }
 
 // verify checks an edit before it is written: the new file parses, holds

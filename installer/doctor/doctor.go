@@ -187,37 +187,37 @@ func (r *Report) Print(w io.Writer) error {
 	if err := r.Host.PrintDaemons(w); err != nil {
 		return err
 	}
-	p := &printer{w: w}
+	p := &nativehost.Printer{W: w}
 	switch {
 	case r.Probe != nil && r.Probe.Err == nil:
-		p.line("  list_tabs through tabtap mcp: %s", r.Probe.Summary())
+		p.Line("  list_tabs through tabtap mcp: %s", r.Probe.Summary())
 	case r.Probe == nil && len(r.Host.Daemons) > 0 && !r.Host.BinaryFound:
-		p.line("  list_tabs through tabtap mcp: not tried, the host binary is missing")
+		p.Line("  list_tabs through tabtap mcp: not tried, the host binary is missing")
 	}
 	for _, pr := range r.Problems {
-		p.problem("  ", pr)
+		p.Problem("  ", pr)
 	}
-	p.line("")
-	p.line("MCP clients:")
+	p.Line("")
+	p.Line("MCP clients:")
 	if len(r.Clients) == 0 {
-		p.line("  none found (looked for %s)", titles())
+		p.Line("  none found (looked for %s)", titles())
 	}
 	for _, c := range r.Clients {
-		p.line("  %s", c.summary())
+		p.Line("  %s", c.summary())
 		for _, pr := range c.Problems {
-			p.problem("    ", pr)
+			p.Problem("    ", pr)
 		}
 	}
 	if r.Unconfigured != "" {
-		p.line("  note: %s", r.Unconfigured)
+		p.Line("  note: %s", r.Unconfigured)
 	}
-	p.line("")
+	p.Line("")
 	if n := r.ProblemCount(); n > 0 {
-		p.line("%s found.", nativehost.Plural(n, "problem"))
+		p.Line("%s found.", nativehost.Plural(n, "problem"))
 	} else {
-		p.line("No problem found.")
+		p.Line("No problem found.")
 	}
-	return p.err
+	return p.Err
 }
 
 // summary is the client's line: its name, its state and its file.
@@ -240,22 +240,4 @@ func titles() string {
 		t = append(t, c.Title)
 	}
 	return strings.Join(t, ", ")
-}
-
-// printer writes lines and keeps the first error.
-type printer struct {
-	w   io.Writer
-	err error
-}
-
-func (p *printer) line(format string, args ...any) {
-	if p.err == nil {
-		_, p.err = fmt.Fprintf(p.w, format+"\n", args...)
-	}
-}
-
-func (p *printer) problem(indent string, pr nativehost.Problem) {
-	if p.err == nil {
-		p.err = nativehost.PrintProblem(p.w, indent, pr)
-	}
 }
