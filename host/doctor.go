@@ -23,7 +23,7 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	flags.Register(fs)
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintf(stdout, "Usage: tabtap doctor [flags]\n\nChecks the installation, the MCP clients' configuration and, with a browser\nconnected, one list_tabs call. Exits 1 when it finds a problem.\n\nFlags:\n%s", doctor.Usage("the folder of this binary"))
+		fmt.Fprintf(stdout, "Usage: tabtap doctor [flags]\n\nChecks the installation, the MCP clients' configuration and, with a browser\nconnected, one list_tabs call. Exits 1 when it finds a problem.\n\nFlags:\n%s", doctor.Usage("the folder of this binary", false))
 		return 0
 	}
 	if err == nil && fs.NArg() > 0 {

@@ -136,7 +136,7 @@ Flags:
   -h, --help            show this help
 
 Exit codes: 0 ok, 1 error (or a problem found by --check), 2 bad flags.
-`, nativehost.HostName, doctor.Usage(binDir))
+`, nativehost.HostName, doctor.Usage(binDir, true))
 }
 
 // install builds and registers the host, then writes the clients asked for.

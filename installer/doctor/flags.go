@@ -71,8 +71,13 @@ func (f *Flags) Options(env nativehost.Env) (Options, error) {
 	}, nil
 }
 
-// Usage describes the flags, for a command's help.
-func Usage(binDir string) string {
+// Usage describes the flags, for a command's help: the installer's when
+// install is set, else the check's.
+func Usage(binDir string, install bool) string {
+	client := "write tabtap into this MCP client's configuration:"
+	if !install {
+		client = "this MCP client must start tabtap:"
+	}
 	return fmt.Sprintf(`  --browser NAME        this browser only: %s
                         (repeatable; default: every one found)
   --user-data-dir DIR   the custom profile DIR, in DIR/NativeMessagingHosts
@@ -80,8 +85,8 @@ func Usage(binDir string) string {
   --bin-dir DIR         where the host binary goes (default %s)
   --extension-id ID     also allow the extension ID, e.g. a store build's
                         (repeatable)
-  --client NAME         write tabtap into this MCP client's configuration:
+  --client NAME         %s
                         %s,
                         or all for every client found (repeatable)
-`, strings.Join(nativehost.BrowserNames(), ", "), binDir, strings.Join(clients.Names(), ", "))
+`, strings.Join(nativehost.BrowserNames(), ", "), binDir, client, strings.Join(clients.Names(), ", "))
 }
