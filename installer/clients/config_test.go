@@ -430,3 +430,26 @@ func TestRemoveTOMLSubtables(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// Taking an entry out of a file written by hand leaves the rest as it was:
+// a comment on the line before stays, the entry's own comments go.
+func TestRemoveJSONByHand(t *testing.T) {
+	c := lookup(t, "cursor")
+	for in, want := range map[string]string{
+		"{\"mcpServers\": {\n  \"a\": 1, // about a\n  // tabtap, added by hand\n  \"tabtap\": {\"command\": \"x\"},\n  \"b\": 2\n}}": "{\"mcpServers\": {\n  \"a\": 1, // about a\n  \"b\": 2\n}}",
+		"{\"mcpServers\": {\n  \"a\": 1, // about a\n  \"tabtap\": {\"command\": \"x\"}\n}}":                                          "{\"mcpServers\": {\n  \"a\": 1 // about a\n}}",
+		"{\"mcpServers\": {\n  \"a\": 1, /* a */\n  \"tabtap\": {\"command\": \"x\"}, \"b\": 2\n}}":                                   "{\"mcpServers\": {\n  \"a\": 1, /* a */\n \"b\": 2\n}}",
+		"{\"mcpServers\": {\n  \"a\": 1, // a\n  \"tabtap\": {\"command\": \"x\"}, \"b\": 2\n}}":                                      "{\"mcpServers\": {\n  \"a\": 1, // a\n \"b\": 2\n}}",
+		"{\"mcpServers\": {\"tabtap\": {}, \"b\": 2}}":                                                                                "{\"mcpServers\": {\"b\": 2}}",
+		"{\"mcpServers\": {\"b\": 2, \"tabtap\": {},}}":                                                                               "{\"mcpServers\": {\"b\": 2,}}",
+		"{\"mcpServers\": {\n    \"tabtap\": {}\n  }}":                                                                                "{\"mcpServers\": {}}",
+	} {
+		out, err := jsonEditor{}.remove([]byte(in), c)
+		if err != nil || string(out) != want {
+			t.Errorf("remove from\n%s\ngot (%v)\n%s\nwant\n%s", in, err, out, want)
+		}
+		if err := verify(c, []byte(in), out, ""); err != nil {
+			t.Errorf("%s: %v", in, err)
+		}
+	}
+}

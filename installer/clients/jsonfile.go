@@ -186,11 +186,17 @@ func removeMember(obj *hujson.Object, i int, nl string) {
 	last := len(obj.Members) - 1
 	hadTrailing := obj.Members[last].Value.AfterExtra != nil
 	var keep []byte
-	if bytes.ContainsRune(obj.Members[i].Name.BeforeExtra, '\n') {
-		keep, _ = splitFirstLine(obj.Members[i].Name.BeforeExtra)
+	removed := obj.Members[i].Name.BeforeExtra
+	if bytes.ContainsRune(removed, '\n') {
+		keep, _ = splitFirstLine(removed)
 		keep = bytes.Clone(keep)
 	}
 	obj.Members = append(obj.Members[:i], obj.Members[i+1:]...)
+	if i == 0 && len(keep) == 0 && len(obj.Members) > 0 && len(bytes.TrimSpace(obj.Members[0].Name.BeforeExtra)) == 0 {
+		// The new first member takes the place of the removed one: {"b": 2},
+		// not { "b": 2}.
+		obj.Members[0].Name.BeforeExtra = bytes.Clone(removed)
+	}
 	next := &obj.AfterExtra
 	if i < len(obj.Members) {
 		next = &obj.Members[i].Name.BeforeExtra
