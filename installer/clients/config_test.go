@@ -165,6 +165,8 @@ func TestConfigureAndRemove(t *testing.T) {
 			"{\n  \"mcpServers\": {\n    \"a\": {}, // about a\n    \"tabtap\": {\n      \"command\": \"/opt/tab tap/bin/tabtap\",\n      \"args\": [\"mcp\"]\n    }\n    // \"b\": {}\n  }\n}\n"},
 		{"CRLF and a byte order mark", "vscode", ptr("\xEF\xBB\xBF{\r\n  \"servers\": {\r\n    \"a\": {\"command\": \"x\"}\r\n  }\r\n}\r\n"),
 			"\xEF\xBB\xBF{\r\n  \"servers\": {\r\n    \"a\": {\"command\": \"x\"},\r\n    \"tabtap\": {\r\n      \"type\": \"stdio\",\r\n      \"command\": \"/opt/tab tap/bin/tabtap\",\r\n      \"args\": [\"mcp\"]\r\n    }\r\n  }\r\n}\r\n"},
+		{"codex with CRLF", "codex", ptr("model = \"o3\"\r\n\r\n[mcp_servers.a]\r\ncommand = \"x\"\r\n"),
+			"model = \"o3\"\r\n\r\n[mcp_servers.a]\r\ncommand = \"x\"\r\n\r\n[mcp_servers.tabtap]\r\ncommand = '/opt/tab tap/bin/tabtap'\r\nargs = ['mcp']\r\n"},
 		{"codex without a final line break", "codex", ptr(`model = "o3"`), "model = \"o3\"\n\n[mcp_servers.tabtap]\ncommand = '/opt/tab tap/bin/tabtap'\nargs = ['mcp']\n"},
 		{"codex with server subtables", "codex", ptr("[mcp_servers.a]\ncommand = \"x\"\n\n[mcp_servers.a.env]\nK = \"v\"\n\n# the rest\n[tui]\nnotifications = true\n"),
 			"[mcp_servers.a]\ncommand = \"x\"\n\n[mcp_servers.a.env]\nK = \"v\"\n\n[mcp_servers.tabtap]\ncommand = '/opt/tab tap/bin/tabtap'\nargs = ['mcp']\n\n# the rest\n[tui]\nnotifications = true\n"},
