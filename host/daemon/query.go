@@ -64,9 +64,14 @@ func (d *Daemon) stop(a api.StopCaptureArgs) (api.StopResult, error) {
 	}
 	// Also when the capture is already stopping on its own (a closed tab):
 	// Stop then waits for that stop, and its last bodies, to finish.
+	began := time.Now()
 	d.stopCapture(c, "")
+	stopped := time.Now()
 	st, data := c.Snapshot()
 	res := head(s, c, st, format)
+	defer func() {
+		d.log.Debug("stop", "capture", c.ID(), "stopping", stopped.Sub(began), "shaping", time.Since(stopped), "records", len(data.Requests)+len(data.WSFrames))
+	}()
 	if path == "" {
 		var harOf func(api.Data) any
 		if format == "har" {

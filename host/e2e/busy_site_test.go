@@ -22,7 +22,7 @@ type busySite struct {
 	script []byte // the 3 MB script, as served
 }
 
-func newBusySite(t *testing.T) *busySite {
+func newBusySite(t testing.TB) *busySite {
 	b := &busySite{script: bigScript(3 << 20)}
 	b.site = newSite(t, b.handlers)
 	return b

@@ -24,7 +24,7 @@ import (
 // env is one end-to-end setup: an installed host, a runtime directory, an
 // MCP client, and (once launched) a browser.
 type env struct {
-	t          *testing.T
+	t          testing.TB
 	binary     string
 	extension  string
 	profile    string
@@ -38,7 +38,7 @@ type env struct {
 
 // findChromium returns the browser to test with. Without one the test
 // fails, on CI always; elsewhere TABTAP_E2E=off skips it deliberately.
-func findChromium(t *testing.T) string {
+func findChromium(t testing.TB) string {
 	if p := os.Getenv("TABTAP_CHROMIUM"); p != "" {
 		return p
 	}
@@ -58,7 +58,7 @@ func findChromium(t *testing.T) string {
 // newEnv installs the host into a temporary profile with the installer's
 // own code and starts `tabtap mcp` with an MCP client. The browser is not
 // started yet.
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	findChromium(t)
 	e := &env{t: t, profile: t.TempDir(), logs: t.TempDir()}
@@ -101,7 +101,7 @@ func newEnv(t *testing.T) *env {
 	return e
 }
 
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
@@ -421,7 +421,7 @@ func (e *env) devtoolsGet(path string) {
 }
 
 // loopback listens on a loopback address, port chosen by the system.
-func loopback(t *testing.T, ip string) net.Listener {
+func loopback(t testing.TB, ip string) net.Listener {
 	ln, err := net.Listen("tcp", ip+":0")
 	if err != nil {
 		t.Fatalf("listening on %s: %v", ip, err)

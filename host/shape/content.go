@@ -93,30 +93,39 @@ func exchangeCopy(x exchange, keep int) (req *api.Request, resp *api.Response, o
 	return req, resp, omitted
 }
 
-// squeezeRequest cuts every long string of a request: the last resort
-// when even one record would not fit a result.
-func squeezeRequest(r *api.Request) {
-	r.URL = cut(r.URL, squeezeBytes)
-	r.DocumentURL = cut(r.DocumentURL, squeezeBytes)
-	r.RedirectedFrom = cut(r.RedirectedFrom, squeezeBytes)
-	r.Headers = squeezeHeaders(r.Headers)
+// squeezeRequest cuts every string of a request to at most n bytes, and
+// with n zero leaves its headers out: the last resorts when even one
+// record would not fit a result otherwise. The record is marked
+// contentOmitted either way; get_request has it whole.
+func squeezeRequest(r *api.Request, n int) {
+	r.URL = cut(r.URL, max(n, 200))
+	r.DocumentURL = cut(r.DocumentURL, n)
+	r.RedirectedFrom = cut(r.RedirectedFrom, n)
+	r.Headers = squeezeHeaders(r.Headers, n)
 	if r.Initiator != nil {
 		in := *r.Initiator
-		in.URL = cut(in.URL, squeezeBytes)
+		in.URL = cut(in.URL, n)
 		r.Initiator = &in
 	}
+	r.BlockedCookies = nil
+	r.ContentOmitted = true
 }
 
-func squeezeResponse(r *api.Response) {
-	r.URL = cut(r.URL, squeezeBytes)
-	r.RedirectURL = cut(r.RedirectURL, squeezeBytes)
-	r.Headers = squeezeHeaders(r.Headers)
+func squeezeResponse(r *api.Response, n int) {
+	r.URL = cut(r.URL, max(n, 200))
+	r.RedirectURL = cut(r.RedirectURL, n)
+	r.Headers = squeezeHeaders(r.Headers, n)
+	r.BlockedCookies = nil
+	r.ContentOmitted = true
 }
 
-func squeezeHeaders(h map[string]string) map[string]string {
+func squeezeHeaders(h map[string]string, n int) map[string]string {
+	if n == 0 {
+		return map[string]string{}
+	}
 	out := make(map[string]string, len(h))
 	for k, v := range h {
-		out[cut(k, squeezeBytes)] = cut(v, squeezeBytes)
+		out[cut(k, n)] = cut(v, n)
 	}
 	return out
 }

@@ -36,6 +36,9 @@ type index struct {
 	frames    map[string][]int // frames by socket request id, in order
 	sockets   []string         // socket ids, in order of first sight
 	streams   map[string]int   // stream by request id
+
+	rowCache   []api.RequestRow
+	groupCache *api.Groups
 }
 
 func newIndex(d *api.Data) *index {

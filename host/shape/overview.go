@@ -29,17 +29,28 @@ var details = []detail{
 // maxGroups bounds each list of groups; the rest go under "(other)".
 const maxGroups = 12
 
+// rows describes every exchange in one line, once per index.
+func (ix *index) rows() []api.RequestRow {
+	if ix.rowCache == nil {
+		ix.rowCache = make([]api.RequestRow, len(ix.exchanges))
+		for i, x := range ix.exchanges {
+			ix.rowCache[i] = row(x)
+		}
+	}
+	return ix.rowCache
+}
+
 func (ix *index) overview(dt detail) *api.Overview {
 	ov := &api.Overview{}
 	un := api.Unlisted{}
-	rows := make([]api.RequestRow, len(ix.exchanges))
-	for i, x := range ix.exchanges {
-		rows[i] = row(x)
-	}
+	rows := ix.rows()
 	if dt.everyRow {
 		ov.Requests = rows
 	} else if len(rows) > 0 {
-		ov.Groups = groups(rows)
+		if ix.groupCache == nil {
+			ix.groupCache = groups(rows)
+		}
+		ov.Groups = ix.groupCache
 		ov.Notable = notable(rows, dt.notable)
 		un.Requests = len(rows) - len(ov.Notable)
 	}

@@ -160,9 +160,13 @@ func Page(d *api.Data, a api.GetDataArgs, budget int) (api.GetDataResult, error)
 		next := max(end, a.Offset)
 		out.NextOffset = &next
 	}
-	if Size(out) > budget {
-		// One row too large for the result on its own: cut it down.
-		squeezeData(&out.Data)
+	// One row too large for the result on its own: cut it down, further
+	// and further.
+	for _, n := range []int{squeezeBytes, 100, 0} {
+		if Size(out) <= budget {
+			break
+		}
+		squeezeData(&out.Data, n)
 	}
 	out.ContentsOmitted = omittedIn(&out.Data)
 	return out, nil
@@ -175,22 +179,23 @@ func sizeOf[T any](p *T) int {
 	return Size(p) + 1
 }
 
-// squeezeData leaves out every content of d and cuts its long strings.
-func squeezeData(d *api.Data) {
+// squeezeData leaves out every content of d and cuts its strings to n
+// bytes (see squeezeRequest).
+func squeezeData(d *api.Data, n int) {
 	for i := range d.Requests {
 		omitRequest(&d.Requests[i])
-		squeezeRequest(&d.Requests[i])
+		squeezeRequest(&d.Requests[i], n)
 	}
 	for i := range d.Responses {
 		omitResponse(&d.Responses[i])
-		squeezeResponse(&d.Responses[i])
+		squeezeResponse(&d.Responses[i], n)
 	}
 	for i := range d.WSFrames {
 		omitFrame(&d.WSFrames[i])
-		d.WSFrames[i].URL = cut(d.WSFrames[i].URL, squeezeBytes)
+		d.WSFrames[i].URL = cut(d.WSFrames[i].URL, max(n, 200))
 	}
 	for i := range d.StreamingResponses {
 		omitStream(&d.StreamingResponses[i])
-		d.StreamingResponses[i].URL = cut(d.StreamingResponses[i].URL, squeezeBytes)
+		d.StreamingResponses[i].URL = cut(d.StreamingResponses[i].URL, max(n, 200))
 	}
 }

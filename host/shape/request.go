@@ -148,12 +148,21 @@ func Request(f *Found, a api.GetRequestArgs, budget int) (api.RequestDetail, err
 	if a.BodyOffset > 0 || len(paged) > 0 {
 		page(&out, of, paged, text, a.BodyOffset, a.BodyLength, room, budget)
 	}
-	if Size(out) > budget {
+	for _, n := range []int{squeezeBytes, 100, 0} {
+		if Size(out) <= budget {
+			break
+		}
 		if out.Request != nil {
-			squeezeRequest(out.Request)
+			squeezeRequest(out.Request, n)
 		}
 		if out.Response != nil {
-			squeezeResponse(out.Response)
+			squeezeResponse(out.Response, n)
+		}
+		for i := range out.Redirects {
+			squeezeRequest(&out.Redirects[i].Request, n)
+			if out.Redirects[i].Response != nil {
+				squeezeResponse(out.Redirects[i].Response, n)
+			}
 		}
 	}
 	return out, nil

@@ -62,6 +62,28 @@ func Stop(res api.StopResult, d *api.Data, budget int, harOf func(api.Data) any)
 	return out
 }
 
+// minRecordBytes is less than any request with its response takes.
+const minRecordBytes = 200
+
+// approxSize is about the JSON size of an exchange without its content:
+// cheaper than measuring it, and never more than twice too small.
+func approxSize(x exchange) int {
+	n := 0
+	if r := x.req; r != nil {
+		n += 150 + len(r.URL) + len(r.DocumentURL) + len(r.FrameID)
+		for k, v := range r.Headers {
+			n += len(k) + len(v) + 6
+		}
+	}
+	if r := x.resp; r != nil {
+		n += 250 + len(r.URL)
+		for k, v := range r.Headers {
+			n += len(k) + len(v) + 6
+		}
+	}
+	return n
+}
+
 // truncationSlack is room kept for the truncated block's counts and hint.
 const truncationSlack = 700
 
@@ -69,8 +91,9 @@ const truncationSlack = 700
 func fill(ix *index, out *api.StopResult, room int) {
 	type pick struct{ x, prio int }
 	var order []pick
+	rows := ix.rows()
 	for i, x := range ix.exchanges {
-		order = append(order, pick{i, priority(x, row(x))})
+		order = append(order, pick{i, priority(x, rows[i])})
 	}
 	slices.SortStableFunc(order, func(a, b pick) int { return a.prio - b.prio })
 	type kept struct {
@@ -80,6 +103,12 @@ func fill(ix *index, out *api.StopResult, room int) {
 	}
 	var keep []kept
 	for _, p := range order {
+		if room < minRecordBytes {
+			break
+		}
+		if approxSize(ix.exchanges[p.x]) > room*2 {
+			continue // far too large: no need to measure it
+		}
 		limit := StopContentBytes
 		if p.prio == prioAsset {
 			limit = 0
