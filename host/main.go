@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/tabtap/tabtap/host/daemon"
 	"github.com/tabtap/tabtap/host/link"
@@ -31,6 +32,7 @@ Usage:
   tabtap mcp [--http 127.0.0.1:PORT] [--token TOKEN]
         serve the MCP tools on stdio (or on Streamable HTTP, bearer-token protected)
   tabtap status     list the browsers (daemons) tabtap can reach
+  tabtap doctor     check the installation, the MCP clients' configuration and a live list_tabs
   tabtap version    print the version
 
 The browser starts tabtap by itself as a native messaging host once the
@@ -56,6 +58,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runMCP(ctx, args[1:], stderr)
 	case "status":
 		return runStatus(ctx, stdout, stderr)
+	case "doctor":
+		return runDoctor(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "tabtap", version)
 		return 0
@@ -133,8 +137,9 @@ func runMCP(ctx context.Context, args []string, stderr io.Writer) int {
 	defer closeLog()
 	pool := link.NewPool(link.RuntimeDir())
 	defer pool.Close()
-	tools.Version = version
-	srv := tools.NewServer(tools.PoolBackend{Pool: pool}, version)
+	backend := tools.PoolBackend{Pool: pool}
+	srv := tools.NewServer(backend, version)
+	go tools.WatchCaptures(ctx, srv, backend, 2*time.Second)
 	if *addr != "" {
 		return serveHTTP(ctx, srv, *addr, *token, log, stderr)
 	}

@@ -49,6 +49,7 @@ type exchange struct {
 	issued  float64 // monotonic seconds of the current hop's requestWillBeSent
 	timing  *network.ResourceTiming
 	fromMem bool
+	settled bool // logged in Capture.settled: complete, body included
 	// status is the response's status as the page saw it: a revalidated
 	// response shows 304 (the wire's) but the page saw the cached 200.
 	status int64
@@ -446,7 +447,9 @@ func (c *Capture) onFinished(e *evLoadingFinished) {
 	}
 	if c.wantsBody(ex) {
 		c.fetchBody(ex, ex.resp)
+		return
 	}
+	c.settle(ex)
 }
 
 // wantsBody reports whether a finished response has a body worth asking
@@ -494,6 +497,7 @@ const (
 func (c *Capture) fetchBody(ex *exchange, r *api.Response) {
 	if c.contentSpent() {
 		c.dropBody(r)
+		c.settle(ex)
 		return
 	}
 	r.BodyError = bodyPending
@@ -522,6 +526,7 @@ func (c *Capture) fetchBody(ex *exchange, r *api.Response) {
 		if c.gen != gen || c.state != StateActive {
 			return
 		}
+		defer c.settle(ex)
 		if err != nil {
 			r.BodyError = fmt.Sprintf("the browser did not give the body: %v", err)
 			return
@@ -686,7 +691,9 @@ func (c *Capture) onFailed(e *evLoadingFailed) {
 	}
 	if ex.stream != nil {
 		c.finishStream(ex)
+		return
 	}
+	c.settle(ex)
 }
 
 func (c *Capture) onAttached(parent Target, e *evAttachedToTarget) {

@@ -38,7 +38,7 @@ type loadSite struct {
 
 // loadScale multiplies the load page's traffic (TABTAP_LOAD_SCALE, 1 by
 // default): at 10, 20,000 fetches and 200,000 frames.
-func loadScale(t *testing.T) int {
+func loadScale(t testing.TB) int {
 	v := os.Getenv("TABTAP_LOAD_SCALE")
 	if v == "" {
 		return 1
@@ -50,7 +50,7 @@ func loadScale(t *testing.T) int {
 	return n
 }
 
-func newLoadSite(t *testing.T, fetches, frames int) *loadSite {
+func newLoadSite(t testing.TB, fetches, frames int) *loadSite {
 	s := &loadSite{fetches: fetches, frames: frames, done: make(chan struct{})}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/load", func(w http.ResponseWriter, r *http.Request) {

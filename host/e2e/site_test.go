@@ -41,7 +41,7 @@ const (
 	postJSON     = `{"hello":"world","n":42}`
 )
 
-func newSite(t *testing.T, extra ...func(*http.ServeMux)) *site {
+func newSite(t testing.TB, extra ...func(*http.ServeMux)) *site {
 	s := &site{done: make(chan struct{}), png: pngBytes(t)}
 	for i := range 300 {
 		s.blob = append(s.blob, byte(i*7)) // includes NUL and bytes that are not UTF-8
@@ -105,7 +105,7 @@ func newSite(t *testing.T, extra ...func(*http.ServeMux)) *site {
 }
 
 // pngBytes is a 4×4 PNG image.
-func pngBytes(t *testing.T) []byte {
+func pngBytes(t testing.TB) []byte {
 	img := image.NewRGBA(image.Rect(0, 0, 4, 4))
 	for i := range 16 {
 		img.Set(i%4, i/4, color.RGBA{uint8(i * 16), 0, 255, 255})
