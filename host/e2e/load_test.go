@@ -322,21 +322,25 @@ func TestLoadPageLosesNothingAtTheDefaults(t *testing.T) {
 	checkMemory(t, run)
 }
 
-// TestLoadPastItsBoundsCountsEveryDrop captures the load page with small
-// bounds (500 entries, a 1 MiB budget), so that requests and frames are
-// dropped: what the capture holds plus what it counted as dropped is
-// exactly what the server sent, for requests and for frames.
+// TestLoadPastItsBoundsCountsEveryDrop captures a smaller load page (600
+// fetches, then 6,000 frames) within a 1 MiB budget, so that requests and
+// frames are dropped once it is spent: what the capture holds plus what it
+// counted as dropped is exactly what the server sent, for requests and for
+// frames. (maxEntries, the other bound, is tested with the engine alone.)
 func TestLoadPastItsBoundsCountsEveryDrop(t *testing.T) {
 	e := newEnv(t)
 	e.launch()
-	run := e.captureLoad(2000, 20000, map[string]any{"maxEntries": 500, "maxTotalBytes": 1 << 20})
+	const budget = 1 << 20
+	run := e.captureLoad(600, 6000, map[string]any{"maxTotalBytes": budget})
 	requests, frames := run.kept()
 	d := run.status.Dropped
 	served, exchanged := int(run.site.served.Load()), int(run.site.sent.Load()+run.site.received.Load())
-	t.Logf("kept %d requests + %d dropped (the server answered %d); kept %d frames + %d dropped (the server exchanged %d); %d payloads and %d bodies left out",
-		requests, d.Requests, served, frames, d.WSFrames, exchanged, d.Payloads, d.Bodies)
-	if requests > 500 || frames > 500 || d.Requests == 0 || d.WSFrames == 0 {
-		t.Errorf("the bounds did not hold: kept %d requests and %d frames, dropped %+v", requests, frames, d)
+	t.Logf("kept %d requests + %d dropped (the server answered %d); kept %d frames + %d dropped (the server exchanged %d); %d payloads and %d bodies left out; %d bytes held; reasons %q",
+		requests, d.Requests, served, frames, d.WSFrames, exchanged, d.Payloads, d.Bodies, run.status.BytesHeld, d.Reasons)
+	// An exchange admitted is completed (its response comes after the
+	// budget check): the responses in flight can pass it a little.
+	if d.Requests == 0 || d.WSFrames == 0 || run.status.BytesHeld > budget*102/100 {
+		t.Errorf("the budget did not hold: kept %d requests and %d frames in %d bytes, dropped %+v", requests, frames, run.status.BytesHeld, d)
 	}
 	if requests+d.Requests != served || frames+d.WSFrames != exchanged {
 		t.Errorf("kept + dropped: %d requests (want %d), %d frames (want %d)", requests+d.Requests, served, frames+d.WSFrames, exchanged)
