@@ -87,13 +87,13 @@ func (c *Capture) onRequest(t Target, src api.Source, e *evRequestWillBeSent) {
 		ex.req.RequestID = id + suffix
 		ex.resp.RequestID = id + suffix
 		c.responses = append(c.responses, ex.resp)
-		c.charge(responseCost(ex.resp))
+		c.charge(responseCost(ex.resp) - responseOverhead) // reserved with its request
 		ex.resp = nil
 		ex.timing = nil
 		ex.req = c.newRequest(ex, e, url)
 		ex.req.RedirectedFrom = prev
 		c.requests = append(c.requests, ex.req)
-		c.charge(requestCost(ex.req))
+		c.charge(exchangeCost(ex.req))
 		return
 	}
 	if ex != nil {
