@@ -211,6 +211,10 @@ func (c *Capture) addTab(ctx context.Context, tabID int64) error {
 	if stopped {
 		// The capture stopped while the tab was being attached.
 		release()
+		return nil
+	}
+	if tabID != c.mainTab {
+		c.recoverDocument(tabID)
 	}
 	return nil
 }

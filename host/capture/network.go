@@ -58,8 +58,10 @@ type exchange struct {
 	// none).
 	declared int64
 	sized    bool // those headers had a Content-Length
-	extras   extras
-	stream   *streamState
+	// recovered marks a document recorded after the fact (popup.go).
+	recovered bool
+	extras    extras
+	stream    *streamState
 }
 
 // extras holds ExtraInfo events that came before what they describe.
@@ -323,7 +325,7 @@ func (c *Capture) newResponse(ex *exchange, r *network.Response, mono float64) *
 func (c *Capture) onResponse(t Target, src api.Source, e *evResponseReceived) {
 	id := string(e.RequestID)
 	ex := c.live[id]
-	if ex == nil && e.Response != nil && !c.droppedIDs[id] {
+	if ex == nil && e.Response != nil && !c.droppedIDs[id] && !c.isRecovered(id) {
 		ex = c.partialExchange(t, src, e)
 	}
 	if ex == nil || e.Response == nil || ex.resp != nil {
