@@ -17,13 +17,11 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/tabtap/tabtap/host/buildinfo"
 	"github.com/tabtap/tabtap/host/daemon"
 	"github.com/tabtap/tabtap/host/link"
 	"github.com/tabtap/tabtap/host/tools"
 )
-
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "0.1.0-dev"
 
 const usage = `tabtap captures the network traffic of your browser tabs for MCP clients.
 
@@ -57,7 +55,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "status":
 		return runStatus(ctx, stdout, stderr)
 	case "version", "--version", "-v":
-		fmt.Fprintln(stdout, "tabtap", version)
+		fmt.Fprintln(stdout, "tabtap", buildinfo.Version)
 		return 0
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
@@ -99,8 +97,8 @@ func runDaemon(ctx context.Context, origin string, stdin io.Reader, stdout, stde
 	// Once the browser closes the port, writing to stdout must fail with an
 	// error, not kill the daemon before it has put its captures away.
 	signal.Ignore(syscall.SIGPIPE)
-	log.Info("daemon starting", "origin", origin, "pid", os.Getpid(), "version", version)
-	opts := daemon.Options{RuntimeDir: dir, Version: version, Log: log}
+	log.Info("daemon starting", "origin", origin, "pid", os.Getpid(), "version", buildinfo.Version)
+	opts := daemon.Options{RuntimeDir: dir, Version: buildinfo.Version, Log: log}
 	if path := os.Getenv("TABTAP_RECORD"); path != "" {
 		// Every DevTools event of captured tabs, for a bug report.
 		f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
@@ -133,8 +131,7 @@ func runMCP(ctx context.Context, args []string, stderr io.Writer) int {
 	defer closeLog()
 	pool := link.NewPool(link.RuntimeDir())
 	defer pool.Close()
-	tools.Version = version
-	srv := tools.NewServer(tools.PoolBackend{Pool: pool}, version)
+	srv := tools.NewServer(tools.PoolBackend{Pool: pool}, buildinfo.Version)
 	if *addr != "" {
 		return serveHTTP(ctx, srv, *addr, *token, log, stderr)
 	}
@@ -149,10 +146,13 @@ func runStatus(ctx context.Context, stdout, stderr io.Writer) int {
 	dir := link.RuntimeDir()
 	pool := link.NewPool(dir)
 	defer pool.Close()
-	ds, err := pool.Daemons(ctx)
+	ds, failed, err := pool.Daemons(ctx)
 	if err != nil {
 		fmt.Fprintln(stderr, "tabtap:", err)
 		return 1
+	}
+	for _, f := range failed {
+		fmt.Fprintf(stdout, "unreachable: %v\n", f)
 	}
 	if len(ds) == 0 {
 		fmt.Fprintf(stdout, "No browser is connected (runtime directory %s).\nOpen the browser with the tabtap extension loaded; `go run ./installer --check` diagnoses the setup.\n", dir)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/buildinfo"
 )
 
 // Creator name written in log.creator.
@@ -24,8 +25,8 @@ const pendingError = "no response (still pending when the capture stopped)"
 // HAR requires an absolute URL.
 const unknownSocketURL = "ws://unknown.invalid/"
 
-// Build converts a stopped capture into a HAR 1.2 document. version is
-// tabtap's version, written in log.creator.
+// Build converts a stopped capture into a HAR 1.2 document, with tabtap
+// (buildinfo.Version) as its log.creator.
 //
 // Every request record becomes an entry (each hop of a redirect chain
 // its own), matched with its response by requestId and sorted by start
@@ -34,7 +35,7 @@ const unknownSocketURL = "ws://unknown.invalid/"
 // opened before the capture started) get an entry of their own, so that
 // nothing the capture holds is left out. Each tab of the capture is a
 // page; the tab that made the first request comes first.
-func Build(res api.StopResult, version string) *HAR {
+func Build(res api.StopResult) *HAR {
 	var data api.Data
 	if res.Data != nil {
 		data = *res.Data
@@ -93,7 +94,7 @@ func Build(res api.StopResult, version string) *HAR {
 
 	h := &HAR{Log: Log{
 		Version: Version,
-		Creator: Creator{Name: creatorName, Version: version},
+		Creator: Creator{Name: creatorName, Version: buildinfo.Version},
 		Pages:   b.pages(data, items),
 		Entries: make([]Entry, 0, len(items)),
 		Comment: logComment(res),

@@ -152,11 +152,7 @@ func (e *extension) await(ch <-chan outcome) outcome {
 	return outcome{}
 }
 
-func pendingCount(c *Conn) int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.pending)
-}
+func pendingCount(c *Conn) int { return c.calls.Waiting() }
 
 func TestResponsesFindTheirCallsInAnyOrder(t *testing.T) {
 	c, e := open(t, &fakeHandler{})
@@ -208,10 +204,10 @@ func TestCallDecodesResultAndError(t *testing.T) {
 
 	failed := callAsync(context.Background(), c, MethodDebuggerAttach, TabRef{TabID: 812})
 	m = e.next()
-	e.send(Message{ID: m.ID, Error: &Error{Message: "No tab with id: 812."}})
+	e.send(Message{ID: m.ID, Error: &Error{Code: CodeNoTab, Message: "No tab with id: 812."}})
 	o := e.await(failed)
 	var re *Error
-	if !errors.As(o.err, &re) || re.Message != "No tab with id: 812." {
+	if !errors.As(o.err, &re) || re.Message != "No tab with id: 812." || re.Code != CodeNoTab {
 		t.Errorf("got %v, want the extension's error", o.err)
 	}
 }

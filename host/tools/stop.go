@@ -23,9 +23,6 @@ const DefaultMaxResultBytes = 1_000_000
 // summary, options and truncated block alone could not fit.
 const MinMaxResultBytes = 4000
 
-// Version is written into HAR files as the creator's version.
-var Version = "dev"
-
 // stop stops a capture and shapes its result: JSON or HAR, inline or in a
 // file, cut to maxResultBytes.
 func stop(ctx context.Context, r router, a api.StopCaptureArgs) (api.StopResult, error) {
@@ -80,7 +77,7 @@ func stop(ctx context.Context, r router, a api.StopCaptureArgs) (api.StopResult,
 // returns: for format har, the HAR document in place of the data.
 func shape(res api.StopResult) api.StopResult {
 	if res.Format == "har" {
-		res.HAR, res.Data = har.Build(res, Version), nil
+		res.HAR, res.Data = har.Build(res), nil
 	}
 	return res
 }
@@ -89,7 +86,7 @@ func shape(res api.StopResult) api.StopResult {
 func writeResult(res api.StopResult, path string) (api.StopResult, error) {
 	var doc any = res
 	if res.Format == "har" {
-		doc = har.Build(res, Version)
+		doc = har.Build(res)
 	}
 	b, err := api.Encode(doc, true)
 	if err != nil {
