@@ -66,7 +66,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // logger writes to stderr and, for the daemon whose stderr nobody reads,
-// to a log file in the runtime directory.
+// to a log file in the runtime directory that starts anew past 5 MB
+// (maxLogBytes), keeping the previous one as file.1.
 func logger(stderr io.Writer, file string) (*slog.Logger, func()) {
 	level := slog.LevelInfo
 	if os.Getenv("TABTAP_LOG") == "debug" {
@@ -75,12 +76,11 @@ func logger(stderr io.Writer, file string) (*slog.Logger, func()) {
 	w := stderr
 	done := func() {}
 	if file != "" {
-		if fi, err := os.Stat(file); err == nil && fi.Size() > 5<<20 {
-			_ = os.Rename(file, file+".1")
-		}
-		if f, err := os.OpenFile(file, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600); err == nil {
+		if f, err := openLog(file, maxLogBytes); err == nil {
 			w = io.MultiWriter(stderr, f)
 			done = func() { f.Close() }
+		} else {
+			fmt.Fprintln(stderr, "tabtap:", err)
 		}
 	}
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level})), done
