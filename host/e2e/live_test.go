@@ -24,6 +24,19 @@ func TestCaptureEverythingAPageDoes(t *testing.T) {
 	// A person clicks the page's link, which opens a popup.
 	e.click("/live", "#pop")
 	waitFor(t, "the popup's request", func() bool { return contains(site.requests(), "GET", "/popup-api") })
+	// The server answering comes before the browser reports it: wait until
+	// the capture holds every request the servers saw, answered.
+	waitFor(t, "the capture to hold every request the servers saw", func() bool {
+		var page api.GetDataResult
+		e.tool("get_network_capture_data", map[string]any{"sessionId": sess.SessionID, "limit": 1000, "includeBodies": false}, &page)
+		for _, s := range site.requests() {
+			r := findAny(&page.Data, s.Method, s.Path)
+			if r == nil || responseByID(&page.Data, r.RequestID) == nil {
+				return false
+			}
+		}
+		return true
+	})
 	st := e.status(sess.SessionID, "the popup's and the stream's records", func(st api.StatusResult) bool {
 		c := st.CurrentStats
 		return c.StreamingResponses >= 2 && c.WSFrames >= 5 && c.Requests == c.Responses
