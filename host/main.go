@@ -16,12 +16,15 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
-	"github.com/tabtap/tabtap/host/buildinfo"
 	"github.com/tabtap/tabtap/host/daemon"
 	"github.com/tabtap/tabtap/host/link"
 	"github.com/tabtap/tabtap/host/tools"
 )
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "0.1.0-dev"
 
 const usage = `tabtap captures the network traffic of your browser tabs for MCP clients.
 
@@ -29,6 +32,7 @@ Usage:
   tabtap mcp [--http 127.0.0.1:PORT] [--token TOKEN]
         serve the MCP tools on stdio (or on Streamable HTTP, bearer-token protected)
   tabtap status     list the browsers (daemons) tabtap can reach
+  tabtap doctor     check the installation, the MCP clients' configuration and a live list_tabs
   tabtap version    print the version
 
 The browser starts tabtap by itself as a native messaging host once the
@@ -54,8 +58,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runMCP(ctx, args[1:], stderr)
 	case "status":
 		return runStatus(ctx, stdout, stderr)
+	case "doctor":
+		return runDoctor(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-v":
-		fmt.Fprintln(stdout, "tabtap", buildinfo.Version)
+		fmt.Fprintln(stdout, "tabtap", version)
 		return 0
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
@@ -97,8 +103,8 @@ func runDaemon(ctx context.Context, origin string, stdin io.Reader, stdout, stde
 	// Once the browser closes the port, writing to stdout must fail with an
 	// error, not kill the daemon before it has put its captures away.
 	signal.Ignore(syscall.SIGPIPE)
-	log.Info("daemon starting", "origin", origin, "pid", os.Getpid(), "version", buildinfo.Version)
-	opts := daemon.Options{RuntimeDir: dir, Version: buildinfo.Version, Log: log}
+	log.Info("daemon starting", "origin", origin, "pid", os.Getpid(), "version", version)
+	opts := daemon.Options{RuntimeDir: dir, Version: version, Log: log}
 	if path := os.Getenv("TABTAP_RECORD"); path != "" {
 		// Every DevTools event of captured tabs, for a bug report.
 		f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
@@ -131,7 +137,9 @@ func runMCP(ctx context.Context, args []string, stderr io.Writer) int {
 	defer closeLog()
 	pool := link.NewPool(link.RuntimeDir())
 	defer pool.Close()
-	srv := tools.NewServer(tools.PoolBackend{Pool: pool}, buildinfo.Version)
+	backend := tools.PoolBackend{Pool: pool}
+	srv := tools.NewServer(backend, version)
+	go tools.WatchCaptures(ctx, srv, backend, 2*time.Second)
 	if *addr != "" {
 		return serveHTTP(ctx, srv, *addr, *token, log, stderr)
 	}

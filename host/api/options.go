@@ -60,8 +60,8 @@ type Options struct {
 	Reload           bool   `json:"reload,omitempty"`
 }
 
-// ResourceTypes are the browser's resource types that resourceTypes
-// accepts (case-insensitive).
+// ResourceTypes are the browser's resource types, as requests carry them,
+// and as resourceTypes accepts them (case-insensitive).
 var ResourceTypes = []string{"Document", "Stylesheet", "Image", "Media", "Font", "Script",
 	"TextTrack", "XHR", "Fetch", "Prefetch", "EventSource", "WebSocket", "Manifest",
 	"SignedExchange", "Ping", "CSPViolationReport", "Preflight", "FedCM", "Other"}

@@ -48,6 +48,7 @@ type exchange struct {
 	issued  float64 // monotonic seconds of the current hop's requestWillBeSent
 	timing  *network.ResourceTiming
 	fromMem bool
+	settled bool // logged in Capture.settled: complete, body included
 	extras  extras
 	stream  *streamState
 }
@@ -419,7 +420,9 @@ func (c *Capture) onFinished(e *evLoadingFinished) {
 	}
 	if c.wantsBody(ex) {
 		c.fetchBody(ex, ex.resp)
+		return
 	}
+	c.settle(ex)
 }
 
 // wantsBody reports whether a finished response has a body worth asking
@@ -452,6 +455,7 @@ func (c *Capture) fetchBody(ex *exchange, r *api.Response) {
 		c.dropped.Bodies++
 		c.reason("bodies: the capture's byte budget (maxTotalBytes) was spent")
 		r.BodyError = "not kept: the capture's byte budget (maxTotalBytes) was spent"
+		c.settle(ex)
 		return
 	}
 	gen := c.gen
@@ -479,6 +483,7 @@ func (c *Capture) fetchBody(ex *exchange, r *api.Response) {
 		if c.gen != gen || c.state != StateActive {
 			return
 		}
+		defer c.settle(ex)
 		if err != nil {
 			r.BodyError = fmt.Sprintf("the browser did not give the body: %v", err)
 			return
@@ -592,7 +597,9 @@ func (c *Capture) onFailed(e *evLoadingFailed) {
 	}
 	if ex.stream != nil {
 		c.finishStream(ex)
+		return
 	}
+	c.settle(ex)
 }
 
 func (c *Capture) onAttached(parent Target, e *evAttachedToTarget) {

@@ -30,7 +30,7 @@ func (d *Daemon) Request(ctx context.Context, method string, params json.RawMess
 		return call(params, func(a relay.UIStart) (any, error) { return d.uiStart(ctx, a) })
 	case relay.MethodUIStop:
 		return call(params, func(a relay.SessionRef) (any, error) {
-			if _, err := d.stop(api.SessionArgs{SessionID: a.SessionID}); err != nil {
+			if _, err := d.stop(api.StopCaptureArgs{SessionID: a.SessionID, MaxResultBytes: &uiStopBytes}); err != nil {
 				return nil, err
 			}
 			return d.uiStatus(), nil
@@ -47,6 +47,10 @@ func (d *Daemon) Request(ctx context.Context, method string, params json.RawMess
 	}
 	return nil, api.Errorf(relay.CodeInvalidArgument, "unknown request %q", method)
 }
+
+// uiStopBytes bounds what a stop from the popup builds: the popup reads
+// the status, not the result.
+var uiStopBytes = api.MinResultBytes
 
 func (d *Daemon) uiStatus() relay.UIStatus {
 	clients := 0
@@ -74,7 +78,7 @@ func (d *Daemon) uiStart(ctx context.Context, a relay.UIStart) (relay.UIStatus, 
 
 // uiExport returns a capture for the popup's download button.
 func (d *Daemon) uiExport(a relay.UIExport) (relay.UIExportResult, error) {
-	res, err := d.result(a.SessionID)
+	res, err := d.full(a.SessionID)
 	if err != nil {
 		return relay.UIExportResult{}, err
 	}
@@ -87,7 +91,7 @@ func (d *Daemon) uiExport(a relay.UIExport) (relay.UIExportResult, error) {
 		}
 		return relay.UIExportResult{FileName: fmt.Sprintf("tabtap-%s.json", stamp), Content: b}, nil
 	case "", "har":
-		b, err := api.Encode(har.Build(res), false)
+		b, err := api.Encode(har.Build(res, d.opts.Version), false)
 		if err != nil {
 			return relay.UIExportResult{}, fmt.Errorf("encoding the HAR: %w", err)
 		}

@@ -28,7 +28,7 @@ func TestCaptureEverythingAPageDoes(t *testing.T) {
 	// the capture holds every request the servers saw, answered.
 	waitFor(t, "the capture to hold every request the servers saw", func() bool {
 		var page api.GetDataResult
-		e.tool("get_network_capture_data", map[string]any{"sessionId": sess.SessionID, "limit": 1000, "includeBodies": false}, &page)
+		e.tool("get_network_capture_data", map[string]any{"sessionId": sess.SessionID, "limit": 500, "includeBodies": false}, &page)
 		for _, s := range site.requests() {
 			r := findAny(&page.Data, s.Method, s.Path)
 			if r == nil || responseByID(&page.Data, r.RequestID) == nil {
@@ -47,7 +47,8 @@ func TestCaptureEverythingAPageDoes(t *testing.T) {
 
 	var stopped api.StopResult
 	e.tool("stop_network_capture", map[string]any{"sessionId": sess.SessionID}, &stopped)
-	d := stopped.Data
+	full, _ := e.wholeCapture(sess.SessionID)
+	d := full.Data
 	t.Logf("captured %d requests, %d responses, %d frames, %d streaming responses", len(d.Requests), len(d.Responses), len(d.WSFrames), len(d.StreamingResponses))
 	defer func() {
 		// One record of each kind, as a person reading -v output sees them.

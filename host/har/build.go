@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/tabtap/tabtap/host/api"
-	"github.com/tabtap/tabtap/host/buildinfo"
 )
 
 // Creator name written in log.creator.
@@ -25,8 +24,8 @@ const pendingError = "no response (still pending when the capture stopped)"
 // HAR requires an absolute URL.
 const unknownSocketURL = "ws://unknown.invalid/"
 
-// Build converts a stopped capture into a HAR 1.2 document, with tabtap
-// (buildinfo.Version) as its log.creator.
+// Build converts a stopped capture into a HAR 1.2 document. version is
+// tabtap's version, written in log.creator.
 //
 // Every request record becomes an entry (each hop of a redirect chain
 // its own), matched with its response by requestId and sorted by start
@@ -35,7 +34,7 @@ const unknownSocketURL = "ws://unknown.invalid/"
 // opened before the capture started) get an entry of their own, so that
 // nothing the capture holds is left out. Each tab of the capture is a
 // page; the tab that made the first request comes first.
-func Build(res api.StopResult) *HAR {
+func Build(res api.StopResult, version string) *HAR {
 	var data api.Data
 	if res.Data != nil {
 		data = *res.Data
@@ -94,7 +93,7 @@ func Build(res api.StopResult) *HAR {
 
 	h := &HAR{Log: Log{
 		Version: Version,
-		Creator: Creator{Name: creatorName, Version: buildinfo.Version},
+		Creator: Creator{Name: creatorName, Version: version},
 		Pages:   b.pages(data, items),
 		Entries: make([]Entry, 0, len(items)),
 		Comment: logComment(res),
@@ -539,8 +538,8 @@ func logComment(res api.StopResult) string {
 		parts = append(parts, s)
 	}
 	if t := res.Truncated; t != nil {
-		parts = append(parts, fmt.Sprintf("cut to fit maxResultBytes: %d requests, %d responses, %d WebSocket frames, %d streaming responses left out, %d bodies omitted",
-			t.Requests, t.Responses, t.WSFrames, t.StreamingResponses, t.BodiesOmitted))
+		parts = append(parts, fmt.Sprintf("cut to fit maxResultBytes: %d requests, %d responses, %d WebSocket frames, %d streaming responses left out, %d contents omitted",
+			t.Requests, t.Responses, t.WSFrames, t.StreamingResponses, t.ContentsOmitted))
 	}
 	return strings.Join(parts, "; ")
 }

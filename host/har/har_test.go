@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/tabtap/tabtap/host/api"
-	"github.com/tabtap/tabtap/host/buildinfo"
 	"github.com/tabtap/tabtap/host/capture"
 	"github.com/tabtap/tabtap/host/har"
 	"github.com/tabtap/tabtap/host/har/hartest"
@@ -159,7 +158,7 @@ func ptr[T any](v T) *T { return &v }
 
 func build(t *testing.T) (*har.HAR, []byte) {
 	t.Helper()
-	h := har.Build(fixture())
+	h := har.Build(fixture(), "1.2.3")
 	doc, err := json.Marshal(h)
 	if err != nil {
 		t.Fatal(err)
@@ -189,7 +188,7 @@ func TestBuildValidates(t *testing.T) {
 func TestLogAndPages(t *testing.T) {
 	h, _ := build(t)
 	l := h.Log
-	if l.Version != "1.2" || l.Creator != (har.Creator{Name: "tabtap", Version: buildinfo.Version}) {
+	if l.Version != "1.2" || l.Creator != (har.Creator{Name: "tabtap", Version: "1.2.3"}) {
 		t.Errorf("version %q, creator %+v", l.Version, l.Creator)
 	}
 	want := []har.Page{
@@ -418,7 +417,7 @@ func TestWebSocket(t *testing.T) {
 	}
 	empty := har.Build(api.StopResult{StartTime: t0, Data: &api.Data{
 		Requests: []api.Request{{RequestID: "1", URL: "wss://x.test/", Method: "GET", ResourceType: "WebSocket", Timestamp: t0}},
-	}})
+	}}, "dev")
 	doc, _ = json.Marshal(empty)
 	if !bytes.Contains(doc, []byte(`"_webSocketMessages":[]`)) {
 		t.Errorf("a socket without frames has no empty _webSocketMessages: %s", doc)
@@ -454,7 +453,7 @@ func TestStreams(t *testing.T) {
 
 func TestEmptyCapture(t *testing.T) {
 	for _, res := range []api.StopResult{{}, {CaptureID: "c", StartTime: t0, EndTime: t0, Data: &api.Data{}}} {
-		doc, err := json.Marshal(har.Build(res))
+		doc, err := json.Marshal(har.Build(res, "dev"))
 		if err != nil {
 			t.Fatal(err)
 		}
