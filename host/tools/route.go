@@ -33,7 +33,9 @@ type Backend interface {
 type PoolBackend struct{ Pool *link.Pool }
 
 // Daemons implements Backend. When no daemon answers but some are
-// registered, the error names each one, its socket, and why.
+// registered, the error names each one, its socket, and why. When some
+// answer, the others come last, their calls failing with why, so that
+// list_tabs and list_captures can name them.
 func (b PoolBackend) Daemons(ctx context.Context) ([]Daemon, error) {
 	clients, failed, err := b.Pool.Daemons(ctx)
 	if err != nil {
@@ -42,11 +44,23 @@ func (b PoolBackend) Daemons(ctx context.Context) ([]Daemon, error) {
 	if len(clients) == 0 && len(failed) > 0 {
 		return nil, noneReachable(failed, b.Where())
 	}
-	out := make([]Daemon, len(clients))
-	for i, c := range clients {
-		out[i] = linkDaemon{c}
+	out := make([]Daemon, 0, len(clients)+len(failed))
+	for _, c := range clients {
+		out = append(out, linkDaemon{c})
+	}
+	for _, f := range failed {
+		out = append(out, unreachable{f})
 	}
 	return out, nil
+}
+
+// unreachable is a registered daemon that does not answer.
+type unreachable struct{ u link.Unreachable }
+
+func (d unreachable) Label() string { return d.u.Registration.Browser }
+func (d unreachable) Tag() string   { return d.u.Registration.Tag }
+func (d unreachable) Call(context.Context, string, any, any) error {
+	return api.Errorf(api.CodeNoBrowser, "%s", d.u.Error())
 }
 
 // Where implements Backend.
