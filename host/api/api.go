@@ -159,6 +159,11 @@ type Stats struct {
 	StreamingResponses int `json:"streamingResponses"`
 }
 
+// StatsOf gives a summary's counts the reference status' names.
+func StatsOf(s Summary) Stats {
+	return Stats{Requests: s.TotalRequests, Responses: s.TotalResponses, WSFrames: s.TotalWsFrames, StreamingResponses: s.StreamingResponses}
+}
+
 // StatusResult is get_network_capture_status' result.
 type StatusResult struct {
 	SessionID string `json:"sessionId"`

@@ -236,6 +236,12 @@ type Data struct {
 	StreamingResponses []StreamingResponse `json:"streamingResponses"`
 }
 
+// EmptyData is Data with every list empty rather than nil, as results show
+// it.
+func EmptyData() *Data {
+	return &Data{Requests: []Request{}, Responses: []Response{}, WSFrames: []WSFrame{}, StreamingResponses: []StreamingResponse{}}
+}
+
 // Summary counts what a capture holds.
 type Summary struct {
 	TotalRequests      int `json:"totalRequests"`

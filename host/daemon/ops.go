@@ -370,8 +370,7 @@ func statusOf(s *session) api.StatusResult {
 		r.EndTime = &st.EndTime
 	}
 	r.Duration = st.Duration
-	r.CurrentStats = api.Stats{Requests: st.Summary.TotalRequests, Responses: st.Summary.TotalResponses,
-		WSFrames: st.Summary.TotalWsFrames, StreamingResponses: st.Summary.StreamingResponses}
+	r.CurrentStats = api.StatsOf(st.Summary)
 	r.BytesHeld, r.Dropped, r.EndReason = st.BytesHeld, st.Dropped, st.EndReason
 	// A capture says stopped as soon as its stop begins, while it still
 	// waits for bodies before detaching (and a closed tab is no longer
@@ -510,8 +509,7 @@ func (d *Daemon) captureStates() []relay.CaptureState {
 		st := s.capture.Status()
 		out = append(out, relay.CaptureState{
 			SessionID: s.id, CaptureID: st.CaptureID, TabID: s.tabID, Status: string(st.State), StartedBy: s.startedBy,
-			URL: s.url, Title: s.title, StartTime: st.StartTime.Format(time.RFC3339), Requests: st.Summary.TotalRequests,
-			Responses: st.Summary.TotalResponses, WSFrames: st.Summary.TotalWsFrames, Streaming: st.Summary.StreamingResponses,
+			URL: s.url, Title: s.title, StartTime: st.StartTime.Format(time.RFC3339), Stats: api.StatsOf(st.Summary),
 			Bytes: st.BytesHeld, Dropped: st.Dropped.Total(), EndReason: st.EndReason,
 		})
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/rpc"
 )
 
@@ -339,11 +340,10 @@ type CaptureState struct {
 	URL       string `json:"url"`
 	Title     string `json:"title"`
 	StartTime string `json:"startTime"`
-	Requests  int    `json:"requests"`
-	Responses int    `json:"responses"`
-	WSFrames  int    `json:"wsFrames"`
-	Streaming int    `json:"streamingResponses"`
-	Bytes     int64  `json:"bytes"`
+	// Stats are the counts get_network_capture_status calls currentStats:
+	// requests, responses, wsFrames, streamingResponses.
+	api.Stats
+	Bytes int64 `json:"bytes"`
 	Dropped   int    `json:"dropped"`
 	// EndReason says why a capture ended when it was not stopped by hand,
 	// e.g. "the tab was closed".
