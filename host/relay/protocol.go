@@ -343,8 +343,8 @@ type CaptureState struct {
 	// Stats are the counts get_network_capture_status calls currentStats:
 	// requests, responses, wsFrames, streamingResponses.
 	api.Stats
-	Bytes int64 `json:"bytes"`
-	Dropped   int    `json:"dropped"`
+	Bytes   int64 `json:"bytes"`
+	Dropped int   `json:"dropped"`
 	// EndReason says why a capture ended when it was not stopped by hand,
 	// e.g. "the tab was closed".
 	EndReason string `json:"endReason,omitempty"`
