@@ -236,6 +236,12 @@ type Data struct {
 	StreamingResponses []StreamingResponse `json:"streamingResponses"`
 }
 
+// EmptyData is Data with every list empty rather than nil, as results show
+// it.
+func EmptyData() *Data {
+	return &Data{Requests: []Request{}, Responses: []Response{}, WSFrames: []WSFrame{}, StreamingResponses: []StreamingResponse{}}
+}
+
 // Summary counts what a capture holds.
 type Summary struct {
 	TotalRequests      int `json:"totalRequests"`
@@ -267,11 +273,14 @@ type Dropped struct {
 	Payloads int `json:"payloads"`
 	// Events the extension could not forward (too large for a message).
 	Events int `json:"events"`
+	// Targets are iframes, workers (or a tab's children as a whole) the
+	// browser refused to capture: their traffic is missing.
+	Targets int `json:"targets"`
 	// Reasons says which limits were hit, for a person.
 	Reasons []string `json:"reasons,omitempty"`
 }
 
 // Total is the number of things dropped.
 func (d Dropped) Total() int {
-	return d.Requests + d.WSFrames + d.StreamItems + d.Bodies + d.Payloads + d.Events
+	return d.Requests + d.WSFrames + d.StreamItems + d.Bodies + d.Payloads + d.Events + d.Targets
 }

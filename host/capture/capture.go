@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"github.com/tabtap/tabtap/host/api"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 )
@@ -95,6 +96,7 @@ type Capture struct {
 	bytes      int64
 	dropped    api.Dropped
 	reasons    map[string]bool
+	lost       map[string]bool // targets counted in dropped.Targets, by "tab/session"
 }
 
 // New returns a capture of tabID, not yet attached. Start attaches it.
@@ -127,6 +129,7 @@ func (c *Capture) reset() {
 	c.bytes = 0
 	c.dropped = api.Dropped{}
 	c.reasons = map[string]bool{}
+	c.lost = map[string]bool{}
 	c.gen++
 }
 
@@ -243,16 +246,14 @@ func (c *Capture) arm(ctx context.Context, t Target, paused bool, kind string) e
 		go resume()
 	}
 	var firstErr error
-	start := time.Now()
 	if _, err := c.browser.Send(ctx, t, "Network.enable", bufferSizes(c.opts), 0); err != nil {
 		firstErr = fmt.Errorf("enabling the network domain: %w", err)
 	}
-	c.log.Debug("network enabled", "target", t, "kind", kind, "took", time.Since(start), "err", firstErr)
 	if firstErr == nil || paused {
 		if _, err := c.browser.Send(ctx, t, "Target.setAutoAttach", map[string]any{
 			"autoAttach": true, "waitForDebuggerOnStart": true, "flatten": true,
 		}, 0); err != nil {
-			c.log.Debug("auto-attach refused", "target", t, "err", err)
+			c.targetLost(t, fmt.Errorf("attaching its iframes and workers: %w", err))
 		}
 	}
 	if !early {
@@ -282,6 +283,36 @@ func bufferSizes(o api.Options) map[string]any {
 	return map[string]any{
 		"maxResourceBufferSize": resourceBuffer,
 		"maxTotalBufferSize":    min(max(o.MaxTotalBytes, 4*resourceBuffer), maxTotalBuffer),
+	}
+}
+
+// targetLost counts, once per target, one whose traffic (or whose
+// children's) the capture will miss because the browser refused to arm it,
+// with a reason for the first of each kind (tab, iframe, worker…). A
+// target that went away meanwhile, or a capture that is stopping, loses
+// nothing worth reporting.
+func (c *Capture) targetLost(t Target, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	key := fmt.Sprintf("%d/%s", t.TabID, t.SessionID)
+	src, known := c.targets[t.SessionID]
+	if c.state != StateActive || c.stopping || c.lost[key] || (t.SessionID != "" && !known) {
+		c.log.Debug("arming a target failed", "target", t, "err", err)
+		return
+	}
+	c.lost[key] = true
+	c.dropped.Targets++
+	kind, what := "tab", fmt.Sprintf("tab %d", t.TabID)
+	if t.SessionID != "" {
+		article := "a"
+		if strings.ContainsAny(src.Target[:min(1, len(src.Target))], "aeiou") {
+			article = "an"
+		}
+		kind, what = src.Target, fmt.Sprintf("%s %s of tab %d", article, src.Target, t.TabID)
+	}
+	if !c.lost["kind "+kind] {
+		c.lost["kind "+kind] = true
+		c.reason(fmt.Sprintf("targets: the browser refused to capture %s (%v); its traffic is missing", what, err))
 	}
 }
 
@@ -487,7 +518,7 @@ func (c *Capture) async(fn func(ctx context.Context)) {
 	c.pending.Add(1)
 	go func() {
 		defer c.pending.Done()
-		defer c.recover("a background fetch")
+		defer c.survive("a background fetch")
 		select {
 		case c.sem <- struct{}{}:
 		case <-c.ctx.Done():
@@ -500,9 +531,9 @@ func (c *Capture) async(fn func(ctx context.Context)) {
 	}()
 }
 
-// recover stops a panic in one of the capture's goroutines from taking the
-// daemon, and every capture it holds, down with it.
-func (c *Capture) recover(what string) {
+// survive stops a panic in one of the capture's goroutines from taking the
+// daemon, and every capture it holds, down with it. It must be deferred.
+func (c *Capture) survive(what string) {
 	if p := recover(); p != nil {
 		c.log.Error("a capture's goroutine failed; the capture goes on", "capture", c.id, "in", what, "panic", p)
 	}

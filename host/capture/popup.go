@@ -28,7 +28,7 @@ func (c *Capture) recoverDocument(tabID int64) {
 	c.pending.Add(1)
 	go func() {
 		defer c.pending.Done()
-		defer c.recover("recovering a popup's first document")
+		defer c.survive("recovering a popup's first document")
 		ctx, cancel := context.WithTimeout(c.ctx, 10*time.Second)
 		defer cancel()
 		t := Target{TabID: tabID}

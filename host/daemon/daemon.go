@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/capture"
 	"github.com/tabtap/tabtap/host/link"
 	"github.com/tabtap/tabtap/host/relay"
@@ -53,6 +54,7 @@ type Daemon struct {
 
 	mu       sync.Mutex
 	profile  relay.Hello
+	mismatch *api.Error // set when the extension speaks another protocol version
 	tag      string
 	label    string
 	sessions map[string]*session
@@ -191,6 +193,7 @@ func (d *Daemon) Notify(method string, params json.RawMessage) {
 			d.log.Warn("malformed hello", "err", err)
 			return
 		}
+		d.welcome(h)
 		select {
 		case d.hello <- h:
 		default:
@@ -222,19 +225,14 @@ func (d *Daemon) Notify(method string, params json.RawMessage) {
 	}
 }
 
-// route hands each event to the capture of its tab.
+// route hands each event to the capture of its tab, and charges the
+// events the extension dropped to the capture of the tab they came from.
 func (d *Daemon) route(b relay.EventBatch) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if b.Dropped > 0 {
-		// The extension does not say whose events they were: every
-		// running capture is told, once.
-		charged := map[*capture.Capture]bool{}
-		for _, c := range d.byTab {
-			if !charged[c] {
-				charged[c] = true
-				c.ExtensionDropped(b.Dropped)
-			}
+	for tabID, n := range b.DroppedByTab {
+		if c := d.byTab[tabID]; c != nil {
+			c.ExtensionDropped(n)
 		}
 	}
 	for _, ev := range b.Events {

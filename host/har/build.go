@@ -559,8 +559,8 @@ func logComment(res api.StopResult) string {
 		parts = append(parts, "ended: "+res.EndReason)
 	}
 	if d := res.Dropped; d.Total() > 0 {
-		s := fmt.Sprintf("left out to keep memory bounded: %d requests, %d WebSocket frames, %d stream items, %d bodies, %d payloads, %d events",
-			d.Requests, d.WSFrames, d.StreamItems, d.Bodies, d.Payloads, d.Events)
+		s := fmt.Sprintf("left out: %d requests, %d WebSocket frames, %d stream items, %d bodies, %d payloads, %d events, %d iframes or workers",
+			d.Requests, d.WSFrames, d.StreamItems, d.Bodies, d.Payloads, d.Events, d.Targets)
 		if len(d.Reasons) > 0 {
 			s += " (" + strings.Join(d.Reasons, "; ") + ")"
 		}

@@ -62,7 +62,7 @@ func (f *rowFilter) exchange(x exchange) bool {
 // Page returns one page of d's rows, within budget bytes of JSON.
 func Page(d *api.Data, a api.GetDataArgs, budget int) (api.GetDataResult, error) {
 	out := api.GetDataResult{SessionID: a.SessionID, Kind: a.Kind, Offset: a.Offset,
-		Data: api.Data{Requests: []api.Request{}, Responses: []api.Response{}, WSFrames: []api.WSFrame{}, StreamingResponses: []api.StreamingResponse{}}}
+		Data: *api.EmptyData()}
 	if out.Kind == "" {
 		out.Kind = api.KindHTTP
 	}

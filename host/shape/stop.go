@@ -43,7 +43,7 @@ func Stop(res api.StopResult, d *api.Data, budget int, harOf func(api.Data) any)
 			out.Overview = nil
 		}
 		out.Truncated = &api.Truncation{}
-		out.Data = &api.Data{Requests: []api.Request{}, Responses: []api.Response{}, WSFrames: []api.WSFrame{}, StreamingResponses: []api.StreamingResponse{}}
+		out.Data = api.EmptyData()
 		base := Size(out) + truncationSlack
 		// The index of every request is worth most of the result, but not
 		// all of it: records need room too.
@@ -56,7 +56,7 @@ func Stop(res api.StopResult, d *api.Data, budget int, harOf func(api.Data) any)
 	}
 	// Not even the barest overview fits: totals only.
 	out := res
-	out.Data = &api.Data{Requests: []api.Request{}, Responses: []api.Response{}, WSFrames: []api.WSFrame{}, StreamingResponses: []api.StreamingResponse{}}
+	out.Data = api.EmptyData()
 	out.Truncated = &api.Truncation{}
 	finish(&out, d, harOf, budget)
 	return out

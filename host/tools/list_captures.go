@@ -27,7 +27,7 @@ func listCaptures(r router) tool {
 					if len(ds) == 1 {
 						return api.ListCapturesResult{}, err
 					}
-					out.Unreachable = append(out.Unreachable, fmt.Sprintf("%s: %v", d.Label(), err))
+					out.Unreachable = append(out.Unreachable, failure(d, err))
 					continue
 				}
 				out.Captures = append(out.Captures, one.Captures...)

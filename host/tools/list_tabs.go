@@ -28,7 +28,7 @@ func listTabs(r router) tool {
 					if len(ds) == 1 {
 						return api.ListTabsResult{}, err
 					}
-					failed = append(failed, fmt.Sprintf("%s: %v", d.Label(), err))
+					failed = append(failed, failure(d, err))
 					continue
 				}
 				out.Tabs = append(out.Tabs, one.Tabs...)

@@ -1,6 +1,10 @@
 package tools
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
 
 // cutList drops items from the end of *xs until their JSON takes at most
 // room bytes, and returns how many it dropped.
@@ -22,4 +26,12 @@ func sizeOf(v any) int {
 		return 0
 	}
 	return len(b)
+}
+
+// failure says which daemon failed and why, naming it once.
+func failure(d Daemon, err error) string {
+	if msg := err.Error(); strings.HasPrefix(msg, d.Label()) {
+		return msg
+	}
+	return fmt.Sprintf("%s: %v", d.Label(), err)
 }

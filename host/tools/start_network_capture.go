@@ -33,7 +33,7 @@ func startCapture(r router) tool {
 			mcp.WithInteger("maxTotalBytes", mcp.Description(fmt.Sprintf("The capture's memory budget: records and their bodies, payloads and chunks together; past it what is left out is counted under dropped. Default %d, between %d and %d.",
 				api.DefaultMaxTotalBytes, api.MinMaxTotalBytes, api.MaxMaxTotalBytes)), mcp.Min(api.MinMaxTotalBytes), mcp.Max(api.MaxMaxTotalBytes)),
 			mcp.WithInteger("maxCaptures", mcp.Description("Same as maxEntries (the reference tool's name)."), mcp.Min(1)),
-			mcp.WithBoolean("capturePostOnly", mcp.Description("Keep only requests that send a body (POST, PUT, PATCH…), the reference tool's option.")),
+			mcp.WithBoolean("capturePostOnly", mcp.Description("Keep only requests that send data: every POST, and any other request with a body (PUT, PATCH, DELETE…). The reference tool's option.")),
 			mcp.WithBoolean("captureStreaming", mcp.Description("Keep only streaming traffic: EventSource, streamed bodies and WebSockets.")),
 			mcp.WithBoolean("followPopups", mcp.Description("Also capture tabs and popups the captured tab opens (sign-in windows, target=_blank links). Default true.")),
 			mcp.WithString("url", mcp.Description("Navigate the tab to this http(s) URL (or about:blank) once the capture is armed, so the page load itself is captured.")),

@@ -304,6 +304,16 @@ func TestTabsAndSessionsAcrossBrowsers(t *testing.T) {
 	if len(caps.Captures) != 1 || caps.Evicted != 3 {
 		t.Errorf("list_captures: %+v", caps)
 	}
+	// A browser that stops answering is named, with why; the others still list.
+	dead := api.Errorf(api.CodeNoBrowser, "%s (pid 9) does not answer: connecting to /run/user/1000/tabtap/bbbb.sock: connection refused", b.label)
+	b.ops[api.ListTabs] = func(json.RawMessage) (any, error) { return nil, dead }
+	b.ops[api.ListCaptures] = b.ops[api.ListTabs]
+	s.ok(api.ListTabs, nil, &tabs)
+	s.ok(api.ListCaptures, nil, &caps)
+	if len(tabs.Tabs) != 1 || len(tabs.Unreachable) != 1 || tabs.Unreachable[0] != dead.Error() || len(caps.Unreachable) != 1 {
+		t.Errorf("an unreachable browser: tabs %+v, captures %+v", tabs, caps)
+	}
+	b.answer(api.ListTabs, api.ListTabsResult{Tabs: []api.Tab{{TabID: 2, WindowID: 5, Title: "B", URL: "https://b.test/", Browser: b.label, SessionID: "s-bbbb-1"}}, Browsers: []string{b.label}})
 	var sess api.Session
 	s.ok(api.InitializeSession, map[string]any{"tabId": 2}, &sess)
 	if sess.SessionID != "s-bbbb-3" {
