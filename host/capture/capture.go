@@ -80,23 +80,25 @@ type Capture struct {
 	clock     clock
 	gen       int // bumped by Clear: results for older records are dropped
 
-	requests   []*api.Request
-	responses  []*api.Response
-	frames     []api.WSFrame
-	streams    []*api.StreamingResponse
-	live       map[string]*exchange // by browser request id
-	recent     map[string]*exchange // finished lately: ExtraInfo can come after the end
-	recentIDs  []string             // recent, oldest first
-	early      map[string]*extras   // extra info that came before its request
-	skipped    map[string]bool      // sockets and event sources the filter left out
-	droppedIDs map[string]bool      // requests dropped at a bound while in flight (see budget.go)
-	capped     map[string]string    // URL of sockets whose handshake was dropped at a bound
-	settled    []string             // ids of exchanges complete with their bodies, in order
-	changed    chan struct{}        // closed at the next change, for waiters; nil when none wait
-	bytes      int64
-	dropped    api.Dropped
-	reasons    map[string]bool
-	lost       map[string]bool // targets counted in dropped.Targets, by "tab/session"
+	requests     []*api.Request
+	responses    []*api.Response
+	frames       []api.WSFrame
+	streams      []*api.StreamingResponse
+	live         map[string]*exchange // by browser request id
+	recent       map[string]*exchange // finished lately: ExtraInfo can come after the end
+	recentIDs    []string             // recent, oldest first
+	early        map[string]*extras   // extra info that came before its request
+	skipped      map[string]bool      // sockets and event sources the filter left out
+	droppedIDs   map[string]bool      // requests dropped at a bound while in flight (see budget.go)
+	capped       map[string]string    // URL of sockets whose handshake was dropped at a bound
+	settled      []string             // ids of exchanges complete with their bodies, in order
+	changed      chan struct{}        // closed at the next change, for waiters; nil when none wait
+	bytes        int64
+	dropped      api.Dropped
+	reasons      map[string]bool
+	lost         map[string]bool   // targets counted in dropped.Targets, by "tab/session"
+	recovered    map[string]string // URL of popups' documents recorded after the fact, by frame id (popup.go)
+	contentLoads map[int64]string  // URL of a document the browser reloads from its cache for documentContent, by tab
 }
 
 // New returns a capture of tabID, not yet attached. Start attaches it.
@@ -130,6 +132,10 @@ func (c *Capture) reset() {
 	c.dropped = api.Dropped{}
 	c.reasons = map[string]bool{}
 	c.lost = map[string]bool{}
+	c.recovered = map[string]string{}
+	if c.contentLoads == nil {
+		c.contentLoads = map[int64]string{}
+	}
 	c.gen++
 }
 

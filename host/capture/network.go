@@ -325,7 +325,7 @@ func (c *Capture) newResponse(ex *exchange, r *network.Response, mono float64) *
 func (c *Capture) onResponse(t Target, src api.Source, e *evResponseReceived) {
 	id := string(e.RequestID)
 	ex := c.live[id]
-	if ex == nil && e.Response != nil && !c.droppedIDs[id] && !c.isRecovered(id) {
+	if ex == nil && e.Response != nil && !c.droppedIDs[id] && !c.isRecovered(id, e) {
 		ex = c.partialExchange(t, src, e)
 	}
 	if ex == nil || e.Response == nil || ex.resp != nil {
@@ -348,7 +348,7 @@ func (c *Capture) onResponse(t Target, src api.Source, e *evResponseReceived) {
 // response: one already under way when the capture (or a followed popup's
 // attachment) began. Its method, request headers and timing are unknown.
 func (c *Capture) partialExchange(t Target, src api.Source, e *evResponseReceived) *exchange {
-	if c.opts.CapturePostOnly || !c.filter.keep(e.Response.URL, string(e.Type), "", false) {
+	if c.opts.CapturePostOnly || !c.filter.keep(e.Response.URL, string(e.Type), "", false) || c.ownContentLoad(t.TabID, e) {
 		return nil
 	}
 	id := string(e.RequestID)
@@ -521,6 +521,12 @@ func (c *Capture) fetchBody(ex *exchange, r *api.Response) {
 			body = []byte(res.Body)
 			if res.Base64Encoded {
 				body, err = decodeBase64Prefix(res.Body)
+			}
+		} else if q := ex.req; q != nil && q.Partial && q.ResourceType == "Document" && q.FrameID != "" && ex.target.SessionID == "" {
+			// A document whose request began before its tab was attached
+			// (a popup's first): the browser still has it as the frame's.
+			if doc, derr := c.documentContent(ctx, ex.target, q.FrameID, r.URL); derr == nil {
+				body, err, res.Truncated = doc, nil, nil
 			}
 		}
 		c.mu.Lock()

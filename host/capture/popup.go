@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/tabtap/tabtap/host/api"
@@ -53,10 +54,7 @@ func (c *Capture) recoverDocument(tabID int64) {
 			return
 		}
 		c.mu.Lock()
-		known := c.state != StateActive || c.live[f.LoaderID] != nil || c.recent[f.LoaderID] != nil
-		for i := len(c.requests) - 1; i >= 0 && !known; i-- {
-			known = baseID(c.requests[i].RequestID) == f.LoaderID
-		}
+		known := c.state != StateActive || c.seenDocument(tabID, f.ID, f.LoaderID, f.URL+f.URLFragment)
 		c.mu.Unlock()
 		if known {
 			return
@@ -72,25 +70,15 @@ func (c *Capture) recoverDocument(tabID int64) {
 		if raw, err := c.browser.Send(ctx, t, "Runtime.evaluate", map[string]any{"expression": navigationStatus, "returnByValue": true, "silent": true}, 0); err == nil {
 			_ = json.Unmarshal(raw, &nav)
 		}
-		var body struct {
-			Content       string `json:"content"`
-			Base64Encoded bool   `json:"base64Encoded"`
-		}
+		var body []byte
 		var bodyErr error
 		if c.opts.CaptureBodies && c.opts.MaxBodyBytes > 0 {
-			if _, bodyErr = c.browser.Send(ctx, t, "Page.enable", nil, 0); bodyErr == nil {
-				raw, bodyErr = c.browser.Send(ctx, t, "Page.getResourceContent", map[string]any{"frameId": f.ID, "url": f.URL},
-					base64.StdEncoding.EncodedLen(c.opts.MaxBodyBytes)+4)
-				if bodyErr == nil {
-					bodyErr = json.Unmarshal(raw, &body)
-				}
-				_, _ = c.browser.Send(ctx, t, "Page.disable", nil, 0)
-			}
+			body, bodyErr = c.documentContent(ctx, t, f.ID, f.URL)
 		}
 
 		c.mu.Lock()
 		defer c.mu.Unlock()
-		if c.state != StateActive || c.live[f.LoaderID] != nil || c.recent[f.LoaderID] != nil {
+		if c.state != StateActive || c.seenDocument(tabID, f.ID, f.LoaderID, f.URL+f.URLFragment) {
 			return
 		}
 		src := api.Source{TabID: tabID, Target: "page"}
@@ -113,26 +101,85 @@ func (c *Capture) recoverDocument(tabID int64) {
 		// Its events may still be on their way: known as recovered, they
 		// add nothing.
 		c.finish(&exchange{id: f.LoaderID, target: t, source: src, req: req, resp: resp, recovered: true})
+		c.recovered[f.ID] = req.URL
 		switch {
 		case !c.opts.CaptureBodies || c.opts.MaxBodyBytes == 0:
 		case bodyErr != nil:
 			resp.BodyError = "the browser did not give the body: " + bodyErr.Error()
 		default:
-			b := []byte(body.Content)
-			if body.Base64Encoded {
-				if b, bodyErr = decodeBase64Prefix(body.Content); bodyErr != nil {
-					resp.BodyError = "the browser did not give the body: " + bodyErr.Error()
-					break
-				}
-			}
-			c.setBody(resp, b, int64(len(b)), isTextMime(resp.MimeType))
+			c.setBody(resp, body, int64(len(body)), isTextMime(resp.MimeType))
 		}
 	}()
 }
 
-// isRecovered reports whether a request id is a document recorded after
-// the fact.
-func (c *Capture) isRecovered(id string) bool {
-	ex := c.recent[id]
-	return ex != nil && ex.recovered
+// isRecovered reports whether a response is that of a document recorded
+// after the fact: by its request id, or by its frame and URL (the
+// document's request id need not be its loader's).
+func (c *Capture) isRecovered(id string, e *evResponseReceived) bool {
+	if ex := c.recent[id]; ex != nil && ex.recovered {
+		return true
+	}
+	u, ok := c.recovered[string(e.FrameID)]
+	return ok && e.Type == "Document" && e.Response != nil && u == e.Response.URL
+}
+
+// seenDocument reports whether the capture holds a frame's document: by
+// its loader's id, or as the Document request of that frame and URL.
+func (c *Capture) seenDocument(tabID int64, frameID, loaderID, url string) bool {
+	if c.live[loaderID] != nil || c.recent[loaderID] != nil {
+		return true
+	}
+	for i := len(c.requests) - 1; i >= 0; i-- {
+		r := c.requests[i]
+		if baseID(r.RequestID) == loaderID || r.TabID == tabID && r.ResourceType == "Document" && r.FrameID == frameID && r.URL == url {
+			return true
+		}
+	}
+	return false
+}
+
+// documentContent asks the browser for the document a frame of a tab
+// holds: the body of a document whose request the network domain did not
+// see from its start, and so does not know.
+//
+// To answer, the browser loads the document again from its cache: that
+// load's events (a response of type Other, from the cache) are its own
+// doing, not the page's, and are not recorded.
+func (c *Capture) documentContent(ctx context.Context, t Target, frameID, url string) ([]byte, error) {
+	c.mu.Lock()
+	c.contentLoads[t.TabID] = url
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		delete(c.contentLoads, t.TabID)
+		c.mu.Unlock()
+	}()
+	if _, err := c.browser.Send(ctx, t, "Page.enable", nil, 0); err != nil {
+		return nil, err
+	}
+	defer c.browser.Send(ctx, t, "Page.disable", nil, 0)
+	raw, err := c.browser.Send(ctx, t, "Page.getResourceContent", map[string]any{"frameId": frameID, "url": url},
+		base64.StdEncoding.EncodedLen(c.opts.MaxBodyBytes)+4)
+	if err != nil {
+		return nil, err
+	}
+	var res struct {
+		Content       string `json:"content"`
+		Base64Encoded bool   `json:"base64Encoded"`
+	}
+	if err := json.Unmarshal(raw, &res); err != nil {
+		return nil, fmt.Errorf("decoding a document's content: %w", err)
+	}
+	if res.Base64Encoded {
+		return decodeBase64Prefix(res.Content)
+	}
+	return []byte(res.Content), nil
+}
+
+// ownContentLoad reports whether a response the capture did not see
+// requested is the browser reloading a document from its cache for
+// documentContent.
+func (c *Capture) ownContentLoad(tabID int64, e *evResponseReceived) bool {
+	u, ok := c.contentLoads[tabID]
+	return ok && e.Type != "Document" && e.Response != nil && e.Response.URL == u
 }

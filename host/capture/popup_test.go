@@ -69,3 +69,31 @@ func TestPopupsFirstDocumentRecoveredAfterTheFact(t *testing.T) {
 		t.Errorf("a document seen whole was recorded again: %+v", d.Requests)
 	}
 }
+
+func TestPartialDocumentBodyFromItsFrame(t *testing.T) {
+	opts, _ := api.Settings{}.Resolve()
+	c := New("capture_popup_3", 1, opts, popupBrowser{newFakeBrowser()}, nil)
+	if err := c.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c.Expect(2)
+	// The popup's document, seen from its response on: the browser does
+	// not know it by its request id, its frame still holds it.
+	r := resp("9.3", "https://app.test/popup", 200, t0, map[string]any{"Content-Type": "text/html"}, "text/html")
+	r["type"], r["frameId"] = "Document", "F2"
+	for _, ev := range []struct {
+		method string
+		params any
+	}{{"Network.responseReceived", r}, {"Network.loadingFinished", finished("9.3", t0+0.01)}} {
+		p, _ := json.Marshal(ev.params)
+		c.HandleEvent(Event{TabID: 2, Method: ev.method, Params: p})
+	}
+	if err := c.AddTab(context.Background(), 2); err != nil {
+		t.Fatal(err)
+	}
+	settle(c)
+	d := c.Data()
+	if len(d.Requests) != 1 || !d.Requests[0].Partial || d.Responses[0].Body != "<title>popup</title>" {
+		t.Errorf("want the partial document once, with its body: %+v %+v", d.Requests, d.Responses)
+	}
+}

@@ -76,6 +76,15 @@ func TestPopupFirstDocument(t *testing.T) {
 	if r := responseByID(d, api.RequestID); r == nil || r.Body != "from the quick popup" {
 		t.Errorf("the popup's own request's response: %+v", r)
 	}
+	docs := 0
+	for _, r := range d.Requests {
+		if strings.HasSuffix(r.URL, "/quick-popup") {
+			docs++
+		}
+	}
+	if docs != 1 {
+		t.Errorf("%d records of the popup's first document, want 1", docs)
+	}
 	doc := findAny(d, "GET", "/quick-popup")
 	if doc == nil {
 		t.Fatal("the popup's first document is not in the capture")
@@ -84,7 +93,7 @@ func TestPopupFirstDocument(t *testing.T) {
 	if r == nil {
 		t.Fatalf("the popup's first document has no response: %+v", doc)
 	}
-	t.Logf("the popup's first document: method %q, partial %v, status %d, body %q, bodyError %q", doc.Method, doc.Partial, r.Status, short(r.Body), r.BodyError)
+	t.Logf("the popup's first document: method %q, partial %v, type %q, frame %q, status %d, body %q, bodyError %q", doc.Method, doc.Partial, doc.ResourceType, doc.FrameID, r.Status, short(r.Body), r.BodyError)
 	if r.Status != 200 || r.Body != quickPopupBody || doc.TabID == sess.TabID {
 		t.Errorf("the popup's first document's response: %+v", r)
 	}
