@@ -64,6 +64,7 @@ func (c *Capture) onRequest(t Target, src api.Source, e *evRequestWillBeSent) {
 	}
 	id := string(e.RequestID)
 	c.clock.learn(float64(e.Timestamp), float64(e.WallTime))
+	c.learnRequest(e)
 	ex := c.live[id]
 	url := e.Request.URL + e.Request.URLFragment
 	if ex != nil && e.RedirectResponse != nil {
@@ -118,7 +119,7 @@ func (c *Capture) newRequest(ex *exchange, e *evRequestWillBeSent, url string) *
 		RequestID:    ex.id,
 		URL:          url,
 		Method:       e.Request.Method,
-		Headers:      headerMap(e.Request.Headers, c.opts.RedactSecrets),
+		Headers:      headerMap(e.Request.Headers),
 		ResourceType: string(e.Type),
 		Timestamp:    c.clock.wall(float64(e.Timestamp)),
 		FrameID:      string(e.FrameID),
@@ -137,7 +138,7 @@ func (c *Capture) newRequest(ex *exchange, e *evRequestWillBeSent, url string) *
 		for _, p := range e.Request.PostDataEntries {
 			body = append(body, p.Bytes...)
 		}
-		c.setPostData(r, body)
+		c.setPostData(r, body, false)
 	}
 	ex.issued = float64(e.Timestamp)
 	if len(ex.extras.req) > 0 {
@@ -148,8 +149,13 @@ func (c *Capture) newRequest(ex *exchange, e *evRequestWillBeSent, url string) *
 }
 
 // setPostData keeps a request body as text, or as base64 when binary, cut
-// at maxBodyBytes.
-func (c *Capture) setPostData(r *api.Request, body []byte) {
+// at maxBodyBytes. learn says its secrets are still to be learned (a body
+// fetched apart from its request's event).
+func (c *Capture) setPostData(r *api.Request, body []byte, learn bool) {
+	if learn {
+		ct, _ := headerValue(r.Headers, "content-type")
+		c.learnBody(ct, body)
+	}
 	text, b64, cut := c.cutBody(body, c.opts.MaxBodyBytes, true)
 	if !c.spend(len(text) + len(b64)) {
 		c.dropped.Bodies++
@@ -183,7 +189,7 @@ func (c *Capture) fetchPostData(ex *exchange, r *api.Request) {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		if c.gen == gen && c.state == StateActive {
-			c.setPostData(r, body)
+			c.setPostData(r, body, true)
 		}
 	})
 }
@@ -213,6 +219,7 @@ func (c *Capture) known(id string) *exchange {
 }
 
 func (c *Capture) onRequestExtra(e *evRequestExtraInfo) {
+	c.learnHeaders(e.Headers)
 	id := string(e.RequestID)
 	ex := c.known(id)
 	if ex == nil {
@@ -246,7 +253,7 @@ func (c *Capture) stashEarly(id string) *extras {
 
 func (c *Capture) applyRequestExtra(r *api.Request, e *evRequestExtraInfo) {
 	if len(e.Headers) > 0 {
-		r.Headers = headerMap(e.Headers, c.opts.RedactSecrets)
+		r.Headers = headerMap(e.Headers)
 		r.HeadersRaw = true
 	}
 	for _, ac := range e.AssociatedCookies {
@@ -270,7 +277,7 @@ func (c *Capture) newResponse(ex *exchange, r *network.Response, mono float64) *
 		URL:               r.URL,
 		Status:            r.Status,
 		StatusText:        r.StatusText,
-		Headers:           headerMap(r.Headers, c.opts.RedactSecrets),
+		Headers:           headerMap(r.Headers),
 		MimeType:          r.MimeType,
 		Protocol:          r.Protocol,
 		FromCache:         r.FromDiskCache || r.FromPrefetchCache || ex.fromMem,
@@ -299,6 +306,7 @@ func (c *Capture) newResponse(ex *exchange, r *network.Response, mono float64) *
 }
 
 func (c *Capture) onResponse(t Target, src api.Source, e *evResponseReceived) {
+	c.learnResponse(e.Response)
 	ex := c.live[string(e.RequestID)]
 	if ex == nil && e.Response != nil {
 		ex = c.partialExchange(t, src, e)
@@ -329,7 +337,7 @@ func (c *Capture) partialExchange(t Target, src api.Source, e *evResponseReceive
 	id := string(e.RequestID)
 	ex := &exchange{id: id, target: t, source: src}
 	ex.req = &api.Request{
-		RequestID: id, URL: e.Response.URL, Headers: headerMap(e.Response.RequestHeaders, c.opts.RedactSecrets),
+		RequestID: id, URL: e.Response.URL, Headers: headerMap(e.Response.RequestHeaders),
 		ResourceType: string(e.Type), Timestamp: c.clock.wall(float64(e.Timestamp)), FrameID: string(e.FrameID),
 		Source: src, Partial: true,
 	}
@@ -339,6 +347,12 @@ func (c *Capture) partialExchange(t Target, src api.Source, e *evResponseReceive
 }
 
 func (c *Capture) onResponseExtra(e *evResponseExtraInfo) {
+	c.learnHeaders(e.Headers)
+	for _, bc := range e.BlockedCookies {
+		if bc != nil && c.secrets != nil {
+			c.secrets.LearnHeader("set-cookie", bc.CookieLine)
+		}
+	}
 	id := string(e.RequestID)
 	ex := c.known(id)
 	if ex == nil {
@@ -355,7 +369,7 @@ func (c *Capture) onResponseExtra(e *evResponseExtraInfo) {
 
 func (c *Capture) applyResponseExtra(r *api.Response, e *evResponseExtraInfo) {
 	if len(e.Headers) > 0 {
-		r.Headers = headerMap(e.Headers, c.opts.RedactSecrets)
+		r.Headers = headerMap(e.Headers)
 		r.HeadersRaw = true
 	}
 	if e.StatusCode == 304 && r.Status == 200 {
@@ -370,26 +384,11 @@ func (c *Capture) applyResponseExtra(r *api.Response, e *evResponseExtraInfo) {
 		if bc.Cookie != nil {
 			out.Name = bc.Cookie.Name
 		}
-		if c.opts.RedactSecrets {
-			out.Line = redactCookieLine(bc.CookieLine)
-		}
 		for _, why := range bc.BlockedReasons {
 			out.Reasons = append(out.Reasons, string(why))
 		}
 		r.BlockedCookies = append(r.BlockedCookies, out)
 	}
-}
-
-// redactCookieLine keeps a Set-Cookie line's name and attributes and
-// hides its value.
-func redactCookieLine(line string) string {
-	first, rest, _ := strings.Cut(line, ";")
-	name, _, _ := strings.Cut(first, "=")
-	out := strings.TrimSpace(name) + "=" + Redacted
-	if rest != "" {
-		out += ";" + rest
-	}
-	return out
 }
 
 func (c *Capture) onServedFromCache(e *evServedFromCache) {
@@ -497,6 +496,11 @@ func (c *Capture) fetchBody(ex *exchange, r *api.Response) {
 // setBody keeps a response body, cut at maxBodyBytes, within the byte
 // budget. size is the full body's length when the relay already cut it.
 func (c *Capture) setBody(r *api.Response, body []byte, size int64, text bool) {
+	ct, ok := headerValue(r.Headers, "content-type")
+	if !ok {
+		ct = r.MimeType
+	}
+	c.learnBody(ct, body)
 	str, b64, cut := c.cutBody(body, c.opts.MaxBodyBytes, text)
 	if !c.spend(len(str) + len(b64)) {
 		c.dropped.Bodies++

@@ -1,8 +1,9 @@
 package capture
 
 import (
-	"github.com/tabtap/tabtap/host/api"
 	"time"
+
+	"github.com/tabtap/tabtap/host/api"
 )
 
 // Status is a capture's state at one moment.
@@ -77,8 +78,8 @@ func (c *Capture) status() Status {
 	return st
 }
 
-// Data copies out what the capture holds. The copies share nothing the
-// capture will change.
+// Data copies out what the capture holds, secrets hidden when
+// redactSecrets is on. The copies share nothing the capture will change.
 func (c *Capture) Data() api.Data {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -92,7 +93,11 @@ func (c *Capture) Snapshot() (Status, api.Data) {
 	return c.status(), c.data()
 }
 
+// data copies every record out through the capture's Scrubber: this is
+// where redaction happens, for every way the records leave (results,
+// HAR, paged reads, downloads, saved captures).
 func (c *Capture) data() api.Data {
+	sc := c.Scrubber()
 	d := api.Data{
 		Requests:           make([]api.Request, 0, len(c.requests)),
 		Responses:          make([]api.Response, 0, len(c.responses)),
@@ -104,6 +109,7 @@ func (c *Capture) data() api.Data {
 		if keep(r.RequestID) {
 			cp := *r
 			cp.BlockedCookies = append([]api.BlockedCookie(nil), r.BlockedCookies...)
+			sc.Request(&cp)
 			d.Requests = append(d.Requests, cp)
 		}
 	}
@@ -120,6 +126,7 @@ func (c *Capture) data() api.Data {
 				cp.WebSocket = &ws
 			}
 			cp.BlockedCookies = append([]api.BlockedCookie(nil), r.BlockedCookies...)
+			sc.Response(&cp)
 			d.Responses = append(d.Responses, cp)
 		}
 	}
@@ -127,7 +134,11 @@ func (c *Capture) data() api.Data {
 		cp := *s
 		cp.Messages = append([]api.StreamMessage(nil), s.Messages...)
 		cp.Chunks = append([]api.StreamChunk(nil), s.Chunks...)
+		sc.Stream(&cp)
 		d.StreamingResponses = append(d.StreamingResponses, cp)
+	}
+	for i := range d.WSFrames {
+		sc.Frame(&d.WSFrames[i])
 	}
 	return d
 }

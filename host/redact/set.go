@@ -185,12 +185,13 @@ func (s *Set) LearnHeaders(h map[string]string) {
 		return
 	}
 	for k, v := range h {
-		s.learnHeader(k, v)
+		s.LearnHeader(k, v)
 	}
 }
 
-func (s *Set) learnHeader(name, v string) {
-	if v == "" || v == Redacted {
+// LearnHeader learns the secrets of one header, as LearnHeaders does.
+func (s *Set) LearnHeader(name, v string) {
+	if s == nil || v == "" || v == Redacted {
 		return
 	}
 	switch {
