@@ -99,14 +99,28 @@ func (sc *Scrubber) Header(name, v string) string {
 	return sc.m.replace(replaceSpans(v, spans), false)
 }
 
-// Headers returns a scrubbed copy of a header map; names stay.
+// Headers returns a header map with every value scrubbed; names stay. It
+// is h itself when nothing had to be hidden, else a new map.
 func (sc *Scrubber) Headers(h map[string]string) map[string]string {
 	if sc == nil || h == nil {
 		return h
 	}
-	out := make(map[string]string, len(h))
+	var out map[string]string
 	for k, v := range h {
-		out[k] = sc.Header(k, v)
+		s := sc.Header(k, v)
+		if s == v {
+			continue
+		}
+		if out == nil {
+			out = make(map[string]string, len(h))
+			for k2, v2 := range h {
+				out[k2] = v2
+			}
+		}
+		out[k] = s
+	}
+	if out == nil {
+		return h
 	}
 	return out
 }
@@ -153,9 +167,11 @@ func (sc *Scrubber) Request(r *api.Request) {
 	r.PostData = sc.Body(ct, r.PostData)
 	r.PostDataBase64 = sc.Base64(r.PostDataBase64)
 	if r.Initiator != nil {
-		in := *r.Initiator
-		in.URL = sc.URL(in.URL)
-		r.Initiator = &in
+		if u := sc.URL(r.Initiator.URL); u != r.Initiator.URL {
+			in := *r.Initiator
+			in.URL = u
+			r.Initiator = &in
+		}
 	}
 	r.BlockedCookies = sc.blockedCookies(r.BlockedCookies, false)
 }
@@ -177,11 +193,7 @@ func (sc *Scrubber) Response(r *api.Response) {
 	r.ErrorText = sc.Text(r.ErrorText)
 	r.BodyError = sc.Text(r.BodyError)
 	r.BlockedCookies = sc.blockedCookies(r.BlockedCookies, true)
-	if r.Timing != nil {
-		t := *r.Timing
-		r.Timing = &t
-	}
-	if r.WebSocket != nil {
+	if r.WebSocket != nil && len(r.WebSocket.Errors) > 0 {
 		ws := *r.WebSocket
 		ws.Errors = append([]api.WebSocketError(nil), ws.Errors...)
 		for i := range ws.Errors {
