@@ -39,6 +39,10 @@ type Options struct {
 	// one JSON line ({tabId, sessionId, method, params}): what the browser
 	// said, for a bug report or a test fixture. It holds captured traffic.
 	Record io.Writer
+
+	// created, when set, is told of the daemon as soon as it exists (for
+	// the package's tests).
+	created func(*Daemon)
 }
 
 // Daemon is one browser profile's tabtap.
@@ -94,6 +98,9 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, opts Options) error {
 	}
 	d.conn = relay.New(r, w, d, opts.Log)
 	d.browser = &relayBrowser{conn: d.conn}
+	if opts.created != nil {
+		opts.created(d)
+	}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -143,6 +150,11 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, opts Options) error {
 	return err
 }
 
+// tagLen is the length of a daemon's tag in hex digits: 64 bits, so that
+// no two profiles ever share the sockets, session ids and saved captures
+// it names.
+const tagLen = 16
+
 // identify names the daemon after the extension's profile.
 func (d *Daemon) identify(h relay.Hello) {
 	d.mu.Lock()
@@ -153,7 +165,7 @@ func (d *Daemon) identify(h relay.Hello) {
 		seed = link.NewToken()
 	}
 	sum := sha256.Sum256([]byte(seed))
-	d.tag = hex.EncodeToString(sum[:])[:4]
+	d.tag = hex.EncodeToString(sum[:])[:tagLen]
 	name := h.Browser
 	if name == "" {
 		name = "browser"
@@ -219,30 +231,54 @@ func (d *Daemon) Notify(method string, params json.RawMessage) {
 	}
 }
 
-// route hands each event to the capture of its tab.
+// delivery is one event and the capture it goes to.
+type delivery struct {
+	c  *capture.Capture
+	ev relay.Event
+}
+
+// handleEvent hands one event to a capture; tests replace it to watch
+// the locks it runs under.
+var handleEvent = func(c *capture.Capture, ev relay.Event) { c.HandleEvent(capture.Event(ev)) }
+
+// route hands each event to the capture of its tab. The captures are
+// looked up under d.mu, and the events handed over once it is released:
+// a capture's filter never runs with a lock other captures, or the
+// operations of agents, wait for. Events are handed over in their order
+// (route runs on the relay's one read loop), so each capture sees its
+// tab's events in the order the browser sent them.
 func (d *Daemon) route(b relay.EventBatch) {
 	d.mu.Lock()
-	defer d.mu.Unlock()
+	var charged []*capture.Capture
 	if b.Dropped > 0 {
 		// The extension does not say whose events they were: every
 		// running capture is told, once.
-		charged := map[*capture.Capture]bool{}
+		seen := map[*capture.Capture]bool{}
 		for _, c := range d.byTab {
-			if !charged[c] {
-				charged[c] = true
-				c.ExtensionDropped(b.Dropped)
+			if !seen[c] {
+				seen[c] = true
+				charged = append(charged, c)
 			}
 		}
 	}
+	deliveries := make([]delivery, 0, len(b.Events))
 	for _, ev := range b.Events {
 		if c := d.byTab[ev.TabID]; c != nil {
-			d.record(ev)
-			c.HandleEvent(capture.Event(ev))
+			deliveries = append(deliveries, delivery{c, ev})
 		}
+	}
+	d.mu.Unlock()
+	for _, c := range charged {
+		c.ExtensionDropped(b.Dropped)
+	}
+	for _, dv := range deliveries {
+		d.record(dv.ev)
+		handleEvent(dv.c, dv.ev)
 	}
 }
 
-// record writes an event to Options.Record, under d.mu.
+// record writes an event to Options.Record; only route, on the relay's
+// read loop, calls it.
 func (d *Daemon) record(ev relay.Event) {
 	if d.opts.Record == nil {
 		return

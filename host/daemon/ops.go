@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/capture"
+	"github.com/tabtap/tabtap/host/redact"
 	"github.com/tabtap/tabtap/host/relay"
 )
 
@@ -86,7 +86,7 @@ func (d *Daemon) listTabs(ctx context.Context) (api.ListTabsResult, error) {
 	defer d.mu.Unlock()
 	out := api.ListTabsResult{Tabs: make([]api.Tab, 0, len(list.Tabs)), Browsers: []string{d.label}}
 	for _, t := range list.Tabs {
-		tab := api.Tab{TabID: t.TabID, WindowID: t.WindowID, Title: t.Title, URL: t.URL, Active: t.Active, Browser: d.label}
+		tab := api.Tab{TabID: t.TabID, WindowID: t.WindowID, Title: t.Title, URL: redact.URL(t.URL), Active: t.Active, Browser: d.label}
 		if c := d.byTab[t.TabID]; c != nil {
 			tab.SessionID = d.sessionOf(c)
 		}
@@ -128,14 +128,13 @@ func (d *Daemon) initializeSession(ctx context.Context, a api.InitializeSessionA
 	}
 	s := d.newSession(tab, "agent")
 	d.retain()
-	return api.Session{SessionID: s.id, TabID: tab.TabID, URL: tab.URL, Title: tab.Title, Browser: d.browserLabel()}, nil
+	return api.Session{SessionID: s.id, TabID: tab.TabID, URL: redact.URL(tab.URL), Title: tab.Title, Browser: d.browserLabel()}, nil
 }
 
 // checkURL accepts the URLs a tab can be sent to.
 func checkURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme == "" {
-		return api.Errorf(api.CodeInvalid, "url %q is not an absolute URL (e.g. https://example.com/)", raw)
+	if err := api.CheckNavigable(raw); err != nil {
+		return api.Errorf(api.CodeInvalid, "%v", err)
 	}
 	return nil
 }
@@ -432,7 +431,7 @@ func (d *Daemon) listCaptures() api.ListCapturesResult {
 		}
 		st := s.capture.Status()
 		out.Captures = append(out.Captures, api.CaptureInfo{
-			SessionID: s.id, CaptureID: st.CaptureID, Browser: d.label, TabID: s.tabID, URL: s.url, Title: s.title,
+			SessionID: s.id, CaptureID: st.CaptureID, Browser: d.label, TabID: s.tabID, URL: redact.URL(s.url), Title: s.title,
 			Status: string(st.State), StartedBy: s.startedBy, StartTime: st.StartTime, Duration: st.Duration,
 			Summary: st.Summary, Dropped: st.Dropped.Total(), EndReason: st.EndReason,
 		})
