@@ -27,6 +27,22 @@ export const HostRequest = Object.freeze({
   DEBUGGER_SEND: 'debugger.send', // {tabId, sessionId?, method, params?, maxFieldLength?} → CDP result
 });
 
+/**
+ * The DevTools Protocol methods the daemon may send through debugger.send:
+ * the extension refuses any other, so that a daemon cannot use the debugger
+ * for more than capturing traffic (no Runtime.evaluate, no Page.navigate to
+ * file:, no Storage reads). The one list: host/relay/allowlist_test.go
+ * checks that every method the Go side sends is on it.
+ */
+export const RELAYED_CDP_METHODS = Object.freeze([
+  'Network.enable',
+  'Network.getRequestPostData',
+  'Network.getResponseBody',
+  'Network.streamResourceContent',
+  'Runtime.runIfWaitingForDebugger',
+  'Target.setAutoAttach',
+]);
+
 /** Notifications the daemon sends to the extension. */
 export const HostNotification = Object.freeze({
   STATE: 'state', // {captures: CaptureState[]}

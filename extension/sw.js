@@ -14,6 +14,7 @@ import {
   HostNotification,
   HostRequest,
   POPUP_PORT_NAME,
+  RELAYED_CDP_METHODS,
   PopupMessage,
   UIRequest,
 } from './protocol.js';
@@ -184,6 +185,9 @@ function detachAll() {
 async function send(params) {
   const tabId = tabIdOf(params);
   const method = stringOf(params, 'method');
+  if (!RELAYED_CDP_METHODS.includes(method)) {
+    throw new Error(`the tabtap extension does not relay ${method}: it relays only ${RELAYED_CDP_METHODS.join(', ')}`);
+  }
   const target = { tabId };
   if (params.sessionId) {
     if (typeof params.sessionId !== 'string') throw new Error('params.sessionId must be a string');
