@@ -51,11 +51,12 @@ export const HostNotification = Object.freeze({
 
 /** Notifications the extension sends to the daemon. */
 export const ExtensionNotification = Object.freeze({
-  HELLO: 'hello', // {extensionId, extensionVersion, browser, profileId}; first on every port
+  HELLO: 'hello', // {extensionId, extensionVersion, browser, profileId, policy}; first on every port
   CDP_EVENTS: 'cdp.events', // {events: [{tabId, sessionId?, method, params}], dropped?}
   DEBUGGER_DETACHED: 'debugger.detached', // {tabId, reason}
   TABS_CREATED: 'tabs.created', // Tab (+ openerTabId)
   TABS_REMOVED: 'tabs.removed', // {tabId}
+  POLICY: 'policy', // Policy (lib/policy.js), each time the person changes the options
 });
 
 /** Requests the extension sends to the daemon on behalf of its popup. */

@@ -22,6 +22,7 @@ import { badgeFor } from './lib/badge.js';
 import { browserLabel, errorText, randomId, wireTab } from './lib/browser.js';
 import { EventBatcher } from './lib/events.js';
 import { HostLink, HostUnavailableError } from './lib/hostlink.js';
+import { POLICY_KEY, loadPolicy, normalizePolicy, wirePolicy } from './lib/policy.js';
 import { truncateResult } from './lib/truncate.js';
 
 const log = (...args) => console.warn(...args);
@@ -56,8 +57,15 @@ async function hello() {
     extensionVersion: chrome.runtime.getManifest().version,
     browser: browserLabel(navigator.userAgentData, navigator.userAgent),
     profileId: await profileId(),
+    policy: wirePolicy(await loadPolicy(chrome.storage.local)),
   };
 }
+
+// The person's settings reach the daemon at once when they change.
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area !== 'local' || !changes[POLICY_KEY] || !link.connected) return;
+  notifyHost(ExtensionNotification.POLICY, wirePolicy(normalizePolicy(changes[POLICY_KEY].newValue)));
+});
 
 const link = new HostLink({
   connect: () => chrome.runtime.connectNative(HOST_NAME),

@@ -34,6 +34,9 @@ const (
 	CodeBrowser   = "browser"
 	CodeNoBrowser = "no_browser"
 	CodeInternal  = "internal"
+	// CodeForbidden: the person's settings in the extension do not allow
+	// it; only the person can change that.
+	CodeForbidden = "forbidden"
 )
 
 // Error is an operation's failure, with a message written for a person.

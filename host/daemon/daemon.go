@@ -64,6 +64,14 @@ type Daemon struct {
 	byTab    map[int64]*capture.Capture // attached tabs → their capture
 	seq      int
 	evicted  int
+	// policy is the person's settings; blocked its sites, parsed.
+	policy  relay.Policy
+	blocked []string
+	// agents are the running captures an agent started, which the
+	// person's blocked sites fence; fenced those that reached one and
+	// record nothing more.
+	agents map[*capture.Capture]bool
+	fenced map[*capture.Capture]bool
 }
 
 // session is a tab chosen for capture, and its latest capture.
@@ -95,6 +103,7 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, opts Options) error {
 	d := &Daemon{
 		opts: opts, log: opts.Log, hello: make(chan relay.Hello, 1), ready: make(chan struct{}),
 		sessions: map[string]*session{}, byTab: map[int64]*capture.Capture{},
+		agents: map[*capture.Capture]bool{}, fenced: map[*capture.Capture]bool{},
 	}
 	d.conn = relay.New(r, w, d, opts.Log)
 	d.browser = &relayBrowser{conn: d.conn}
@@ -118,6 +127,9 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, opts Options) error {
 		return ctx.Err()
 	}
 	d.identify(hello)
+	if hello.Policy != nil {
+		d.setPolicy(*hello.Policy)
+	}
 	d.restore()
 
 	srv, err := link.Listen(opts.RuntimeDir, link.Registration{
@@ -204,6 +216,14 @@ func (d *Daemon) Notify(method string, params json.RawMessage) {
 		case d.hello <- h:
 		default:
 		}
+	case relay.MethodPolicy:
+		var p relay.Policy
+		if err := json.Unmarshal(params, &p); err != nil {
+			d.log.Warn("malformed policy", "err", err)
+			return
+		}
+		d.setPolicy(p)
+		d.log.Info("the person's settings changed", "allowUnredacted", p.AllowUnredacted, "blockedSites", len(p.BlockedSites))
 	case relay.MethodCDPEvents:
 		var b relay.EventBatch
 		if err := json.Unmarshal(params, &b); err != nil {
@@ -235,6 +255,8 @@ func (d *Daemon) Notify(method string, params json.RawMessage) {
 type delivery struct {
 	c  *capture.Capture
 	ev relay.Event
+	// fence says the capture is an agent's and the person blocked sites.
+	fence bool
 }
 
 // handleEvent hands one event to a capture; tests replace it to watch
@@ -263,15 +285,26 @@ func (d *Daemon) route(b relay.EventBatch) {
 	}
 	deliveries := make([]delivery, 0, len(b.Events))
 	for _, ev := range b.Events {
-		if c := d.byTab[ev.TabID]; c != nil {
-			deliveries = append(deliveries, delivery{c, ev})
+		if c := d.byTab[ev.TabID]; c != nil && !d.fenced[c] {
+			deliveries = append(deliveries, delivery{c, ev, d.agents[c] && len(d.blocked) > 0})
 		}
 	}
 	d.mu.Unlock()
 	for _, c := range charged {
 		c.ExtensionDropped(b.Dropped)
 	}
+	var fenced map[*capture.Capture]bool
 	for _, dv := range deliveries {
+		if fenced[dv.c] {
+			continue
+		}
+		if dv.fence && d.fence(dv.c, dv.ev) {
+			if fenced == nil {
+				fenced = map[*capture.Capture]bool{}
+			}
+			fenced[dv.c] = true
+			continue
+		}
 		d.record(dv.ev)
 		handleEvent(dv.c, dv.ev)
 	}
@@ -409,6 +442,8 @@ func (d *Daemon) stopCapture(c *capture.Capture, reason string) {
 			delete(d.byTab, t)
 		}
 	}
+	delete(d.agents, c)
+	delete(d.fenced, c)
 	d.mu.Unlock()
 	d.retain()
 	d.pushState()

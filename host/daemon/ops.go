@@ -114,6 +114,9 @@ func (d *Daemon) initializeSession(ctx context.Context, a api.InitializeSessionA
 		if err := checkURL(a.URL); err != nil {
 			return api.Session{}, err
 		}
+		if err := d.checkSite(a.URL); err != nil {
+			return api.Session{}, err
+		}
 		if err := d.conn.Call(ctx, relay.MethodTabsOpen, relay.OpenTab{URL: a.URL, Active: true}, &tab); err != nil {
 			return api.Session{}, browserError("opening a tab", err)
 		}
@@ -125,6 +128,9 @@ func (d *Daemon) initializeSession(ctx context.Context, a api.InitializeSessionA
 		if err := d.conn.Call(ctx, relay.MethodTabsActive, nil, &tab); err != nil {
 			return api.Session{}, browserError("finding the active tab", err)
 		}
+	}
+	if err := d.checkSite(tab.URL); err != nil {
+		return api.Session{}, err
 	}
 	s := d.newSession(tab, "agent")
 	d.retain()
@@ -181,9 +187,19 @@ func (d *Daemon) startCapture(ctx context.Context, a api.StartCaptureArgs, by st
 	if err != nil {
 		return api.StartCaptureResult{}, err
 	}
+	policy := d.policyNow()
+	if err := applyPolicy(policy, &a.Settings, by); err != nil {
+		return api.StartCaptureResult{}, err
+	}
 	opts, err := a.Settings.Resolve()
 	if err != nil {
 		return api.StartCaptureResult{}, api.Errorf(api.CodeInvalid, "%v", err)
+	}
+	applyLimits(policy, &opts)
+	if by == "agent" {
+		if err := d.checkSite(opts.URL); err != nil {
+			return api.StartCaptureResult{}, err
+		}
 	}
 	d.mu.Lock()
 	switch {
@@ -209,6 +225,9 @@ func (d *Daemon) startCapture(ctx context.Context, a api.StartCaptureArgs, by st
 	d.seq++
 	c := capture.New(fmt.Sprintf("capture_%s_%d", d.tag, d.seq), s.tabID, opts, d.browser, d.log)
 	d.byTab[s.tabID] = c
+	if by == "agent" {
+		d.agents[c] = true
+	}
 	d.mu.Unlock()
 
 	fail := func(err error) (api.StartCaptureResult, error) {
@@ -216,12 +235,18 @@ func (d *Daemon) startCapture(ctx context.Context, a api.StartCaptureArgs, by st
 		if d.byTab[s.tabID] == c {
 			delete(d.byTab, s.tabID)
 		}
+		delete(d.agents, c)
 		d.mu.Unlock()
 		return api.StartCaptureResult{}, err
 	}
 	var tab relay.Tab
 	if err := d.conn.Call(ctx, relay.MethodTabsGet, relay.TabRef{TabID: s.tabID}, &tab); err != nil {
 		return fail(browserError(fmt.Sprintf("finding tab %d", s.tabID), err))
+	}
+	if by == "agent" {
+		if err := d.checkSite(tab.URL); err != nil {
+			return fail(err)
+		}
 	}
 	if privileged(tab.URL) && opts.URL != "" {
 		// The browser will not attach to its own pages: leave for a blank
@@ -258,7 +283,7 @@ func (d *Daemon) startCapture(ctx context.Context, a api.StartCaptureArgs, by st
 	}
 	d.pushState()
 	st := c.Status()
-	return api.StartCaptureResult{SessionID: s.id, CaptureID: c.ID(), TabID: s.tabID, StartTime: st.StartTime, Options: opts}, nil
+	return api.StartCaptureResult{SessionID: s.id, CaptureID: c.ID(), TabID: s.tabID, StartTime: st.StartTime, Options: c.Options()}, nil
 }
 
 // leavePrivileged sends a tab to about:blank and waits until it is there.
