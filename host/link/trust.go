@@ -7,10 +7,20 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 )
 
-// ownUID is this process's user; tests replace it to play another user.
-var ownUID = os.Getuid
+// playedUID, when not zero, is one more than the uid this process takes
+// itself for: tests play another user with it.
+var playedUID atomic.Int64
+
+// ownUID is this process's user.
+func ownUID() int {
+	if v := playedUID.Load(); v != 0 {
+		return int(v - 1)
+	}
+	return os.Getuid()
+}
 
 // ErrUntrusted marks a runtime directory, registration or socket that
 // another user could control, or a peer that is another user.

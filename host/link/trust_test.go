@@ -15,9 +15,8 @@ import (
 // asAnotherUser makes this process believe it runs as another user for
 // the rest of the test: what it owns is then someone else's.
 func asAnotherUser(t *testing.T) {
-	me := os.Getuid()
-	ownUID = func() int { return me + 1 }
-	t.Cleanup(func() { ownUID = os.Getuid })
+	playedUID.Store(int64(os.Getuid()) + 2)
+	t.Cleanup(func() { playedUID.Store(0) })
 }
 
 func TestRuntimeDirOfAnotherUserIsRefusedByBothSides(t *testing.T) {
