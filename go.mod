@@ -6,7 +6,9 @@ require (
 	github.com/chromedp/cdproto v0.159.2
 	github.com/coder/websocket v1.8.15
 	github.com/mark3labs/mcp-go v1.2.1
+	github.com/pelletier/go-toml/v2 v2.4.3
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
+	github.com/tailscale/hujson v0.0.0-20260727124030-b80ff77dac4f
 )
 
 require (

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/tabtap/tabtap/host/daemon"
 	"github.com/tabtap/tabtap/host/link"
@@ -33,6 +34,7 @@ Usage:
         protected: the token comes from FILE, or $TABTAP_HTTP_TOKEN, else a
         random one is printed on stderr)
   tabtap status     list the browsers (daemons) tabtap can reach
+  tabtap doctor     check the installation, the MCP clients' configuration and a live list_tabs
   tabtap version    print the version
 
 The browser starts tabtap by itself as a native messaging host once the
@@ -58,6 +60,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runMCP(ctx, args[1:], stderr)
 	case "status":
 		return runStatus(ctx, stdout, stderr)
+	case "doctor":
+		return runDoctor(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "tabtap", version)
 		return 0
@@ -145,8 +149,9 @@ func runMCP(ctx context.Context, args []string, stderr io.Writer) int {
 	defer closeLog()
 	pool := link.NewPool(link.RuntimeDir())
 	defer pool.Close()
-	tools.Version = version
-	srv := tools.NewServer(tools.PoolBackend{Pool: pool}, version)
+	backend := tools.PoolBackend{Pool: pool}
+	srv := tools.NewServer(backend, version)
+	go tools.WatchCaptures(ctx, srv, backend, 2*time.Second)
 	if *addr != "" {
 		return serveHTTP(ctx, srv, *addr, token, log, stderr)
 	}

@@ -1,19 +1,33 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
-	"runtime"
 	"strings"
 
+	"github.com/tabtap/tabtap/installer/clients"
 	"github.com/tabtap/tabtap/installer/nativehost"
 )
 
-// printNextSteps tells the person what the installer cannot do: load the
-// extension and point the MCP clients at the binary.
-func printNextSteps(w io.Writer, res *nativehost.Result, check string) {
-	bin := res.BinaryPath
+// clientOutcome is what the install did to the MCP clients.
+type clientOutcome struct {
+	asked    bool             // --client was given
+	changes  []clients.Change // the clients written or already right
+	failed   []clientFailure
+	notAsked []clients.Client // found on this machine, not named, not starting tabtap
+	already  []clients.Client // not named, already starting this binary
+}
+
+type clientFailure struct {
+	client clients.Client
+	err    error
+}
+
+// printNextSteps tells the person what the installer did for the clients
+// and what it cannot do: load the extension, and configure clients it was
+// not asked to.
+func printNextSteps(w io.Writer, env nativehost.Env, res *nativehost.Result, out clientOutcome, check string) {
+	bin := nativehost.QuoteArg(env, res.BinaryPath)
 	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
 
 	p("")
@@ -31,40 +45,80 @@ func printNextSteps(w io.Writer, res *nativehost.Result, check string) {
 	p("   Its ID is %s.", nativehost.ExtensionID)
 	p("   Once it is loaded or reloaded, the browser starts the host by itself.")
 	p("")
-	p("2. Add tabtap to your MCP client:")
-	p("   Claude Code:")
-	p("     claude mcp add tabtap -- %s mcp", nativehost.QuoteArg(nativehost.Env{}, bin))
-	p("   Claude Desktop (%s)", claudeDesktopConfig())
-	p("   and Cursor (%s):", cursorConfig())
-	p(`     {"mcpServers": {"tabtap": {"command": %s, "args": ["mcp"]}}}`, jsonString(bin))
-	p("   VS Code (.vscode/mcp.json in your workspace):")
-	p(`     {"servers": {"tabtap": {"type": "stdio", "command": %s, "args": ["mcp"]}}}`, jsonString(bin))
+
+	var written, unchanged []string
+	for _, ch := range out.changes {
+		line := fmt.Sprintf("%s (%s)", ch.Client.Title, ch.Path)
+		if ch.Action == clients.Unchanged {
+			unchanged = append(unchanged, line)
+		} else {
+			written = append(written, line)
+		}
+	}
+	switch {
+	case out.asked || len(out.already) > 0:
+		p("2. MCP clients:")
+		for _, l := range written {
+			p("   written:   %s", l)
+		}
+		for _, l := range unchanged {
+			p("   unchanged: %s", l)
+		}
+		if len(out.already) > 0 {
+			p("   already starting tabtap: %s", clientTitles(out.already))
+		}
+		for _, f := range out.failed {
+			p("   failed:    %s: %v", f.client.Title, f.err)
+		}
+		if out.asked && len(written)+len(unchanged)+len(out.failed) == 0 {
+			p("   none written: no MCP client found on this machine (looked for %s).", clientTitles(clients.All()))
+		}
+		if len(written) > 0 {
+			p("   Restart the clients written (or reload their MCP servers) to start tabtap.")
+		}
+		if len(out.notAsked) > 0 {
+			p("   Found, not asked: %s. Add them with:", clientTitles(out.notAsked))
+			p("     go run ./installer %s", clientFlags(out.notAsked))
+		}
+	case len(out.notAsked) > 0:
+		p("2. Add tabtap to your MCP clients. Found: %s. Write it into them with:", clientTitles(out.notAsked))
+		p("     go run ./installer --client all")
+		p("   or name them: go run ./installer %s", clientFlags(out.notAsked))
+	default:
+		p("2. Add tabtap to your MCP client. No client the installer knows was found (it looks")
+		p("   for %s); with one installed, go run ./installer --client NAME writes it.", clientTitles(clients.All()))
+	}
+	p("   Any other MCP client: give it the command %s with the argument mcp (docs/clients.md).", bin)
 	p("")
 	p("Check the setup at any time: %s", check)
 }
 
-func claudeDesktopConfig() string {
-	switch runtime.GOOS {
-	case "darwin":
-		return "~/Library/Application Support/Claude/claude_desktop_config.json"
-	case "windows":
-		return `%APPDATA%\Claude\claude_desktop_config.json`
-	default:
-		return "~/.config/Claude/claude_desktop_config.json, for unofficial Linux builds"
+func clientTitles(list []clients.Client) string {
+	t := make([]string, len(list))
+	for i, c := range list {
+		t[i] = c.Title
 	}
+	return strings.Join(t, ", ")
 }
 
-func cursorConfig() string {
-	if runtime.GOOS == "windows" {
-		return `%USERPROFILE%\.cursor\mcp.json`
+func clientFlags(list []clients.Client) string {
+	f := make([]string, len(list))
+	for i, c := range list {
+		f[i] = "--client " + c.Name
 	}
-	return "~/.cursor/mcp.json"
+	return strings.Join(f, " ")
 }
 
-func jsonString(s string) string {
-	b, err := json.Marshal(s)
-	if err != nil {
-		return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"`
+// printPack says what --pack-extension wrote and what to do with it.
+func printPack(w io.Writer, pk *nativehost.Pack) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
+	p("wrote %s: tabtap %s, %d files, %d bytes", pk.Path, pk.Version, len(pk.Files), pk.Size)
+	for _, f := range pk.Files {
+		p("  %s", f)
 	}
-	return string(b)
+	p("")
+	p("The manifest in the zip has no \"key\": the store gives the extension its own ID.")
+	p("Upload the zip at the Chrome Web Store developer dashboard or in Microsoft Partner")
+	p("Center (Edge Add-ons). Once the store shows the extension's ID, let the host accept it:")
+	p("  go run ./installer --extension-id ID")
 }

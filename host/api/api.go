@@ -24,6 +24,9 @@ const (
 	CloseSession      = "close_session"
 	GetCaptureData    = "get_network_capture_data"
 	GetRequest        = "get_request"
+	WaitForRequest    = "wait_for_request"
+	// ReadCapture is not a tool: it serves the captures as MCP resources.
+	ReadCapture = "read_capture"
 )
 
 // Error codes, so that a caller can tell kinds of failure apart.
@@ -102,6 +105,11 @@ type ListTabsResult struct {
 	Tabs []Tab `json:"tabs"`
 	// Browsers lists the connected browser profiles.
 	Browsers []string `json:"browsers"`
+	// Unreachable lists browsers that are registered but did not answer,
+	// each with why.
+	Unreachable []string `json:"unreachable,omitempty"`
+	// Unlisted counts tabs left out to keep the result small.
+	Unlisted int `json:"unlisted,omitempty"`
 }
 
 // InitializeSessionArgs choose a tab.
@@ -133,6 +141,9 @@ type StartCaptureResult struct {
 	TabID     int64     `json:"tabId"`
 	StartTime time.Time `json:"startTime"`
 	Options   Options   `json:"options"`
+	// PreviousCaptureID is the session's capture before this one: it stays
+	// readable with captureId.
+	PreviousCaptureID string `json:"previousCaptureId,omitempty"`
 }
 
 // Stats are the counts of the reference tool's status.
@@ -174,13 +185,21 @@ type TabState struct {
 
 // StopCaptureArgs stop a capture and choose how to return it.
 type StopCaptureArgs struct {
-	SessionID      string `json:"sessionId" jsonschema:"The session id from initialize_session or list_captures."`
-	Format         string `json:"format,omitempty" jsonschema:"json (default) or har (HAR 1.2, as DevTools exports it)."`
-	OutputPath     string `json:"outputPath,omitempty" jsonschema:"Write the whole capture to this absolute file path and return only the summary."`
-	MaxResultBytes *int   `json:"maxResultBytes,omitempty" jsonschema:"Cut the returned arrays to fit about this many bytes of JSON; the summary keeps the true totals and truncated says what was left out. Default 1000000, at least 4000."`
+	SessionID string `json:"sessionId"`
+	// CaptureID picks one of the session's captures; the latest by default.
+	CaptureID string `json:"captureId,omitempty"`
+	// Format is json (the default) or har.
+	Format string `json:"format,omitempty"`
+	// OutputPath, when set, receives the whole capture as a new file.
+	OutputPath string `json:"outputPath,omitempty"`
+	// Overwrite lets OutputPath replace an existing file.
+	Overwrite bool `json:"overwrite,omitempty"`
+	// MaxResultBytes bounds the result (see Budget).
+	MaxResultBytes *int `json:"maxResultBytes,omitempty"`
 }
 
-// StopResult is stop_network_capture's result.
+// StopResult is stop_network_capture's result: the true totals, an
+// overview of everything, and the records that fit the result's budget.
 type StopResult struct {
 	SessionID string    `json:"sessionId"`
 	CaptureID string    `json:"captureId"`
@@ -189,31 +208,39 @@ type StopResult struct {
 	EndTime   time.Time `json:"endTime"`
 	Summary   Summary   `json:"summary"`
 	Options   Options   `json:"options"`
-	// Data is the capture, unless it was written to OutputPath or
-	// returned as HAR.
+	Format    string    `json:"format"`
+	Dropped   Dropped   `json:"dropped,omitzero"`
+	EndReason string    `json:"endReason,omitempty"`
+	// Overview names every request, or groups them with the notable ones
+	// when they are too many, and sums up each WebSocket and stream.
+	Overview *Overview `json:"overview,omitempty"`
+	// Data holds the records that fit, whole or with their content left
+	// out (contentOmitted); absent when the capture went to a file.
 	Data *Data `json:"data,omitempty"`
-	// HAR is the HAR 1.2 document (a *har.HAR) when format is har. Not a
-	// json.RawMessage: the output schema of a []byte is a list of bytes.
-	HAR       any     `json:"har,omitempty" jsonschema:"The HAR 1.2 document ({log: …}) when format is har; data is then left out."`
-	Format    string  `json:"format"`
-	Dropped   Dropped `json:"dropped"`
-	EndReason string  `json:"endReason,omitempty"`
-	// OutputPath is where the capture was written, when asked.
+	// HAR is the HAR 1.2 document ({log: …}) of the records that fit, when
+	// format is har; data is then left out.
+	HAR any `json:"har,omitempty"`
+	// OutputPath is the file the whole capture was written to.
 	OutputPath string `json:"outputPath,omitempty"`
-	// BytesWritten is the size of the file written to OutputPath.
+	// BytesWritten is that file's size.
 	BytesWritten int64 `json:"bytesWritten,omitempty"`
-	// Truncated says what was left out of Data to respect maxResultBytes.
+	// Truncated says what the result leaves out and how to read it.
 	Truncated *Truncation `json:"truncated,omitempty"`
 }
 
-// Truncation says how much of a result was cut and how to read the rest.
+// Truncation says how much of a result was left out and how to read the
+// rest.
 type Truncation struct {
-	Requests           int    `json:"requests"`
-	Responses          int    `json:"responses"`
-	WSFrames           int    `json:"wsFrames"`
-	StreamingResponses int    `json:"streamingResponses"`
-	BodiesOmitted      int    `json:"bodiesOmitted"`
-	Hint               string `json:"hint"`
+	// Records of each kind held by the capture but not in data.
+	Requests           int `json:"requests"`
+	Responses          int `json:"responses"`
+	WSFrames           int `json:"wsFrames"`
+	StreamingResponses int `json:"streamingResponses"`
+	// ContentsOmitted counts records in data whose body, payload or stream
+	// data was left out (marked contentOmitted).
+	ContentsOmitted int `json:"contentsOmitted"`
+	// Hint says which calls read the rest.
+	Hint string `json:"hint"`
 }
 
 // ClearResult is clear_network_capture's result.
@@ -247,6 +274,12 @@ type ListCapturesResult struct {
 	Captures []CaptureInfo `json:"captures"`
 	// Evicted counts stopped captures let go to keep memory bounded.
 	Evicted int `json:"evicted,omitempty"`
+	// Unreachable lists browsers that are registered but did not answer,
+	// each with why.
+	Unreachable []string `json:"unreachable,omitempty"`
+	// Unlisted counts captures left out to keep the result small (the
+	// oldest).
+	Unlisted int `json:"unlisted,omitempty"`
 }
 
 // CloseSessionResult is close_session's result.
@@ -259,49 +292,89 @@ type CloseSessionResult struct {
 
 // GetDataArgs page through a capture's records.
 type GetDataArgs struct {
-	SessionID     string `json:"sessionId" jsonschema:"The session id."`
-	URLFilter     string `json:"urlFilter,omitempty" jsonschema:"Keep records whose URL contains this substring or matches /regex/."`
-	Method        string `json:"method,omitempty" jsonschema:"Keep requests (and their responses) with this HTTP method."`
-	Status        *int   `json:"status,omitempty" jsonschema:"Keep responses (and their requests) with this status; 0 keeps failed requests."`
-	ResourceType  string `json:"resourceType,omitempty" jsonschema:"Keep requests of this resource type (XHR, Fetch, Document, …)."`
-	Kind          string `json:"kind,omitempty" jsonschema:"Return only one kind of record: requests, responses, wsFrames or streamingResponses."`
-	Offset        int    `json:"offset,omitempty" jsonschema:"Skip this many records of each kind."`
-	Limit         *int   `json:"limit,omitempty" jsonschema:"Return at most this many records of each kind (default 100, at most 1000)."`
-	IncludeBodies *bool  `json:"includeBodies,omitempty" jsonschema:"Include response bodies and frame payloads (default true)."`
+	SessionID string `json:"sessionId"`
+	CaptureID string `json:"captureId,omitempty"`
+	URLFilter string `json:"urlFilter,omitempty"`
+	Method    string `json:"method,omitempty"`
+	// Status keeps exchanges with this status; 0 keeps failed requests.
+	Status       *int   `json:"status,omitempty"`
+	ResourceType string `json:"resourceType,omitempty"`
+	// Kind is what a row is: KindHTTP (the default), KindRequests,
+	// KindResponses, KindWSFrames or KindStreams.
+	Kind   string `json:"kind,omitempty"`
+	Offset int    `json:"offset,omitempty"`
+	Limit  *int   `json:"limit,omitempty"`
+	// IncludeBodies keeps bodies and payloads up to PageContentBytes each
+	// in the page (the default); false leaves every one out.
+	IncludeBodies  *bool `json:"includeBodies,omitempty"`
+	MaxResultBytes *int  `json:"maxResultBytes,omitempty"`
 }
+
+// The kinds of rows get_network_capture_data pages.
+const (
+	// KindHTTP rows are a request with its response.
+	KindHTTP      = "http"
+	KindRequests  = "requests"
+	KindResponses = "responses"
+	KindWSFrames  = "wsFrames"
+	KindStreams   = "streamingResponses"
+)
 
 // GetDataResult is one page of a capture.
 type GetDataResult struct {
 	SessionID string `json:"sessionId"`
 	CaptureID string `json:"captureId"`
 	Status    string `json:"status"`
+	Kind      string `json:"kind"`
 	Data      Data   `json:"data"`
-	// Totals count the matching records of each kind before paging.
-	Totals  Summary `json:"totals"`
-	Offset  int     `json:"offset"`
-	Limit   int     `json:"limit"`
-	HasMore bool    `json:"hasMore"`
-	// ContentsOmitted counts bodies, payloads and stream data left out
-	// (their records marked contentOmitted) to keep the page under about
-	// 1 MB; get_request returns them one request at a time.
+	// Total counts the rows that match, before paging.
+	Total    int `json:"total"`
+	Offset   int `json:"offset"`
+	Returned int `json:"returned"`
+	// NextOffset is where the next page starts; absent on the last page.
+	NextOffset *int `json:"nextOffset,omitempty"`
+	// ContentsOmitted counts bodies, payloads and stream data left out of
+	// this page (their records marked contentOmitted); get_request pages
+	// through any of them.
 	ContentsOmitted int `json:"contentsOmitted,omitempty"`
 }
 
-// GetRequestArgs name one request.
+// GetRequestArgs name one request and the part of it to return.
 type GetRequestArgs struct {
-	SessionID string `json:"sessionId" jsonschema:"The session id."`
-	RequestID string `json:"requestId" jsonschema:"The requestId of a request, response, frame or stream record."`
+	SessionID string `json:"sessionId"`
+	CaptureID string `json:"captureId,omitempty"`
+	RequestID string `json:"requestId"`
+	// Body is which body BodyOffset, BodyLength and SaveBody apply to:
+	// "response" (the default) or "request".
+	Body       string `json:"body,omitempty"`
+	BodyOffset int64  `json:"bodyOffset,omitempty"`
+	BodyLength *int64 `json:"bodyLength,omitempty"`
+	// SaveBody writes the whole body to a new file in the captures folder.
+	SaveBody bool `json:"saveBody,omitempty"`
+	// Offset and Limit page through a WebSocket's frames or a stream's
+	// messages or chunks.
+	Offset         int  `json:"offset,omitempty"`
+	Limit          *int `json:"limit,omitempty"`
+	MaxResultBytes *int `json:"maxResultBytes,omitempty"`
 }
 
-// RequestDetail is everything known about one request.
+// RequestDetail is everything known about one request, its body and its
+// frames paged to fit the result.
 type RequestDetail struct {
 	SessionID string    `json:"sessionId"`
+	CaptureID string    `json:"captureId"`
 	Request   *Request  `json:"request,omitempty"`
 	Response  *Response `json:"response,omitempty"`
 	// Redirects are the earlier hops of its redirect chain, oldest first.
 	Redirects []RedirectHop      `json:"redirects,omitempty"`
 	WSFrames  []WSFrame          `json:"wsFrames,omitempty"`
 	Stream    *StreamingResponse `json:"stream,omitempty"`
+	// BodyPage says which part of the paged body is shown.
+	BodyPage *BodyPage `json:"bodyPage,omitempty"`
+	// Items says which frames, messages or chunks are shown.
+	Items *ItemPage `json:"items,omitempty"`
+	// SavedBody is the file the whole body was written to.
+	SavedBody *SavedFile `json:"savedBody,omitempty"`
 }
 
 // RedirectHop is one earlier hop of a redirect chain.
@@ -309,3 +382,126 @@ type RedirectHop struct {
 	Request  Request   `json:"request"`
 	Response *Response `json:"response,omitempty"`
 }
+
+// BodyPage is the part of a body a result shows, in bytes of the decoded
+// body.
+type BodyPage struct {
+	// Of is "response" or "request".
+	Of     string `json:"of"`
+	Offset int64  `json:"offset"`
+	Length int64  `json:"length"`
+	// Total is the body's size as held (bodySize tells the size the
+	// server sent when the capture cut it).
+	Total int64 `json:"total"`
+	// NextOffset is where the next part starts; absent at the end.
+	NextOffset *int64 `json:"nextOffset,omitempty"`
+}
+
+// ItemPage is the part of a socket's frames or a stream's items shown.
+type ItemPage struct {
+	Offset     int  `json:"offset"`
+	Returned   int  `json:"returned"`
+	Total      int  `json:"total"`
+	NextOffset *int `json:"nextOffset,omitempty"`
+	// ContentsOmitted counts items shown without their content to fit.
+	ContentsOmitted int `json:"contentsOmitted,omitempty"`
+}
+
+// SavedFile is a file tabtap wrote.
+type SavedFile struct {
+	Path     string `json:"path"`
+	Bytes    int64  `json:"bytes"`
+	MimeType string `json:"mimeType,omitempty"`
+}
+
+// WaitArgs wait for the next request (or WebSocket frame) that matches.
+type WaitArgs struct {
+	SessionID    string `json:"sessionId"`
+	URLFilter    string `json:"urlFilter,omitempty"`
+	Method       string `json:"method,omitempty"`
+	Status       *int   `json:"status,omitempty"`
+	ResourceType string `json:"resourceType,omitempty"`
+	// Kind is "request" (the default: an exchange that finished) or
+	// "wsFrame".
+	Kind string `json:"kind,omitempty"`
+	// PayloadFilter matches a frame's payload: a substring or /regex/.
+	PayloadFilter string `json:"payloadFilter,omitempty"`
+	// Direction is "sent" or "received", for frames.
+	Direction string `json:"direction,omitempty"`
+	// Since also matches what finished before the call, back to this
+	// ISO-8601 time.
+	Since          string `json:"since,omitempty"`
+	TimeoutSeconds *int   `json:"timeoutSeconds,omitempty"`
+	MaxResultBytes *int   `json:"maxResultBytes,omitempty"`
+}
+
+// WaitResult is what a wait found.
+type WaitResult struct {
+	SessionID string `json:"sessionId"`
+	CaptureID string `json:"captureId"`
+	Matched   bool   `json:"matched"`
+	WaitedMs  int64  `json:"waitedMs"`
+	// Request is the matching exchange, shaped as get_request returns it.
+	Request *RequestDetail `json:"request,omitempty"`
+	// Frame is the matching WebSocket frame.
+	Frame *WSFrame `json:"frame,omitempty"`
+	// Reason says why nothing matched.
+	Reason string `json:"reason,omitempty"`
+}
+
+// Result budgets, in bytes of everything a client receives for one tool
+// result: its text and its structured content together.
+const (
+	DefaultResultBytes = 80_000
+	MinResultBytes     = 4_000
+	MaxResultBytes     = 16 << 20
+)
+
+// StructuredShare is how much of a result's budget its structured content
+// may take: the text carries the same JSON after a one-line headline, and
+// escaping it as a JSON string costs more bytes.
+func StructuredShare(total int) int { return (total - 400) * 4 / 9 }
+
+// Budget is the bytes a daemon may spend on a result's JSON: the
+// maxResultBytes `tabtap mcp` forwards (already its structured share),
+// or the default share.
+func Budget(maxResultBytes *int) int {
+	if maxResultBytes == nil || *maxResultBytes <= 0 {
+		return StructuredShare(DefaultResultBytes)
+	}
+	return *maxResultBytes
+}
+
+// ResultLimit is the maxResultBytes of the arguments that take it.
+func (a StopCaptureArgs) ResultLimit() *int { return a.MaxResultBytes }
+
+// ResultLimit is the maxResultBytes of the arguments that take it.
+func (a GetDataArgs) ResultLimit() *int { return a.MaxResultBytes }
+
+// ResultLimit is the maxResultBytes of the arguments that take it.
+func (a GetRequestArgs) ResultLimit() *int { return a.MaxResultBytes }
+
+// ResultLimit is the maxResultBytes of the arguments that take it.
+func (a WaitArgs) ResultLimit() *int { return a.MaxResultBytes }
+
+// ReadCaptureArgs name a capture to read whole, for an MCP resource.
+type ReadCaptureArgs struct {
+	SessionID string `json:"sessionId"`
+	CaptureID string `json:"captureId,omitempty"`
+	// View is ViewJSON, ViewHAR or ViewSummary.
+	View string `json:"view"`
+}
+
+// The views of a capture served as resources.
+const (
+	// ViewJSON is the whole capture as stop_network_capture writes it to a file.
+	ViewJSON = "capture.json"
+	// ViewHAR is the whole capture as HAR 1.2.
+	ViewHAR = "capture.har"
+	// ViewSummary is the default stop_network_capture result.
+	ViewSummary = "summary.json"
+)
+
+// MaxResourceBytes bounds a capture read whole as a resource: larger ones
+// are written to a file with outputPath instead.
+const MaxResourceBytes = 32 << 20

@@ -60,13 +60,16 @@ type Options struct {
 	Reload           bool   `json:"reload,omitempty"`
 }
 
-// resourceTypes are the browser's resource types, by lower-case name.
+// ResourceTypes are the browser's resource types, as requests carry them.
+var ResourceTypes = []string{"Document", "Stylesheet", "Image", "Media", "Font", "Script",
+	"TextTrack", "XHR", "Fetch", "Prefetch", "EventSource", "WebSocket", "Manifest",
+	"SignedExchange", "Ping", "CSPViolationReport", "Preflight", "FedCM", "Other"}
+
+// resourceTypes are ResourceTypes by lower-case name.
 var resourceTypes = map[string]string{}
 
 func init() {
-	for _, t := range []string{"Document", "Stylesheet", "Image", "Media", "Font", "Script",
-		"TextTrack", "XHR", "Fetch", "Prefetch", "EventSource", "WebSocket", "Manifest",
-		"SignedExchange", "Ping", "CSPViolationReport", "Preflight", "FedCM", "Other"} {
+	for _, t := range ResourceTypes {
 		resourceTypes[strings.ToLower(t)] = t
 	}
 }

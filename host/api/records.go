@@ -40,7 +40,9 @@ type Request struct {
 	// BlockedCookies lists cookies the browser did not send, with why.
 	BlockedCookies []BlockedCookie `json:"blockedCookies,omitempty"`
 	// ContentOmitted is true when this copy was sent without its content
-	// (body, payload, data) to keep a result small; get_request has it.
+	// (body, payload, data) to keep a result small, and in the tightest
+	// results with its long strings cut and its headers left out;
+	// get_request has it whole.
 	ContentOmitted bool `json:"contentOmitted,omitempty"`
 }
 
@@ -113,7 +115,9 @@ type Response struct {
 	// WebSocket describes the connection when this is a WebSocket handshake.
 	WebSocket *WebSocketState `json:"webSocket,omitempty"`
 	// ContentOmitted is true when this copy was sent without its content
-	// (body, payload, data) to keep a result small; get_request has it.
+	// (body, payload, data) to keep a result small, and in the tightest
+	// results with its long strings cut and its headers left out;
+	// get_request has it whole.
 	ContentOmitted bool `json:"contentOmitted,omitempty"`
 	Source
 }
@@ -175,7 +179,9 @@ type WSFrame struct {
 	Truncated bool      `json:"truncated,omitempty"`
 	Timestamp time.Time `json:"timestamp"`
 	// ContentOmitted is true when this copy was sent without its content
-	// (body, payload, data) to keep a result small; get_request has it.
+	// (body, payload, data) to keep a result small, and in the tightest
+	// results with its long strings cut and its headers left out;
+	// get_request has it whole.
 	ContentOmitted bool `json:"contentOmitted,omitempty"`
 	Source
 }
@@ -197,7 +203,9 @@ type StreamingResponse struct {
 	Dropped   int       `json:"dropped,omitempty"`
 	Timestamp time.Time `json:"timestamp"`
 	// ContentOmitted is true when this copy was sent without its content
-	// (body, payload, data) to keep a result small; get_request has it.
+	// (body, payload, data) to keep a result small, and in the tightest
+	// results with its long strings cut and its headers left out;
+	// get_request has it whole.
 	ContentOmitted bool `json:"contentOmitted,omitempty"`
 	Source
 }

@@ -92,6 +92,8 @@ type Capture struct {
 	recentIDs []string             // recent, oldest first
 	early     map[string]*extras   // extra info that came before its request
 	skipped   map[string]bool      // sockets and event sources the filter left out
+	settled   []string             // ids of exchanges complete with their bodies, in order
+	changed   chan struct{}        // closed at the next change, for waiters; nil when none wait
 	bytes     int64
 	dropped   api.Dropped
 	reasons   map[string]bool
@@ -122,6 +124,7 @@ func (c *Capture) reset() {
 	c.live = map[string]*exchange{}
 	c.recent, c.recentIDs = map[string]*exchange{}, nil
 	c.early = map[string]*extras{}
+	c.settled = nil
 	if c.skipped == nil {
 		// What the filter left out stays out across a Clear.
 		c.skipped = map[string]bool{}
@@ -318,6 +321,7 @@ func (c *Capture) Stop(reason string) {
 
 	c.mu.Lock()
 	c.state = StateStopped
+	c.touch()
 	tabs := c.tabs
 	c.tabs = map[int64]bool{}
 	// What only served requests in flight goes: the records stay.
@@ -378,6 +382,26 @@ func (c *Capture) HandleEvent(ev Event) {
 	t := Target{TabID: ev.TabID, SessionID: ev.SessionID}
 	if err := c.dispatch(t, src, ev); err != nil {
 		c.log.Debug("ignoring an event", "method", ev.Method, "err", err)
+	}
+	c.touch()
+}
+
+// settle logs an exchange as complete, its body fetched (or known to be
+// missing): what a wait for a request waits for.
+func (c *Capture) settle(ex *exchange) {
+	if ex.settled {
+		return
+	}
+	ex.settled = true
+	c.settled = append(c.settled, ex.id)
+	c.touch()
+}
+
+// touch wakes whoever waits for a change. c.mu is held.
+func (c *Capture) touch() {
+	if c.changed != nil {
+		close(c.changed)
+		c.changed = nil
 	}
 }
 

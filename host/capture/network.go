@@ -48,6 +48,7 @@ type exchange struct {
 	issued  float64 // monotonic seconds of the current hop's requestWillBeSent
 	timing  *network.ResourceTiming
 	fromMem bool
+	settled bool // logged in Capture.settled: complete, body included
 	extras  extras
 	stream  *streamState
 }
@@ -418,7 +419,9 @@ func (c *Capture) onFinished(e *evLoadingFinished) {
 	}
 	if c.wantsBody(ex) {
 		c.fetchBody(ex, ex.resp)
+		return
 	}
+	c.settle(ex)
 }
 
 // wantsBody reports whether a finished response has a body worth asking
@@ -451,6 +454,7 @@ func (c *Capture) fetchBody(ex *exchange, r *api.Response) {
 		c.dropped.Bodies++
 		c.reason("bodies: the capture's byte budget (maxTotalBytes) was spent")
 		r.BodyError = "not kept: the capture's byte budget (maxTotalBytes) was spent"
+		c.settle(ex)
 		return
 	}
 	gen := c.gen
@@ -478,6 +482,7 @@ func (c *Capture) fetchBody(ex *exchange, r *api.Response) {
 		if c.gen != gen || c.state != StateActive {
 			return
 		}
+		defer c.settle(ex)
 		if err != nil {
 			r.BodyError = fmt.Sprintf("the browser did not give the body: %v", err)
 			return
@@ -596,7 +601,9 @@ func (c *Capture) onFailed(e *evLoadingFailed) {
 	}
 	if ex.stream != nil {
 		c.finishStream(ex)
+		return
 	}
+	c.settle(ex)
 }
 
 func (c *Capture) onAttached(parent Target, e *evAttachedToTarget) {

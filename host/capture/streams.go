@@ -170,9 +170,12 @@ func (c *Capture) finishStream(ex *exchange) {
 		if !st.ok {
 			if !resp.Failed && c.wantsBody(ex) {
 				c.fetchBody(ex, resp)
+				return
 			}
+			c.settle(ex)
 			return
 		}
+		defer c.settle(ex)
 		if c.opts.CaptureBodies && !resp.Failed {
 			c.setBody(resp, body, st.size, isTextMime(resp.MimeType))
 		}

@@ -22,7 +22,7 @@ type Status struct {
 	// BytesHeld is the content (bodies, payloads, chunks) the capture holds.
 	BytesHeld int64       `json:"bytesHeld"`
 	Dropped   api.Dropped `json:"dropped"`
-	// Tabs are the tabs attached now.
+	// Tabs are the tabs attached and armed now.
 	Tabs    []int64 `json:"tabs"`
 	MainTab int64   `json:"mainTab"`
 }
@@ -54,8 +54,10 @@ func (c *Capture) status() Status {
 	if c.stopping && c.state == StateActive {
 		st.State = StateStopped
 	}
-	for t := range c.tabs {
-		st.Tabs = append(st.Tabs, t)
+	for t, armed := range c.tabs {
+		if armed {
+			st.Tabs = append(st.Tabs, t)
+		}
 	}
 	st.Summary.TotalRequests, st.Summary.TotalResponses = len(c.requests), len(c.responses)
 	if c.opts.CaptureStreaming {
@@ -235,4 +237,83 @@ func OmitContent(d *api.Data) {
 	for _, c := range Contents(d) {
 		c.Omit()
 	}
+}
+
+// Changed returns a channel closed at the capture's next change: an event
+// recorded, an exchange completed, a stop.
+func (c *Capture) Changed() <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.changed == nil {
+		c.changed = make(chan struct{})
+	}
+	return c.changed
+}
+
+// Progress is how far a capture's records go, for a waiter that wants
+// only what comes after.
+type Progress struct {
+	gen, settled, frames int
+}
+
+// Progress says how far the records go now.
+func (c *Capture) Progress() Progress {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return Progress{gen: c.gen, settled: len(c.settled), frames: len(c.frames)}
+}
+
+// Exchange is one request and its response, copied out of a capture.
+type Exchange struct {
+	Request  *api.Request
+	Response *api.Response
+}
+
+// Since returns the exchanges completed and the frames recorded after p,
+// and the progress after them, secrets hidden as in Data. A Clear since p
+// starts over from the beginning.
+func (c *Capture) Since(p Progress) ([]Exchange, []api.WSFrame, Progress) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	sc := c.Scrubber()
+	if p.gen != c.gen {
+		p = Progress{gen: c.gen}
+	}
+	var xs []Exchange
+	if p.settled < len(c.settled) {
+		want := map[string]bool{}
+		for _, id := range c.settled[p.settled:] {
+			want[id] = true
+		}
+		byID := map[string]*api.Response{}
+		for _, r := range c.responses {
+			if want[r.RequestID] {
+				byID[r.RequestID] = r
+			}
+		}
+		found := map[string]Exchange{}
+		for _, r := range c.requests {
+			if want[r.RequestID] {
+				q := *r
+				sc.Request(&q)
+				x := Exchange{Request: &q}
+				if resp := byID[r.RequestID]; resp != nil {
+					cp := *resp
+					sc.Response(&cp)
+					x.Response = &cp
+				}
+				found[r.RequestID] = x
+			}
+		}
+		for _, id := range c.settled[p.settled:] {
+			if x, ok := found[id]; ok {
+				xs = append(xs, x)
+			}
+		}
+	}
+	frames := append([]api.WSFrame(nil), c.frames[min(p.frames, len(c.frames)):]...)
+	for i := range frames {
+		sc.Frame(&frames[i])
+	}
+	return xs, frames, Progress{gen: c.gen, settled: len(c.settled), frames: len(c.frames)}
 }

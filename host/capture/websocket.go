@@ -163,4 +163,5 @@ func (c *Capture) onWebSocketClosed(e *evWebSocketClosed) {
 	ws := c.socket(ex)
 	at := c.clock.wall(float64(e.Timestamp))
 	ws.Closed, ws.ClosedAt = true, &at
+	c.settle(ex)
 }

@@ -86,6 +86,9 @@ type session struct {
 	tabClosed bool
 	evicted   bool // its capture was let go to keep memory bounded
 	capture   *capture.Capture
+	// earlier are the session's stopped captures before the latest,
+	// oldest first, still readable by their captureId.
+	earlier []*capture.Capture
 }
 
 // Run serves one native-messaging port on r and w until the extension

@@ -133,7 +133,7 @@ func TestCaptureLifecycle(t *testing.T) {
 	}
 	var page api.GetDataResult
 	r.must(api.GetCaptureData, api.GetDataArgs{SessionID: s.SessionID, Status: ptr(404)}, &page)
-	if len(page.Data.Requests) != 1 || page.Data.Requests[0].URL != "https://app.test/b" || page.Totals.TotalRequests != 1 || page.Status != "active" {
+	if len(page.Data.Requests) != 1 || page.Data.Requests[0].URL != "https://app.test/b" || page.Total != 1 || page.Status != "active" {
 		t.Errorf("get_network_capture_data status 404: %+v", page)
 	}
 	detail := r.fetched(s.SessionID, "10.1", "hello")

@@ -27,7 +27,7 @@ func (d *Daemon) handle(ctx context.Context, method string, params json.RawMessa
 	case api.CaptureStatus:
 		return call(params, func(a api.SessionArgs) (any, error) { return d.status(a) })
 	case api.StopCapture:
-		return call(params, func(a api.SessionArgs) (any, error) { return d.stop(a) })
+		return call(params, func(a api.StopCaptureArgs) (any, error) { return d.stop(a) })
 	case api.ClearCapture:
 		return call(params, func(a api.SessionArgs) (any, error) { return d.clear(a) })
 	case api.ListCaptures:
@@ -38,6 +38,10 @@ func (d *Daemon) handle(ctx context.Context, method string, params json.RawMessa
 		return call(params, func(a api.GetDataArgs) (any, error) { return d.getData(a) })
 	case api.GetRequest:
 		return call(params, func(a api.GetRequestArgs) (any, error) { return d.getRequest(a) })
+	case api.ReadCapture:
+		return call(params, func(a api.ReadCaptureArgs) (any, error) { return d.readCapture(a) })
+	case api.WaitForRequest:
+		return call(params, func(a api.WaitArgs) (any, error) { return d.wait(ctx, a) })
 	}
 	return nil, api.Errorf(api.CodeInvalid, "unknown operation %q", method)
 }
@@ -260,15 +264,16 @@ func (d *Daemon) startCapture(ctx context.Context, a api.StartCaptureArgs, by st
 	}
 	d.mu.Lock()
 	old := s.capture
+	if old != nil {
+		// The previous capture stays readable by its captureId.
+		s.earlier = append(s.earlier, old)
+	}
 	s.capture = c
 	s.url, s.title = tab.URL, tab.Title
 	if by == "popup" {
 		s.startedBy = by
 	}
 	d.mu.Unlock()
-	if old != nil {
-		d.log.Debug("a new capture replaces the session's previous one", "session", s.id, "previous", old.ID())
-	}
 	switch {
 	case opts.URL != "":
 		if err := d.conn.Call(ctx, relay.MethodTabsNavigate, relay.Navigate{TabID: s.tabID, URL: opts.URL}, nil); err != nil {
@@ -282,8 +287,13 @@ func (d *Daemon) startCapture(ctx context.Context, a api.StartCaptureArgs, by st
 		}
 	}
 	d.pushState()
+	d.retain()
 	st := c.Status()
-	return api.StartCaptureResult{SessionID: s.id, CaptureID: c.ID(), TabID: s.tabID, StartTime: st.StartTime, Options: c.Options()}, nil
+	res := api.StartCaptureResult{SessionID: s.id, CaptureID: c.ID(), TabID: s.tabID, StartTime: st.StartTime, Options: c.Options()}
+	if old != nil {
+		res.PreviousCaptureID = old.ID()
+	}
+	return res, nil
 }
 
 // leavePrivileged sends a tab to about:blank and waits until it is there.
@@ -320,18 +330,30 @@ func (d *Daemon) retain() {
 	defer d.mu.Unlock()
 	stopped, idle := 0, 0
 	var bytes int64
+	// over reports whether a stopped capture, counted newest first, is one
+	// too many.
+	over := func(c *capture.Capture) bool {
+		if c.Active() {
+			return false
+		}
+		stopped++
+		bytes += c.Status().BytesHeld
+		return stopped > d.opts.MaxStopped || bytes > maxStoppedBytes
+	}
 	keep := make([]*session, 0, len(d.order))
 	for i := len(d.order) - 1; i >= 0; i-- {
 		s := d.order[i]
-		if c := s.capture; c != nil && !c.Active() {
-			stopped++
-			bytes += c.Status().BytesHeld
-			if stopped > d.opts.MaxStopped || bytes > maxStoppedBytes {
-				s.capture, s.evicted = nil, true
+		if c := s.capture; c != nil && over(c) {
+			s.capture, s.evicted = nil, true
+			d.evicted++
+		}
+		for j := len(s.earlier) - 1; j >= 0; j-- {
+			if over(s.earlier[j]) {
+				s.earlier = append(s.earlier[:j], s.earlier[j+1:]...)
 				d.evicted++
 			}
 		}
-		if s.capture == nil {
+		if s.capture == nil && len(s.earlier) == 0 {
 			idle++
 			if idle > maxIdleSessions || s.closed {
 				delete(d.sessions, s.id)
@@ -389,52 +411,44 @@ func (d *Daemon) status(a api.SessionArgs) (api.StatusResult, error) {
 	return statusOf(s), nil
 }
 
-// captureOf returns a session's capture, or says there is none.
-func (d *Daemon) captureOf(id string) (*session, *capture.Capture, error) {
+// captureOf returns a session's capture: the one captureID names, or
+// the latest.
+func (d *Daemon) captureOf(id, captureID string) (*session, *capture.Capture, error) {
 	s, err := d.lookup(id)
 	if err != nil {
 		return nil, nil, err
 	}
 	d.mu.Lock()
 	c := s.capture
-	d.mu.Unlock()
-	if c == nil && s.evicted {
-		return nil, nil, api.Errorf(api.CodeNotFound, "the capture of session %s was let go to keep memory bounded (at most %d stopped captures, 1 GiB together, are kept); start a new one, and use outputPath to keep large captures", id, d.opts.MaxStopped)
+	var held []string
+	if captureID != "" {
+		c = nil
+		for _, e := range append(append([]*capture.Capture(nil), s.earlier...), s.capture) {
+			if e == nil {
+				continue
+			}
+			held = append(held, e.ID())
+			if e.ID() == captureID {
+				c = e
+			}
+		}
 	}
-	if c == nil {
+	d.mu.Unlock()
+	switch {
+	case captureID != "" && c == nil && len(held) == 0:
+		return nil, nil, api.Errorf(api.CodeNotFound, "capture %s not found: session %s holds no capture now (list_captures shows what is held)", captureID, id)
+	case captureID != "" && c == nil:
+		return nil, nil, api.Errorf(api.CodeNotFound, "capture %s not found in session %s, which holds %s (stopped captures past the daemon's limits are let go)", captureID, id, strings.Join(held, ", "))
+	case c == nil && s.evicted:
+		return nil, nil, api.Errorf(api.CodeNotFound, "the capture of session %s was let go to keep memory bounded (at most %d stopped captures, 1 GiB together, are kept); start a new one, and use outputPath to keep large captures", id, d.opts.MaxStopped)
+	case c == nil:
 		return nil, nil, api.Errorf(api.CodeConflict, "session %s has no capture; call start_network_capture first", id)
 	}
 	return s, c, nil
 }
 
-// stop stops a session's capture (if it runs) and returns all of it.
-func (d *Daemon) stop(a api.SessionArgs) (api.StopResult, error) {
-	_, c, err := d.captureOf(a.SessionID)
-	if err != nil {
-		return api.StopResult{}, err
-	}
-	// Also when the capture is already stopping on its own (a closed tab):
-	// Stop then waits for that stop, and its last bodies, to finish.
-	d.stopCapture(c, "")
-	return d.result(a.SessionID)
-}
-
-// result returns all of a session's capture as it is now.
-func (d *Daemon) result(id string) (api.StopResult, error) {
-	s, c, err := d.captureOf(id)
-	if err != nil {
-		return api.StopResult{}, err
-	}
-	st, data := c.Snapshot()
-	return api.StopResult{
-		SessionID: s.id, CaptureID: c.ID(), Duration: st.Duration, StartTime: st.StartTime, EndTime: st.EndTime,
-		Summary: st.Summary, Options: c.Options(), Data: &data, Format: "json",
-		Dropped: st.Dropped, EndReason: st.EndReason,
-	}, nil
-}
-
 func (d *Daemon) clear(a api.SessionArgs) (api.ClearResult, error) {
-	s, c, err := d.captureOf(a.SessionID)
+	s, c, err := d.captureOf(a.SessionID, "")
 	if err != nil {
 		return api.ClearResult{}, err
 	}
@@ -451,15 +465,17 @@ func (d *Daemon) listCaptures() api.ListCapturesResult {
 	defer d.mu.Unlock()
 	out := api.ListCapturesResult{Captures: []api.CaptureInfo{}}
 	for _, s := range d.order {
-		if s.capture == nil {
-			continue
+		for _, c := range append(append([]*capture.Capture(nil), s.earlier...), s.capture) {
+			if c == nil {
+				continue
+			}
+			st := c.Status()
+			out.Captures = append(out.Captures, api.CaptureInfo{
+				SessionID: s.id, CaptureID: st.CaptureID, Browser: d.label, TabID: s.tabID, URL: redact.URL(s.url), Title: s.title,
+				Status: string(st.State), StartedBy: s.startedBy, StartTime: st.StartTime, Duration: st.Duration,
+				Summary: st.Summary, Dropped: st.Dropped.Total(), EndReason: st.EndReason,
+			})
 		}
-		st := s.capture.Status()
-		out.Captures = append(out.Captures, api.CaptureInfo{
-			SessionID: s.id, CaptureID: st.CaptureID, Browser: d.label, TabID: s.tabID, URL: redact.URL(s.url), Title: s.title,
-			Status: string(st.State), StartedBy: s.startedBy, StartTime: st.StartTime, Duration: st.Duration,
-			Summary: st.Summary, Dropped: st.Dropped.Total(), EndReason: st.EndReason,
-		})
 	}
 	out.Evicted = d.evicted
 	return out

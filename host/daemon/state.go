@@ -47,6 +47,8 @@ type savedSession struct {
 	Closed    bool           `json:"closed"`
 	TabClosed bool           `json:"tabClosed"`
 	Capture   *capture.Saved `json:"capture,omitempty"`
+	// Earlier are the session's stopped captures before the latest.
+	Earlier []capture.Saved `json:"earlier,omitempty"`
 }
 
 // statePath is where a daemon leaves its captures. Not a .json name: those
@@ -58,7 +60,7 @@ func (d *Daemon) save() error {
 	d.mu.Lock()
 	st := savedState{Seq: d.seq, Evicted: d.evicted, SavedAt: time.Now().UTC()}
 	for _, s := range d.order {
-		if s.capture == nil && (s.closed || s.evicted) {
+		if s.capture == nil && len(s.earlier) == 0 && (s.closed || s.evicted) {
 			continue
 		}
 		// Written down: the tab's URL with its secrets hidden, like the
@@ -68,6 +70,9 @@ func (d *Daemon) save() error {
 		if s.capture != nil {
 			saved := s.capture.Save()
 			ss.Capture = &saved
+		}
+		for _, c := range s.earlier {
+			ss.Earlier = append(ss.Earlier, c.Save())
 		}
 		st.Sessions = append(st.Sessions, ss)
 	}
@@ -121,6 +126,9 @@ func (d *Daemon) restore() {
 			created: ss.Created, closed: ss.Closed, tabClosed: ss.TabClosed}
 		if ss.Capture != nil {
 			s.capture = capture.Restore(*ss.Capture)
+		}
+		for _, e := range ss.Earlier {
+			s.earlier = append(s.earlier, capture.Restore(e))
 		}
 		d.sessions[s.id] = s
 		d.order = append(d.order, s)

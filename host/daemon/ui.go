@@ -27,7 +27,7 @@ func (d *Daemon) Request(ctx context.Context, method string, params json.RawMess
 		return call(params, func(a relay.UIStart) (any, error) { return d.uiStart(ctx, a) })
 	case relay.MethodUIStop:
 		return call(params, func(a relay.SessionRef) (any, error) {
-			if _, err := d.stop(api.SessionArgs{SessionID: a.SessionID}); err != nil {
+			if _, err := d.stop(api.StopCaptureArgs{SessionID: a.SessionID, MaxResultBytes: &uiStopBytes}); err != nil {
 				return nil, err
 			}
 			return d.uiStatus(), nil
@@ -44,6 +44,10 @@ func (d *Daemon) Request(ctx context.Context, method string, params json.RawMess
 	}
 	return nil, fmt.Errorf("unknown request %q", method)
 }
+
+// uiStopBytes bounds what a stop from the popup builds: the popup reads
+// the status, not the result.
+var uiStopBytes = api.MinResultBytes
 
 func (d *Daemon) uiStatus() relay.UIStatus {
 	clients := 0
@@ -71,7 +75,7 @@ func (d *Daemon) uiStart(ctx context.Context, a relay.UIStart) (relay.UIStatus, 
 
 // uiExport returns a capture for the popup's download button.
 func (d *Daemon) uiExport(a relay.UIExport) (relay.UIExportResult, error) {
-	res, err := d.result(a.SessionID)
+	res, err := d.full(a.SessionID)
 	if err != nil {
 		return relay.UIExportResult{}, err
 	}

@@ -60,12 +60,17 @@ func TestCaptureEndToEnd(t *testing.T) {
 	if err := json.Unmarshal(raw, &stopped); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("stop_network_capture: %d requests, %d responses in %d ms", stopped.Summary.TotalRequests, stopped.Summary.TotalResponses, stopped.Duration)
-	d := stopped.Data
-	if d == nil {
-		t.Fatal("stop_network_capture returned no data")
+	t.Logf("stop_network_capture: %d requests, %d responses in %d ms, a result of %d bytes", stopped.Summary.TotalRequests, stopped.Summary.TotalResponses, stopped.Duration, wireSize(res))
+	if n := wireSize(res); n > api.DefaultResultBytes {
+		t.Errorf("the default stop result takes %d bytes, over %d", n, api.DefaultResultBytes)
+	}
+	if stopped.Overview == nil || len(stopped.Overview.Requests) != stopped.Summary.TotalRequests {
+		t.Errorf("the overview does not name every request: %+v", stopped.Overview)
 	}
 	t.Logf("stop_network_capture (excerpt): %s", excerpt(stopped))
+	// The whole capture, as a file.
+	full, fileBytes := e.wholeCapture(sess.SessionID)
+	d := full.Data
 
 	// Every request the server saw is in the capture, with its method.
 	seen := site.requests()
@@ -145,9 +150,16 @@ func TestCaptureEndToEnd(t *testing.T) {
 		t.Errorf("the request after the cookie was set should carry a redacted Cookie header: %+v", done)
 	}
 	for _, secret := range []string{secretToken, secretCookie} {
-		if bytes.Contains(raw, []byte(secret)) || strings.Contains(text(res), secret) {
+		if bytes.Contains(raw, []byte(secret)) || strings.Contains(text(res), secret) || bytes.Contains(fileBytes, []byte(secret)) {
 			t.Errorf("the secret %q leaked into the result", secret)
 		}
+	}
+	// One request, its body read through get_request.
+	img := findRequest(d, site, "GET", "/img.png")
+	var detail api.RequestDetail
+	e.tool("get_request", map[string]any{"sessionId": sess.SessionID, "requestId": img.RequestID}, &detail)
+	if got, err := base64.StdEncoding.DecodeString(detail.Response.BodyBase64); err != nil || !bytes.Equal(got, site.png) || detail.BodyPage == nil || detail.BodyPage.Total != int64(len(site.png)) {
+		t.Errorf("get_request of the image: %d bytes, page %+v, err %v", len(got), detail.BodyPage, err)
 	}
 
 	// Wrong calls get sentences a person can act on.

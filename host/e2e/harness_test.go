@@ -17,13 +17,14 @@ import (
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/installer/nativehost"
 )
 
 // env is one end-to-end setup: an installed host, a runtime directory, an
 // MCP client, and (once launched) a browser.
 type env struct {
-	t          *testing.T
+	t          testing.TB
 	binary     string
 	extension  string
 	profile    string
@@ -37,7 +38,7 @@ type env struct {
 
 // findChromium returns the browser to test with. Without one the test
 // fails, on CI always; elsewhere TABTAP_E2E=off skips it deliberately.
-func findChromium(t *testing.T) string {
+func findChromium(t testing.TB) string {
 	if p := os.Getenv("TABTAP_CHROMIUM"); p != "" {
 		return p
 	}
@@ -57,7 +58,7 @@ func findChromium(t *testing.T) string {
 // newEnv installs the host into a temporary profile with the installer's
 // own code and starts `tabtap mcp` with an MCP client. The browser is not
 // started yet.
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	findChromium(t)
 	e := &env{t: t, profile: t.TempDir(), logs: t.TempDir()}
@@ -100,7 +101,7 @@ func newEnv(t *testing.T) *env {
 	return e
 }
 
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
@@ -420,10 +421,46 @@ func (e *env) devtoolsGet(path string) {
 }
 
 // loopback listens on a loopback address, port chosen by the system.
-func loopback(t *testing.T, ip string) net.Listener {
+func loopback(t testing.TB, ip string) net.Listener {
 	ln, err := net.Listen("tcp", ip+":0")
 	if err != nil {
 		t.Fatalf("listening on %s: %v", ip, err)
 	}
 	return ln
+}
+
+// wireSize is the size of a tool result as the client receives it.
+func wireSize(res *mcp.CallToolResult) int {
+	b, err := json.Marshal(res)
+	if err != nil {
+		return 0
+	}
+	return len(b)
+}
+
+// wholeCapture writes a session's capture to a file with outputPath and
+// reads it back: every record, whole.
+func (e *env) wholeCapture(session string) (api.StopResult, []byte) {
+	e.t.Helper()
+	path := filepath.Join(e.t.TempDir(), "capture.json")
+	var written api.StopResult
+	e.tool("stop_network_capture", map[string]any{"sessionId": session, "outputPath": path}, &written)
+	if written.OutputPath != path || written.Data != nil {
+		e.t.Fatalf("stop_network_capture with outputPath: %+v", written)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var full api.StopResult
+	if err := json.Unmarshal(b, &full); err != nil {
+		e.t.Fatalf("the capture file is not JSON: %v", err)
+	}
+	if full.Data == nil {
+		e.t.Fatal("the capture file holds no data")
+	}
+	if int64(len(b)) != written.BytesWritten {
+		e.t.Errorf("bytesWritten %d, the file has %d", written.BytesWritten, len(b))
+	}
+	return full, b
 }

@@ -80,7 +80,7 @@ func TestMCPOverStreamableHTTP(t *testing.T) {
 	}
 	defer c.Close()
 	tools, err := c.ListTools(ctx, mcp.ListToolsRequest{})
-	if err != nil || len(tools.Tools) != 10 {
+	if err != nil || len(tools.Tools) != 11 {
 		t.Fatalf("tools/list over HTTP: %v, %d tools", err, len(tools.Tools))
 	}
 

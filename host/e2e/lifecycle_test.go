@@ -72,8 +72,8 @@ func TestCaptureSurvivesItsEnds(t *testing.T) {
 		t.Errorf("after the extension restarted: %+v (had %d requests)", st, kept)
 	}
 	e.tool("stop_network_capture", map[string]any{"sessionId": s2.SessionID}, &stopped)
-	if stopped.Data == nil || len(stopped.Data.Requests) != kept {
-		t.Errorf("the capture lost data across the restart: %d of %d requests", len(stopped.Data.Requests), kept)
+	if full, _ := e.wholeCapture(s2.SessionID); len(full.Data.Requests) != kept {
+		t.Errorf("the capture lost data across the restart: %d of %d requests", len(full.Data.Requests), kept)
 	}
 	// And a new capture works with the new daemon.
 	var s3 api.Session

@@ -48,7 +48,8 @@ func TestCaptureEverythingAPageDoes(t *testing.T) {
 
 	var stopped api.StopResult
 	e.tool("stop_network_capture", map[string]any{"sessionId": sess.SessionID}, &stopped)
-	d := stopped.Data
+	full, _ := e.wholeCapture(sess.SessionID)
+	d := full.Data
 	t.Logf("captured %d requests, %d responses, %d frames, %d streaming responses", len(d.Requests), len(d.Responses), len(d.WSFrames), len(d.StreamingResponses))
 	defer func() {
 		// One record of each kind, as a person reading -v output sees them.

@@ -63,7 +63,7 @@ func TestPopupCaptureHandedToAgent(t *testing.T) {
 	})
 	var stopped api.StopResult
 	e.tool("stop_network_capture", map[string]any{"sessionId": info.SessionID}, &stopped)
-	if stopped.Data == nil || findRequest(stopped.Data, site, "POST", "/api/post") == nil {
+	if full, _ := e.wholeCapture(info.SessionID); findRequest(full.Data, site, "POST", "/api/post") == nil {
 		t.Fatalf("the popup's capture, stopped by the agent, lacks the page's POST: %+v", stopped.Summary)
 	}
 

@@ -41,7 +41,7 @@ const (
 	postJSON     = `{"hello":"world","n":42}`
 )
 
-func newSite(t *testing.T, extra ...func(*http.ServeMux)) *site {
+func newSite(t testing.TB, extra ...func(*http.ServeMux)) *site {
 	s := &site{done: make(chan struct{})}
 	img := image.NewRGBA(image.Rect(0, 0, 4, 4))
 	for i := range 16 {

@@ -538,8 +538,8 @@ func logComment(res api.StopResult) string {
 		parts = append(parts, s)
 	}
 	if t := res.Truncated; t != nil {
-		parts = append(parts, fmt.Sprintf("cut to fit maxResultBytes: %d requests, %d responses, %d WebSocket frames, %d streaming responses left out, %d bodies omitted",
-			t.Requests, t.Responses, t.WSFrames, t.StreamingResponses, t.BodiesOmitted))
+		parts = append(parts, fmt.Sprintf("cut to fit maxResultBytes: %d requests, %d responses, %d WebSocket frames, %d streaming responses left out, %d contents omitted",
+			t.Requests, t.Responses, t.WSFrames, t.StreamingResponses, t.ContentsOmitted))
 	}
 	return strings.Join(parts, "; ")
 }

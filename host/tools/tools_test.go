@@ -8,41 +8,51 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/har"
+	"github.com/tabtap/tabtap/host/shape"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/toolsnaps from the tools (or set UPDATE_TOOLSNAPS=1)")
 
-// contract lists the tools of the outside contract.
+// contract lists the tools of the outside contract, and the ones tabtap
+// adds.
 var contract = []string{api.ListTabs, api.InitializeSession, api.StartCapture, api.CaptureStatus, api.StopCapture,
-	api.ClearCapture, api.ListCaptures, api.CloseSession, api.GetCaptureData, api.GetRequest}
+	api.ClearCapture, api.ListCaptures, api.CloseSession, api.GetCaptureData, api.GetRequest, api.WaitForRequest}
 
 func TestToolsListTheContract(t *testing.T) {
 	s := connect(t)
 	var names []string
+	listed := 0
 	for _, tool := range s.tools {
 		names = append(names, tool.Name)
-		if tool.Description == "" || tool.Annotations.Title == "" || tool.Annotations.ReadOnlyHint == nil {
-			t.Errorf("%s: description, title or readOnlyHint missing", tool.Name)
+		if tool.Description == "" || tool.Annotations.Title == "" || tool.Annotations.ReadOnlyHint == nil || tool.Annotations.DestructiveHint == nil {
+			t.Errorf("%s: description, title, readOnlyHint or destructiveHint missing", tool.Name)
 		}
-		for _, f := range []string{"inputSchema", "outputSchema"} {
-			var sch struct {
-				Type       string         `json:"type"`
-				Properties map[string]any `json:"properties"`
-			}
-			if err := json.Unmarshal(field(t, tool, f), &sch); err != nil || sch.Type != "object" {
-				t.Errorf("%s: %s is not an object schema (%v)", tool.Name, f, err)
-			}
-			if f == "outputSchema" && len(sch.Properties) == 0 {
-				t.Errorf("%s: the output schema has no properties", tool.Name)
+		var sch struct {
+			Type       string                    `json:"type"`
+			Properties map[string]map[string]any `json:"properties"`
+		}
+		if err := json.Unmarshal(field(t, tool, "inputSchema"), &sch); err != nil || sch.Type != "object" {
+			t.Errorf("%s: the input schema is not an object schema (%v)", tool.Name, err)
+		}
+		for name, p := range sch.Properties {
+			if p["description"] == nil || p["type"] == nil {
+				t.Errorf("%s: argument %s lacks a description or a type", tool.Name, name)
 			}
 		}
-		readOnly := slices.Contains([]string{api.ListTabs, api.CaptureStatus, api.ListCaptures, api.GetCaptureData, api.GetRequest}, tool.Name)
+		// Output schemas cost every client context on each tools/list.
+		if out := field(t, tool, "outputSchema"); len(out) > 0 {
+			t.Errorf("%s has an output schema (%d bytes)", tool.Name, len(out))
+		}
+		b, _ := json.Marshal(tool)
+		listed += len(b)
+		readOnly := slices.Contains([]string{api.ListTabs, api.CaptureStatus, api.ListCaptures, api.GetCaptureData, api.WaitForRequest}, tool.Name)
 		if h := tool.Annotations.ReadOnlyHint; h != nil && *h != readOnly {
 			t.Errorf("%s: readOnlyHint %v", tool.Name, *h)
 		}
@@ -52,6 +62,52 @@ func TestToolsListTheContract(t *testing.T) {
 	if !slices.Equal(names, want) {
 		t.Errorf("tools %v, want %v", names, want)
 	}
+	// The tool definitions are read on every turn: keep them lean.
+	if listed > 16_000 {
+		t.Errorf("tools/list takes %d bytes; keep it under 16000", listed)
+	}
+	t.Logf("tools/list: %d tools, %d bytes", len(s.tools), listed)
+}
+
+// TestSchemasMatchTheArguments checks that every argument a schema
+// offers decodes into its tool's arguments, and the reverse: the hand-made
+// schemas and the Go types cannot drift apart.
+func TestSchemasMatchTheArguments(t *testing.T) {
+	args := map[string]any{
+		api.ListTabs: api.None{}, api.ListCaptures: api.None{}, api.InitializeSession: api.InitializeSessionArgs{},
+		api.StartCapture: api.StartCaptureArgs{}, api.CaptureStatus: api.SessionArgs{}, api.ClearCapture: api.SessionArgs{},
+		api.CloseSession: api.SessionArgs{}, api.StopCapture: api.StopCaptureArgs{}, api.GetCaptureData: api.GetDataArgs{},
+		api.GetRequest: api.GetRequestArgs{}, api.WaitForRequest: api.WaitArgs{},
+	}
+	for _, tool := range connect(t).tools {
+		var sch struct {
+			Properties map[string]any `json:"properties"`
+		}
+		json.Unmarshal(field(t, tool, "inputSchema"), &sch)
+		fields := jsonFields(reflect.TypeOf(args[tool.Name]))
+		if !slices.Equal(slices.Sorted(maps.Keys(sch.Properties)), fields) {
+			t.Errorf("%s: schema arguments %v, Go fields %v", tool.Name, slices.Sorted(maps.Keys(sch.Properties)), fields)
+		}
+	}
+}
+
+// jsonFields lists the JSON names of a struct's fields, embedded ones
+// flattened, sorted.
+func jsonFields(t reflect.Type) []string {
+	var out []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Anonymous {
+			out = append(out, jsonFields(f.Type)...)
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // TestToolSnapshots keeps each tool's interface in testdata/toolsnaps, so
@@ -73,7 +129,7 @@ func TestToolSnapshots(t *testing.T) {
 		tool := registered[name].Tool
 		var b bytes.Buffer
 		b.WriteString("{")
-		for i, f := range []string{"name", "description", "inputSchema", "outputSchema", "annotations"} {
+		for i, f := range []string{"name", "description", "inputSchema", "annotations"} {
 			if i > 0 {
 				b.WriteString(",")
 			}
@@ -154,8 +210,8 @@ func TestArgumentsAreChecked(t *testing.T) {
 		{api.CaptureStatus, map[string]any{}, "sessionId is required"},
 		{api.CaptureStatus, nil, "sessionId is required"},
 		{api.StopCapture, map[string]any{"sessionId": "s-aaaa-1", "format": "xml"}, `format must be json or har, not "xml"`},
-		{api.StopCapture, map[string]any{"sessionId": "s-aaaa-1", "maxResultBytes": 10}, "maxResultBytes must be at least 4000, not 10"},
-		{api.StopCapture, map[string]any{"sessionId": "s-aaaa-1", "outputPath": "/no/such/folder/c.json"}, "/no/such/folder/c.json: its folder does not exist"},
+		{api.GetCaptureData, map[string]any{"sessionId": "s-aaaa-1", "kind": "frames"}, `kind must be http, requests, responses, wsFrames or streamingResponses, not "frames"`},
+		{api.StopCapture, map[string]any{"sessionId": "s-aaaa-1", "maxResultBytes": 10}, "maxResultBytes must be between 4000 and 16777216, not 10"},
 	}
 	for _, c := range cases {
 		got := s.fails(c.tool, c.args)
@@ -266,53 +322,93 @@ func TestTabsAndSessionsAcrossBrowsers(t *testing.T) {
 	}
 }
 
-// TestEveryResultMatchesItsSchema calls each tool with a daemon giving
-// full results (every optional field set somewhere, nil slices elsewhere)
-// and checks them against the output schemas (connect's session does).
-func TestEveryResultMatchesItsSchema(t *testing.T) {
-	d := newFakeDaemon("aaaa")
-	data := sampleData(6, func(int) int { return 40 })
-	opts, _ := api.Settings{}.Resolve()
-	opts.URLFilters, opts.ResourceTypes, opts.URL = []string{"api"}, []string{"Fetch"}, "https://app.test/"
-	end := t0.Add(time.Minute)
-	d.answer(api.ListTabs, api.ListTabsResult{Tabs: []api.Tab{{TabID: 1, Title: "A", URL: "https://a.test/", Browser: d.label}}, Browsers: []string{d.label}})
-	d.answer(api.InitializeSession, api.Session{SessionID: "s-aaaa-1", TabID: 1, URL: "https://a.test/", Browser: d.label})
-	d.answer(api.StartCapture, api.StartCaptureResult{SessionID: "s-aaaa-1", CaptureID: "capture_aaaa_2", TabID: 1, StartTime: t0, Options: opts})
-	d.answer(api.CaptureStatus, api.StatusResult{SessionID: "s-aaaa-1", CaptureID: "capture_aaaa_2", Status: "stopped",
-		StartTime: &t0, EndTime: &end, Duration: 60000, CurrentStats: api.Stats{Requests: 6}, Options: &opts, BytesHeld: 240,
-		Dropped: api.Dropped{Requests: 2, Reasons: []string{"requests: maxEntries (6) reached"}}, EndReason: "the session was closed",
-		Tab: api.TabState{TabID: 1, Closed: true, FollowedTabs: []int64{8}}})
-	d.answer(api.StopCapture, stopped("s-aaaa-1", data))
-	d.answer(api.ClearCapture, api.ClearResult{SessionID: "s-aaaa-1", CaptureID: "capture_aaaa_2", Cleared: summaryOf(data), Status: "active"})
-	d.answer(api.ListCaptures, api.ListCapturesResult{Captures: []api.CaptureInfo{{SessionID: "s-aaaa-1", CaptureID: "capture_aaaa_2",
-		Browser: d.label, Status: "active", StartedBy: "agent", StartTime: t0, Summary: summaryOf(data)}}})
-	d.answer(api.CloseSession, api.CloseSessionResult{SessionID: "s-aaaa-1", Closed: true, Stopped: true})
-	d.answer(api.GetCaptureData, api.GetDataResult{SessionID: "s-aaaa-1", CaptureID: "capture_aaaa_2", Status: "active",
-		Data: data, Totals: summaryOf(data), Limit: 100})
-	d.answer(api.GetRequest, api.RequestDetail{SessionID: "s-aaaa-1", Request: &data.Requests[0], Response: &data.Responses[0],
-		Redirects: []api.RedirectHop{{Request: data.Requests[1]}}, WSFrames: data.WSFrames, Stream: &data.StreamingResponses[1]})
-	s := connect(t, d)
-	id := map[string]any{"sessionId": "s-aaaa-1"}
-	for _, tool := range contract {
-		args := id
-		switch tool {
-		case api.ListTabs, api.ListCaptures:
-			args = nil
-		case api.InitializeSession:
-			args = map[string]any{"tabId": 1}
-		case api.GetRequest:
-			args = map[string]any{"sessionId": "s-aaaa-1", "requestId": "r0"}
+// TestResultsFitTheirBudget runs every tool against a daemon that shapes
+// real records as the daemon does, for captures of every size, and checks
+// (in call) that each whole result fits the default budget or the one
+// asked for, while the totals stay true.
+func TestResultsFitTheirBudget(t *testing.T) {
+	for _, n := range []int{1, 50, 2000, 20000} {
+		data := sampleData(n, func(i int) int {
+			if i%500 == 7 {
+				return 200_000
+			}
+			return []int{10, 3000, 40}[i%3]
+		})
+		d := shapingDaemon("aaaa", data)
+		s := connect(t, d)
+		for _, limit := range []int{0, api.MinResultBytes, 20_000, 300_000} {
+			args := func(kv ...any) map[string]any {
+				m := map[string]any{"sessionId": "s-aaaa-1"}
+				if limit > 0 {
+					m["maxResultBytes"] = limit
+				}
+				for i := 0; i < len(kv); i += 2 {
+					m[kv[i].(string)] = kv[i+1]
+				}
+				return m
+			}
+			var res api.StopResult
+			s.ok(api.StopCapture, args(), &res)
+			if res.Summary != summaryOf(data) {
+				t.Errorf("%d records, limit %d: summary %+v, want the true totals", n, limit, res.Summary)
+			}
+			if limit != api.MinResultBytes && (res.Overview == nil || (res.Overview.Requests == nil && res.Overview.Groups == nil)) {
+				t.Errorf("%d records, limit %d: no overview", n, limit)
+			}
+			s.ok(api.StopCapture, args("format", "har"), nil)
+			var page api.GetDataResult
+			s.ok(api.GetCaptureData, args(), &page)
+			if page.Returned == 0 {
+				t.Errorf("%d records, limit %d: an empty first page", n, limit)
+			}
+			s.ok(api.GetCaptureData, args("kind", "wsFrames"), nil)
+			s.ok(api.GetRequest, args("requestId", "r0"), nil)
 		}
-		s.ok(tool, args, nil)
+		for _, tool := range []string{api.ListTabs, api.ListCaptures, api.InitializeSession} {
+			s.ok(tool, nil, nil)
+		}
+		s.ok(api.CaptureStatus, map[string]any{"sessionId": "s-aaaa-1"}, nil)
 	}
-	for _, format := range []string{"json", "har"} {
-		s.ok(api.StopCapture, map[string]any{"sessionId": "s-aaaa-1", "format": format, "maxResultBytes": MinMaxResultBytes}, nil)
+}
+
+// shapingDaemon answers as a daemon holding data would.
+func shapingDaemon(tag string, data api.Data) *fakeDaemon {
+	d := newFakeDaemon(tag)
+	var tabs []api.Tab
+	var caps []api.CaptureInfo
+	for i := range 400 {
+		tabs = append(tabs, api.Tab{TabID: int64(i), Title: strings.Repeat("A long tab title ", 4), URL: fmt.Sprintf("https://app.test/%d?q=%s", i, strings.Repeat("x", 80)), Browser: d.label})
+		caps = append(caps, api.CaptureInfo{SessionID: fmt.Sprintf("s-%s-%d", tag, i), CaptureID: fmt.Sprintf("capture_%s_%d", tag, i),
+			Browser: d.label, URL: "https://app.test/" + strings.Repeat("p", 100), Status: "stopped", StartedBy: "agent", StartTime: t0, Summary: summaryOf(data)})
 	}
-	// The daemon leaves out what is empty: nil slices, nil pointers.
-	d.answer(api.CaptureStatus, api.StatusResult{SessionID: "s-aaaa-1", Status: "inactive"})
-	d.answer(api.StopCapture, stopped("s-aaaa-1", api.Data{}))
-	d.answer(api.GetRequest, api.RequestDetail{SessionID: "s-aaaa-1", Response: &data.Responses[len(data.Responses)-1]})
-	s.ok(api.CaptureStatus, id, nil)
-	s.ok(api.StopCapture, id, nil)
-	s.ok(api.GetRequest, map[string]any{"sessionId": "s-aaaa-1", "requestId": "gone"}, nil)
+	d.answer(api.ListTabs, api.ListTabsResult{Tabs: tabs, Browsers: []string{d.label}})
+	d.answer(api.ListCaptures, api.ListCapturesResult{Captures: caps})
+	d.answer(api.InitializeSession, api.Session{SessionID: "s-aaaa-1", TabID: 1, URL: "https://a.test/", Browser: d.label})
+	d.answer(api.CaptureStatus, api.StatusResult{SessionID: "s-aaaa-1", CaptureID: "capture_aaaa_2", Status: "stopped", CurrentStats: api.Stats{Requests: len(data.Requests)}})
+	d.ops[api.StopCapture] = func(p json.RawMessage) (any, error) {
+		var a api.StopCaptureArgs
+		json.Unmarshal(p, &a)
+		var harOf func(api.Data) any
+		res := stopped("s-aaaa-1", data)
+		res.Data = nil
+		if a.Format == "har" {
+			harOf = func(kept api.Data) any { r := res; r.Data = &kept; return har.Build(r, "test") }
+		}
+		return shape.Stop(res, &data, api.Budget(a.MaxResultBytes), harOf), nil
+	}
+	d.ops[api.GetCaptureData] = func(p json.RawMessage) (any, error) {
+		var a api.GetDataArgs
+		json.Unmarshal(p, &a)
+		return shape.Page(&data, a, api.Budget(a.MaxResultBytes))
+	}
+	d.ops[api.GetRequest] = func(p json.RawMessage) (any, error) {
+		var a api.GetRequestArgs
+		json.Unmarshal(p, &a)
+		f, ok := shape.Find(&data, a.RequestID)
+		if !ok {
+			return nil, api.Errorf(api.CodeNotFound, "no %s", a.RequestID)
+		}
+		return shape.Request(f, a, api.Budget(a.MaxResultBytes))
+	}
+	return d
 }

@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/tabtap/tabtap/installer/internal/testenv"
 )
 
 func TestFindModuleRoot(t *testing.T) {
@@ -45,12 +47,7 @@ func TestFindModuleRootOfThisCheckout(t *testing.T) {
 // BuildHost compiles ./host of a module and swaps the result in, leaving
 // nothing else in the bin dir.
 func TestBuildHost(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a program")
-	}
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("no go command")
-	}
+	testenv.GoTool(t)
 	root := fakeModule(t, "one")
 	binDir := t.TempDir()
 	bin := filepath.Join(binDir, BinaryName(Env{}))

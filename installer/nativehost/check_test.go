@@ -115,7 +115,7 @@ func TestCheckFindsEachProblem(t *testing.T) {
 			if err := r.Print(&out); err != nil {
 				t.Fatal(err)
 			}
-			for _, s := range []string{"Chromium: 1 problem", "problem: " + problems[0].What, "fix:     " + problems[0].Fix, "1 problem found."} {
+			for _, s := range []string{"Chromium: 1 problem", "  problem: " + problems[0].What + " — fix: " + problems[0].Fix + "\n", "1 problem found."} {
 				if !strings.Contains(out.String(), s) {
 					t.Errorf("printed report lacks %q:\n%s", s, out.String())
 				}

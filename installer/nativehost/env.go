@@ -28,6 +28,12 @@ type Env struct {
 	Reg func(ctx context.Context, args ...string) ([]byte, error)
 }
 
+// Resolve returns e with every empty field set from the real machine.
+func (e Env) Resolve() (Env, error) { return e.resolve() }
+
+// GOOS is the system e describes: OS, else runtime.GOOS.
+func (e Env) GOOS() string { return e.goos() }
+
 // resolve returns e with every empty field set from the real machine.
 func (e Env) resolve() (Env, error) {
 	if e.OS == "" {

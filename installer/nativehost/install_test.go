@@ -3,21 +3,17 @@ package nativehost
 import (
 	"bytes"
 	"context"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tabtap/tabtap/installer/internal/testenv"
 )
 
 // Install, Check and Uninstall end to end on a fake checkout: the e2e tests'
 // way of registering the host into a temporary profile.
 func TestInstallCheckUninstall(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a program")
-	}
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("no go command")
-	}
+	testenv.GoTool(t)
 	// The real system, so the built binary runs; a Chrome it must leave alone.
 	env, _ := testEnv(t, "")
 	mkdir(t, filepath.Join(env.Home, ".config", "google-chrome"))

@@ -89,6 +89,10 @@ func dataDir(env Env) string {
 	}
 }
 
+// ConfigHome is where Linux programs keep their settings for the user env
+// describes: $XDG_CONFIG_HOME, else ~/.config. env must be resolved.
+func ConfigHome(env Env) string { return configHome(env) }
+
 // configHome is where Linux browsers keep their user data: $XDG_CONFIG_HOME,
 // else ~/.config (relative values are ignored, as the XDG spec says).
 func configHome(env Env) string {
@@ -143,4 +147,18 @@ func resolveLayout(env Env, opts Options) (layout, error) {
 	}
 	l.binaryPath = filepath.Join(l.binDir, BinaryName(env))
 	return l, nil
+}
+
+// BinaryPath is the absolute path of the host binary an install with opts
+// puts in place (MCP clients start it with the argument "mcp").
+func BinaryPath(opts Options) (string, error) {
+	env, err := opts.Env.resolve()
+	if err != nil {
+		return "", err
+	}
+	l, err := resolveLayout(env, opts)
+	if err != nil {
+		return "", err
+	}
+	return l.binaryPath, nil
 }

@@ -10,70 +10,93 @@ import (
 // the fix for each, the daemons found, and a last line saying whether
 // anything needs doing.
 func (r *Report) Print(w io.Writer) error {
-	p := &printer{w: w}
-	p.line("host binary     %s (%s)", r.BinaryPath, foundWord(r.BinaryFound))
-	p.line("extension copy  %s (%s)", r.ExtensionDir, foundWord(r.ExtensionFound))
+	if err := r.PrintTargets(w); err != nil {
+		return err
+	}
+	if err := r.PrintDaemons(w); err != nil {
+		return err
+	}
+	p := &Printer{W: w}
+	p.Line("")
+	if n := r.ProblemCount(); n > 0 {
+		p.Line("%s found.", Plural(n, "problem"))
+	} else {
+		p.Line("No problem found.")
+	}
+	return p.Err
+}
+
+// PrintTargets writes the binary, the extension copy and each target with
+// its problems, one line each with its fix.
+func (r *Report) PrintTargets(w io.Writer) error {
+	p := &Printer{W: w}
+	p.Line("host binary     %s (%s)", r.BinaryPath, foundWord(r.BinaryFound))
+	p.Line("extension copy  %s (%s)", r.ExtensionDir, foundWord(r.ExtensionFound))
 	for _, pr := range r.Problems {
-		p.line("")
-		p.problem(pr)
+		p.Line("")
+		p.Problem("  ", pr)
 	}
 	for _, t := range r.Targets {
-		p.line("")
+		p.Line("")
 		if len(t.Problems) == 0 {
-			p.line("%s: ok", t.Target.Label)
+			p.Line("%s: ok", t.Target.Label)
 		} else {
-			p.line("%s: %s", t.Target.Label, plural(len(t.Problems), "problem"))
+			p.Line("%s: %s", t.Target.Label, Plural(len(t.Problems), "problem"))
 		}
 		for _, m := range t.Manifests {
-			p.line("  manifest %s", m)
+			p.Line("  manifest %s", m)
 		}
 		for _, key := range t.Target.RegistryKeys {
-			p.line("  registry %s", hostKey(key))
+			p.Line("  registry %s", hostKey(key))
 		}
 		if t.HostPath != "" {
-			p.line("  host     %s", t.HostPath)
+			p.Line("  host     %s", t.HostPath)
 		}
 		for _, pr := range t.Problems {
-			p.problem(pr)
+			p.Problem("  ", pr)
 		}
 	}
-	p.line("")
+	return p.Err
+}
+
+// PrintDaemons writes the daemons registered in the runtime directory.
+func (r *Report) PrintDaemons(w io.Writer) error {
+	p := &Printer{W: w}
+	p.Line("")
 	if len(r.Daemons) == 0 {
-		p.line("daemons: none running (runtime dir %s)", r.RuntimeDir)
-		p.line("  the browser starts the host when the extension connects: open the browser with the")
-		p.line("  extension loaded (or reload it at chrome://extensions) for MCP clients to reach it")
+		p.Line("daemons: none running (runtime dir %s)", r.RuntimeDir)
+		p.Line("  the browser starts the host when the extension connects: open the browser with the")
+		p.Line("  extension loaded (or reload it at chrome://extensions) for MCP clients to reach it")
 	} else {
-		p.line("daemons: %d running (runtime dir %s)", len(r.Daemons), r.RuntimeDir)
+		p.Line("daemons: %d running (runtime dir %s)", len(r.Daemons), r.RuntimeDir)
 		for _, d := range r.Daemons {
-			p.line("  %s", d)
+			p.Line("  %s", d)
 		}
 	}
-	p.line("")
-	if n := r.ProblemCount(); n > 0 {
-		p.line("%s found.", plural(n, "problem"))
-	} else {
-		p.line("No problem found.")
-	}
-	return p.err
+	return p.Err
 }
 
-// printer writes lines and keeps the first error.
-type printer struct {
-	w   io.Writer
-	err error
+// Printer writes a report's lines and keeps the first error.
+type Printer struct {
+	W   io.Writer
+	Err error
 }
 
-func (p *printer) line(format string, args ...any) {
-	if p.err == nil {
-		_, p.err = fmt.Fprintf(p.w, format+"\n", args...)
+// Line writes one line.
+func (p *Printer) Line(format string, args ...any) {
+	if p.Err == nil {
+		_, p.Err = fmt.Fprintf(p.W, format+"\n", args...)
 	}
 }
 
-func (p *printer) problem(pr Problem) {
-	p.line("  problem: %s", pr.What)
+// Problem writes pr as one indented line: what is wrong, then what fixes
+// it.
+func (p *Printer) Problem(indent string, pr Problem) {
+	line := indent + "problem: " + pr.What
 	if pr.Fix != "" {
-		p.line("  fix:     %s", strings.ReplaceAll(pr.Fix, "\n", "\n           "))
+		line += " — fix: " + pr.Fix
 	}
+	p.Line("%s", strings.ReplaceAll(line, "\n", " "))
 }
 
 func foundWord(ok bool) string {
@@ -83,7 +106,8 @@ func foundWord(ok bool) string {
 	return "not found"
 }
 
-func plural(n int, word string) string {
+// Plural is "1 problem", "2 problems".
+func Plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}

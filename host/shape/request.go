@@ -1,0 +1,286 @@
+package shape
+
+import (
+	"encoding/base64"
+	"strings"
+
+	"github.com/tabtap/tabtap/host/api"
+)
+
+// Paging bounds of get_request's frames and stream items.
+const (
+	DefaultItems = 50
+	MaxItems     = 1000
+)
+
+// Found is one request's records, found in a capture by id.
+type Found struct {
+	exchange
+	hops   []exchange // earlier hops of its redirect chain, oldest first
+	frames []api.WSFrame
+	stream *api.StreamingResponse
+}
+
+// Find looks a request up by the id of any of its records: a request, a
+// redirect hop (id:redirected.N), a response, a frame or a stream.
+func Find(d *api.Data, id string) (*Found, bool) {
+	ix := newIndex(d)
+	base := baseID(id)
+	f := &Found{}
+	if i, ok := ix.byID[base]; ok {
+		f.exchange = ix.exchanges[i]
+	}
+	for _, x := range ix.exchanges {
+		if xid := x.id(); xid != base && baseID(xid) == base {
+			f.hops = append(f.hops, x)
+		}
+	}
+	if f.req == nil && f.resp == nil && len(f.hops) > 0 {
+		// The chain has not reached its last hop yet.
+		f.exchange, f.hops = f.hops[len(f.hops)-1], f.hops[:len(f.hops)-1]
+	}
+	for _, i := range ix.frames[base] {
+		f.frames = append(f.frames, d.WSFrames[i])
+	}
+	if i, ok := ix.streams[base]; ok {
+		f.stream = &d.StreamingResponses[i]
+	}
+	if f.req == nil && f.resp == nil && f.frames == nil && f.stream == nil {
+		return nil, false
+	}
+	return f, true
+}
+
+// Body returns the whole body the arguments name ("response" or
+// "request"), decoded, with its MIME type.
+func (f *Found) Body(of string) (body []byte, mime string, err error) {
+	switch of {
+	case "", "response":
+		if f.resp == nil {
+			return nil, "", Invalid("this request has no response (yet), so no response body")
+		}
+		b, _ := decodedBody(f.resp)
+		return b, f.resp.MimeType, nil
+	case "request":
+		if f.req == nil {
+			return nil, "", Invalid("this request was not recorded, only its response")
+		}
+		b, _ := decodedPostData(f.req)
+		ct := ""
+		for k, v := range f.req.Headers {
+			if strings.EqualFold(k, "content-type") {
+				ct = v
+			}
+		}
+		return b, ct, nil
+	}
+	return nil, "", Invalid(sprintf("body must be response or request, not %q", of))
+}
+
+// Request shapes one request for get_request within budget bytes of JSON:
+// the records whole but for the paged body, whose part bodyOffset and
+// bodyLength choose, and a page of frames or stream items.
+func Request(f *Found, a api.GetRequestArgs, budget int) (api.RequestDetail, error) {
+	out := api.RequestDetail{SessionID: a.SessionID}
+	of := a.Body
+	if of == "" {
+		of = "response"
+	}
+	if of != "response" && of != "request" {
+		return out, Invalid(sprintf("body must be response or request, not %q", a.Body))
+	}
+	if a.BodyOffset < 0 {
+		return out, Invalid("bodyOffset must not be negative")
+	}
+	if a.BodyLength != nil && *a.BodyLength < 1 {
+		return out, Invalid("bodyLength must be at least 1")
+	}
+	limit := DefaultItems
+	if a.Limit != nil {
+		if *a.Limit < 1 || *a.Limit > MaxItems {
+			return out, Invalid(sprintf("limit must be between 1 and %d, not %d", MaxItems, *a.Limit))
+		}
+		limit = *a.Limit
+	}
+	if a.Offset < 0 {
+		return out, Invalid("offset must not be negative")
+	}
+	// The paged body is taken out first and put back, in part, last.
+	var paged []byte
+	var text bool
+	if f.req != nil {
+		r := *f.req
+		if of == "request" {
+			paged, text = decodedPostData(&r)
+			r.PostData, r.PostDataBase64 = "", ""
+		} else if requestContent(&r) > StopContentBytes {
+			omitRequest(&r)
+		}
+		out.Request = &r
+	}
+	if f.resp != nil {
+		r := *f.resp
+		if of == "response" {
+			paged, text = decodedBody(&r)
+			r.Body, r.BodyBase64 = "", ""
+		} else if responseContent(&r) > StopContentBytes {
+			omitResponse(&r)
+		}
+		out.Response = &r
+	}
+	for _, h := range f.hops {
+		req, resp, _ := exchangeCopy(h, StopContentBytes)
+		hop := api.RedirectHop{Response: resp}
+		if req != nil {
+			hop.Request = *req
+		} else {
+			hop.Request = api.Request{RequestID: resp.RequestID, URL: resp.URL, Headers: map[string]string{}}
+		}
+		out.Redirects = append(out.Redirects, hop)
+	}
+	if int64(len(paged)) < a.BodyOffset {
+		return out, Invalid(sprintf("bodyOffset %d is past the end of the %s body (%d bytes)", a.BodyOffset, of, len(paged)))
+	}
+	// Items take what they need first (up to limit), the body the rest.
+	room := budget - Size(out) - 200
+	out.Items, room = items(&out, f, a.Offset, limit, room/2+max(0, room/2-len(paged)))
+	room = budget - Size(out) - 200
+	if a.BodyOffset > 0 || len(paged) > 0 {
+		page(&out, of, paged, text, a.BodyOffset, a.BodyLength, room, budget)
+	}
+	for _, n := range []int{squeezeBytes, 100, 0} {
+		if Size(out) <= budget {
+			break
+		}
+		if out.Request != nil {
+			squeezeRequest(out.Request, n)
+		}
+		if out.Response != nil {
+			squeezeResponse(out.Response, n)
+		}
+		for i := range out.Redirects {
+			squeezeRequest(&out.Redirects[i].Request, n)
+			if out.Redirects[i].Response != nil {
+				squeezeResponse(out.Redirects[i].Response, n)
+			}
+		}
+	}
+	return out, nil
+}
+
+// items pages a socket's frames or a stream's items into out within room
+// bytes, and returns the page and the room left.
+func items(out *api.RequestDetail, f *Found, offset, limit, room int) (*api.ItemPage, int) {
+	switch {
+	case len(f.frames) > 0:
+		p := &api.ItemPage{Offset: offset, Total: len(f.frames)}
+		for i := offset; i < len(f.frames) && i < offset+limit; i++ {
+			fr := f.frames[i]
+			n := Size(fr) + 1
+			if n > room && omitFrame(&fr) {
+				p.ContentsOmitted++
+				n = Size(fr) + 1
+			}
+			if n > room && p.Returned > 0 {
+				break
+			}
+			out.WSFrames = append(out.WSFrames, fr)
+			room -= n
+			p.Returned++
+		}
+		return withNext(p), room
+	case f.stream != nil:
+		s := *f.stream
+		s.Messages, s.Chunks = nil, nil
+		total := len(f.stream.Messages) + len(f.stream.Chunks)
+		p := &api.ItemPage{Offset: offset, Total: total}
+		room -= Size(s)
+		for i := offset; i < total && i < offset+limit; i++ {
+			if i < len(f.stream.Messages) {
+				m := f.stream.Messages[i]
+				n := Size(m) + 1
+				if n > room && m.Data != "" {
+					m.Data = ""
+					p.ContentsOmitted++
+					n = Size(m) + 1
+				}
+				if n > room && p.Returned > 0 {
+					break
+				}
+				s.Messages = append(s.Messages, m)
+				room -= n
+			} else {
+				c := f.stream.Chunks[i-len(f.stream.Messages)]
+				n := Size(c) + 1
+				if n > room && c.Data+c.DataBase64 != "" {
+					c.Data, c.DataBase64 = "", ""
+					p.ContentsOmitted++
+					n = Size(c) + 1
+				}
+				if n > room && p.Returned > 0 {
+					break
+				}
+				s.Chunks = append(s.Chunks, c)
+				room -= n
+			}
+			p.Returned++
+		}
+		if p.ContentsOmitted > 0 {
+			s.ContentOmitted = true
+		}
+		out.Stream = &s
+		return withNext(p), room
+	}
+	return nil, room
+}
+
+func withNext(p *api.ItemPage) *api.ItemPage {
+	if end := p.Offset + p.Returned; end < p.Total {
+		p.NextOffset = &end
+	}
+	return p
+}
+
+// page puts the part of body from offset into out's request or response,
+// as long as asked and as fits the room left.
+func page(out *api.RequestDetail, of string, body []byte, text bool, offset int64, length *int64, room, budget int) {
+	rest := body[offset:]
+	n := int64(len(rest))
+	if length != nil && *length < n {
+		n = *length
+	}
+	// A first guess from the room, then shrink until the JSON fits.
+	guess := int64(room)
+	if !text {
+		guess = int64(room) * 3 / 4
+	}
+	n = min(n, max(guess, 0))
+	for {
+		part := cutBytes(rest, int(n), text)
+		set(out, of, part, text)
+		if Size(*out) <= budget || len(part) == 0 {
+			bp := &api.BodyPage{Of: of, Offset: offset, Length: int64(len(part)), Total: int64(len(body))}
+			if end := offset + int64(len(part)); end < int64(len(body)) {
+				bp.NextOffset = &end
+			}
+			out.BodyPage = bp
+			return
+		}
+		over := int64(Size(*out) - budget)
+		n = int64(len(part)) - max(over, int64(len(part))/8, 1)
+	}
+}
+
+func set(out *api.RequestDetail, of string, part []byte, text bool) {
+	str, b64 := "", ""
+	if text {
+		str = string(part)
+	} else {
+		b64 = base64.StdEncoding.EncodeToString(part)
+	}
+	if of == "request" {
+		out.Request.PostData, out.Request.PostDataBase64 = str, b64
+		return
+	}
+	out.Response.Body, out.Response.BodyBase64 = str, b64
+}
