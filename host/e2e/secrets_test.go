@@ -171,12 +171,26 @@ func captureSecrets(t *testing.T, e *env, s *site, settings map[string]any) (ses
 	}
 	read("stop_network_capture (json)", "stop_network_capture", map[string]any{"sessionId": session.SessionID})
 	read("stop_network_capture (har)", "stop_network_capture", map[string]any{"sessionId": session.SessionID, "format": "har"})
-	raw := read("get_network_capture_data", "get_network_capture_data", map[string]any{"sessionId": session.SessionID, "limit": 1000})
-	var page api.GetDataResult
-	if err := json.Unmarshal(raw, &page); err != nil || len(page.Data.Requests) < 12 {
-		t.Fatalf("get_network_capture_data: %v, %d requests", err, len(page.Data.Requests))
+	var requests []api.Request
+	for _, kind := range []string{api.KindHTTP, api.KindWSFrames} {
+		for offset, n := 0, 0; ; n++ {
+			name := fmt.Sprintf("get_network_capture_data %s page %d", kind, n)
+			raw := read(name, "get_network_capture_data", map[string]any{"sessionId": session.SessionID, "kind": kind, "offset": offset, "limit": 500})
+			var page api.GetDataResult
+			if err := json.Unmarshal(raw, &page); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			requests = append(requests, page.Data.Requests...)
+			if page.NextOffset == nil {
+				break
+			}
+			offset = *page.NextOffset
+		}
 	}
-	for _, r := range page.Data.Requests {
+	if len(requests) < 12 {
+		t.Fatalf("get_network_capture_data: %d requests", len(requests))
+	}
+	for _, r := range requests {
 		read("get_request "+r.RequestID+" ("+s.pathOf(r.URL)+")", "get_request", map[string]any{"sessionId": session.SessionID, "requestId": r.RequestID})
 	}
 	return session, outputs
