@@ -2,38 +2,10 @@
 
 package link
 
-import (
-	"errors"
-	"net"
+import "golang.org/x/sys/unix"
 
-	"golang.org/x/sys/unix"
-)
-
-// peerUID reads the uid of a unix socket's other end (getpeereid, through
-// LOCAL_PEERCRED).
-func peerUID(c net.Conn) (int, bool, error) {
-	uc, ok := c.(*net.UnixConn)
-	if !ok {
-		return 0, false, errors.New("not a unix socket")
-	}
-	raw, err := uc.SyscallConn()
-	if err != nil {
-		return 0, false, err
-	}
-	var uid int
-	var serr error
-	if err := raw.Control(func(fd uintptr) {
-		uid, serr = getpeereid(int(fd))
-	}); err != nil {
-		return 0, false, err
-	}
-	if serr != nil {
-		return 0, false, serr
-	}
-	return uid, true, nil
-}
-
-func getpeereid(fd int) (int, error) {
+// socketPeerUID reads LOCAL_PEERCRED, as getpeereid does.
+func socketPeerUID(fd int) (int, error) {
 	cred, err := unix.GetsockoptXucred(fd, unix.SOL_LOCAL, unix.LOCAL_PEERCRED)
 	if err != nil {
 		return 0, err
