@@ -59,3 +59,17 @@ func (c *Capture) learnBody(contentType string, body []byte) {
 	}
 	c.secrets.LearnBody(contentType, string(body))
 }
+
+// learnFetched learns from a body fetched apart from the events, without
+// holding the capture's lock while it reads it: a body can be tens of MB,
+// and the events of every capture wait while one holds its lock. The
+// content type is read under the lock.
+func (c *Capture) learnFetched(body []byte, contentType func() string) {
+	if c.secrets == nil {
+		return
+	}
+	c.mu.Lock()
+	ct := contentType()
+	c.mu.Unlock()
+	c.learnBody(ct, body)
+}

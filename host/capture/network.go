@@ -139,7 +139,7 @@ func (c *Capture) newRequest(ex *exchange, e *evRequestWillBeSent, url string) *
 		for _, p := range e.Request.PostDataEntries {
 			body = append(body, p.Bytes...)
 		}
-		c.setPostData(r, body, false)
+		c.setPostData(r, body)
 	}
 	ex.issued = float64(e.Timestamp)
 	if len(ex.extras.req) > 0 {
@@ -150,13 +150,8 @@ func (c *Capture) newRequest(ex *exchange, e *evRequestWillBeSent, url string) *
 }
 
 // setPostData keeps a request body as text, or as base64 when binary, cut
-// at maxBodyBytes. learn says its secrets are still to be learned (a body
-// fetched apart from its request's event).
-func (c *Capture) setPostData(r *api.Request, body []byte, learn bool) {
-	if learn {
-		ct, _ := headerValue(r.Headers, "content-type")
-		c.learnBody(ct, body)
-	}
+// at maxBodyBytes.
+func (c *Capture) setPostData(r *api.Request, body []byte) {
 	text, b64, cut := c.cutBody(body, c.opts.MaxBodyBytes, true)
 	if !c.spend(len(text) + len(b64)) {
 		c.dropped.Bodies++
@@ -187,10 +182,11 @@ func (c *Capture) fetchPostData(ex *exchange, r *api.Request) {
 				return
 			}
 		}
+		c.learnFetched(body, func() string { ct, _ := headerValue(r.Headers, "content-type"); return ct })
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		if c.gen == gen && c.state == StateActive {
-			c.setPostData(r, body, true)
+			c.setPostData(r, body)
 		}
 	})
 }
@@ -477,6 +473,14 @@ func (c *Capture) fetchBody(ex *exchange, r *api.Response) {
 				body, err = decodeBase64Prefix(res.Body)
 			}
 		}
+		if err == nil {
+			c.learnFetched(body, func() string {
+				if ct, ok := headerValue(r.Headers, "content-type"); ok {
+					return ct
+				}
+				return r.MimeType
+			})
+		}
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		if c.gen != gen || c.state != StateActive {
@@ -500,13 +504,7 @@ func (c *Capture) fetchBody(ex *exchange, r *api.Response) {
 
 // setBody keeps a response body, cut at maxBodyBytes, within the byte
 // budget. size is the full body's length when the relay already cut it.
-func (c *Capture) setBody(r *api.Response, body []byte, size int64, text bool) {
-	ct, ok := headerValue(r.Headers, "content-type")
-	if !ok {
-		ct = r.MimeType
-	}
-	c.learnBody(ct, body)
-	str, b64, cut := c.cutBody(body, c.opts.MaxBodyBytes, text)
+func (c *Capture) setBody(r *api.Response, body []byte, size int64, text bool) {	str, b64, cut := c.cutBody(body, c.opts.MaxBodyBytes, text)
 	if !c.spend(len(str) + len(b64)) {
 		c.dropped.Bodies++
 		c.reason("bodies: the capture's byte budget (maxTotalBytes) was spent")
