@@ -504,7 +504,8 @@ func (c *Capture) fetchBody(ex *exchange, r *api.Response) {
 
 // setBody keeps a response body, cut at maxBodyBytes, within the byte
 // budget. size is the full body's length when the relay already cut it.
-func (c *Capture) setBody(r *api.Response, body []byte, size int64, text bool) {	str, b64, cut := c.cutBody(body, c.opts.MaxBodyBytes, text)
+func (c *Capture) setBody(r *api.Response, body []byte, size int64, text bool) {
+	str, b64, cut := c.cutBody(body, c.opts.MaxBodyBytes, text)
 	if !c.spend(len(str) + len(b64)) {
 		c.dropped.Bodies++
 		c.reason("bodies: the capture's byte budget (maxTotalBytes) was spent")
