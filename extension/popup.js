@@ -4,13 +4,13 @@
 // the daemon is not connected. Refreshes the counters about once a second.
 // Opened as a page with ?tabId=N it shows tab N (handy for tests).
 
-import { CaptureStatus, POPUP_PORT_NAME, PopupMessage, UIRequest } from './protocol.js';
+import { CaptureStatus, ErrorCode, POPUP_PORT_NAME, PopupMessage, UIRequest } from './protocol.js';
 import { captureForTab, exportFileName, formatBytes, formatDuration, summary, whyNotCapturable } from './lib/view.js';
 
 const $ = (id) => document.getElementById(id);
 
 const view = {
-  host: { connected: false, heardFromHost: false, lastError: '' },
+  host: { connected: false, heardFromHost: false, lastError: '', mismatch: null },
   statusOk: false, // the last ui.status succeeded
   tab: null, // chrome.tabs.Tab
   captures: [],
@@ -61,7 +61,7 @@ function onWorkerMessage(msg) {
       const c = calls.get(msg.id);
       if (!c) break;
       calls.delete(msg.id);
-      if (msg.error) c.reject(Object.assign(new Error(msg.error.message), { hostUnavailable: !!msg.error.hostUnavailable }));
+      if (msg.error) c.reject(Object.assign(new Error(msg.error.message), { code: msg.error.code }));
       else c.resolve({ result: msg.result, parts: c.parts });
       break;
     }
@@ -107,12 +107,17 @@ async function refresh() {
       view.statusOk = true;
     } catch (e) {
       view.statusOk = false;
-      if (!e.hostUnavailable) say(e.message); // else the "not connected" box says it
+      if (!shownElsewhere(e)) say(e.message);
     }
   } finally {
     refreshing = false;
     render();
   }
+}
+
+/** Whether a box of its own already says what error e says. */
+function shownElsewhere(e) {
+  return e.code === ErrorCode.HOST_UNAVAILABLE || (e.code === ErrorCode.VERSION_MISMATCH && !!view.host.mismatch);
 }
 
 async function act(fn) {
@@ -123,7 +128,7 @@ async function act(fn) {
   try {
     await fn();
   } catch (e) {
-    say(e.message);
+    if (!shownElsewhere(e)) say(e.message);
   } finally {
     view.busy = false;
     render();
@@ -200,6 +205,9 @@ function render() {
   if (!host.connected) {
     conn.textContent = 'Not connected';
     conn.className = 'pill pill-bad';
+  } else if (host.mismatch) {
+    conn.textContent = 'Versions differ';
+    conn.className = 'pill pill-bad';
   } else if (!view.statusOk) {
     conn.textContent = 'Connecting…';
     conn.className = 'pill pill-wait';
@@ -210,6 +218,8 @@ function render() {
   }
   show($('offline'), !host.connected);
   $('offline-error').textContent = host.lastError || 'none yet (still trying)';
+  show($('mismatch'), host.connected && !!host.mismatch);
+  $('mismatch-text').textContent = host.mismatch?.message ?? '';
   $('footer').textContent = view.browser ? `Profile: ${view.browser}` : '';
 
   const tab = view.tab;
@@ -223,7 +233,7 @@ function render() {
   show($('idle'), !running);
   $('start').textContent = cur ? 'Start a new capture' : 'Start capture';
   show($('current'), !!cur);
-  $('start').disabled = view.busy || !host.connected || !tab || !!why;
+  $('start').disabled = view.busy || !host.connected || !!host.mismatch || !tab || !!why;
   show($('cannot'), !!why);
   $('cannot').textContent = why;
 

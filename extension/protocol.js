@@ -1,30 +1,43 @@
 // protocol.js — the extension ⇄ daemon protocol, mirrored from
-// host/relay/protocol.go (the Go file is the reference: change both together).
-// Also the small protocol between the popup and the service worker.
+// host/relay/protocol.go (the Go file is the reference: change both
+// together; host/relay/protocol_test.go fails when they disagree on a
+// method, its params and result, an error code, or a constant below).
+// host/relay/PROTOCOL.md shows every message with an example. Also the small
+// protocol between the popup and the service worker.
 //
 // Every native message is one JSON object:
 //   request:      {id, method, params}
-//   response:     {id, result} or {id, error: {message}}
+//   response:     {id, result} or {id, error: {code, message}}
 //   notification: {method, params}
 // Each side numbers its own requests (from 1: Go omits a zero id).
+//
+// Each method below is described as `params → result`: `{a, b?}` lists the
+// fields (`?` marks one that may be left out), a capitalised name is a type
+// of protocol.go, `—` is nothing.
 
 /** Name of the native messaging host (host manifest "name"). */
 export const HOST_NAME = 'dev.tabtap.host';
+
+/**
+ * Version of this protocol (relay.ProtocolVersion). Sent in hello; the
+ * daemon sends its own in welcome, and each side checks that they are equal.
+ */
+export const PROTOCOL_VERSION = 1;
 
 /** chrome.debugger protocol version the extension attaches with. */
 export const DEBUGGER_PROTOCOL_VERSION = '1.3';
 
 /** Requests the daemon sends to the extension. */
 export const HostRequest = Object.freeze({
-  TABS_LIST: 'tabs.list', // → {tabs: Tab[]}
+  TABS_LIST: 'tabs.list', // — → {tabs}
   TABS_GET: 'tabs.get', // {tabId} → Tab
-  TABS_ACTIVE: 'tabs.active', // → Tab (active tab of the last focused window)
+  TABS_ACTIVE: 'tabs.active', // — → Tab (active tab of the last focused window, with focusedAt)
   TABS_OPEN: 'tabs.open', // {url, active} → Tab
   TABS_NAVIGATE: 'tabs.navigate', // {tabId, url} → {}
   TABS_RELOAD: 'tabs.reload', // {tabId} → {}
-  DEBUGGER_ATTACH: 'debugger.attach', // {tabId} → {}
+  DEBUGGER_ATTACH: 'debugger.attach', // {tabId, followPopups?} → {}
   DEBUGGER_DETACH: 'debugger.detach', // {tabId} → {} (also when not attached)
-  DEBUGGER_SEND: 'debugger.send', // {tabId, sessionId?, method, params?, maxFieldLength?} → CDP result
+  DEBUGGER_SEND: 'debugger.send', // {tabId, sessionId?, method, params?, maxFieldLength?} → the command's result
 });
 
 /**
@@ -45,16 +58,17 @@ export const RELAYED_CDP_METHODS = Object.freeze([
 
 /** Notifications the daemon sends to the extension. */
 export const HostNotification = Object.freeze({
-  STATE: 'state', // {captures: CaptureState[]}
+  WELCOME: 'welcome', // {protocolVersion, hostVersion}; first on every port, in answer to hello
+  STATE: 'state', // {captures}
   CHUNK: 'chunk', // {stream, seq, final, data}
 });
 
 /** Notifications the extension sends to the daemon. */
 export const ExtensionNotification = Object.freeze({
-  HELLO: 'hello', // {extensionId, extensionVersion, browser, profileId, policy}; first on every port
-  CDP_EVENTS: 'cdp.events', // {events: [{tabId, sessionId?, method, params}], dropped?}
+  HELLO: 'hello', // {protocolVersion, extensionId, extensionVersion, browser, profileId, policy?}; first on every port
+  CDP_EVENTS: 'cdp.events', // {events, droppedByTab?}
   DEBUGGER_DETACHED: 'debugger.detached', // {tabId, reason}
-  TABS_CREATED: 'tabs.created', // Tab (+ openerTabId)
+  TABS_CREATED: 'tabs.created', // Tab (openerTabId set when another tab opened it)
   TABS_REMOVED: 'tabs.removed', // {tabId}
   POLICY: 'policy', // Policy (lib/policy.js), each time the person changes the options
 });
@@ -65,8 +79,51 @@ export const UIRequest = Object.freeze({
   START: 'ui.start', // {tabId, reload?} → UIStatus
   STOP: 'ui.stop', // {sessionId} → UIStatus
   CLEAR: 'ui.clear', // {sessionId} → UIStatus
-  EXPORT: 'ui.export', // {sessionId, format: 'har'|'json'} → {fileName, content} (usually chunked)
+  EXPORT: 'ui.export', // {sessionId, format?} → {fileName, content} (usually chunked)
 });
+
+/**
+ * Error codes of failed responses (relay.Code*): what a program branches on;
+ * the message is for a person. Never renamed or reused.
+ */
+export const ErrorCode = Object.freeze({
+  INVALID_ARGUMENT: 'invalid_argument', // the request or its params are malformed
+  INTERNAL: 'internal', // anything else
+  NO_TAB: 'no_tab', // the tab does not exist
+  NOT_DEBUGGABLE: 'not_debuggable', // the browser does not let extensions debug the page
+  ALREADY_ATTACHED: 'already_attached', // another debugger holds the tab
+  BROWSER: 'browser', // the browser refused or failed a command for another reason
+  HOST_UNAVAILABLE: 'host_unavailable', // no port to the daemon (service worker → popup only)
+  VERSION_MISMATCH: 'version_mismatch', // the two sides speak different protocol versions
+  NOT_FOUND: 'not_found', // the daemon holds no such session or capture
+  CONFLICT: 'conflict', // the request does not fit the state it finds
+});
+
+/**
+ * Starts of the URLs (lower-cased) that the browser refuses to let an
+ * extension debug (relay.UndebuggablePrefixes).
+ */
+export const UNDEBUGGABLE_PREFIXES = Object.freeze([
+  'chrome://',
+  'chrome-extension://',
+  'chrome-untrusted://',
+  'chrome-search://',
+  'devtools://',
+  'edge://',
+  'brave://',
+  'opera://',
+  'vivaldi://',
+  'view-source:',
+  'https://chromewebstore.google.com/',
+  'https://chrome.google.com/webstore',
+  'https://microsoftedge.microsoft.com/addons',
+]);
+
+/** Whether the browser refuses to debug a page at `url`. */
+export function undebuggable(url) {
+  const u = String(url ?? '').toLowerCase();
+  return UNDEBUGGABLE_PREFIXES.some((p) => u.startsWith(p));
+}
 
 /** Bytes of a message one chunk carries before base64 (relay.MaxChunkData). */
 export const MAX_CHUNK_DATA = 700 * 1024;
@@ -92,13 +149,15 @@ export const POPUP_PORT_NAME = 'tabtap-popup';
  * Messages on the popup port.
  *   popup → worker: {type: 'call', id, method: 'ui.*', params}
  *                   {type: 'retry'}            (reconnect to the host now)
- *   worker → popup: {type: 'reply', id, result} or {type: 'reply', id, error: {message, hostUnavailable?}}
+ *   worker → popup: {type: 'reply', id, result} or {type: 'reply', id, error: {code, message}}
  *                   {type: 'part', id, text}   (ui.export: slices of the document's
  *                                               JSON text, before the reply
  *                                               {fileName, length})
  *                   {type: 'host', host: HostStatus}
  *                   {type: 'state', state: State}
- * HostStatus: {connected, lastError, disconnectedAt, retryAt}
+ * HostStatus: {connected, heardFromHost, lastError, disconnectedAt, retryAt,
+ *              hostVersion, mismatch}  (mismatch: null, or {code, message}
+ *              saying which part to update)
  */
 export const PopupMessage = Object.freeze({
   CALL: 'call',

@@ -3,12 +3,13 @@
 // plus the badge and the popup's link to the daemon. The logic that can be
 // tested without a browser lives in lib/; this file wires it to chrome.*.
 //
-//   daemon → here: tabs.*, debugger.* requests; `state`; `chunk`
+//   daemon → here: tabs.*, debugger.* requests; `welcome`, `state`, `chunk`
 //   here → daemon: hello, cdp.events (batched), debugger.detached,
 //                  tabs.created, tabs.removed; ui.* requests for the popup
 
 import {
   DEBUGGER_PROTOCOL_VERSION,
+  ErrorCode,
   ExtensionNotification,
   HOST_NAME,
   HostNotification,
@@ -19,9 +20,10 @@ import {
   UIRequest,
 } from './protocol.js';
 import { badgeFor } from './lib/badge.js';
-import { browserLabel, errorText, randomId, wireTab } from './lib/browser.js';
+import { browserLabel, errorCode, errorText, randomId, wireTab } from './lib/browser.js';
 import { EventBatcher } from './lib/events.js';
-import { HostLink, HostUnavailableError } from './lib/hostlink.js';
+import { FocusClock } from './lib/focus.js';
+import { HostError, HostLink, wireError } from './lib/hostlink.js';
 import { POLICY_KEY, loadPolicy, normalizePolicy, wirePolicy } from './lib/policy.js';
 import { truncateResult } from './lib/truncate.js';
 
@@ -106,28 +108,38 @@ function notifyHost(method, params) {
 
 function tabIdOf(params) {
   const tabId = params?.tabId;
-  if (!Number.isSafeInteger(tabId)) throw new Error('params.tabId must be an integer');
+  if (!Number.isSafeInteger(tabId)) throw new HostError(ErrorCode.INVALID_ARGUMENT, 'params.tabId must be an integer');
   return tabId;
 }
 
 function stringOf(params, name) {
   const v = params?.[name];
-  if (typeof v !== 'string' || v === '') throw new Error(`params.${name} must be a non-empty string`);
+  if (typeof v !== 'string' || v === '') throw new HostError(ErrorCode.INVALID_ARGUMENT, `params.${name} must be a non-empty string`);
   return v;
 }
 
+/** When each window last had the focus, for tabs.active's focusedAt. */
+const focus = new FocusClock();
+chrome.windows.onFocusChanged.addListener((windowId) => focus.changed(windowId));
+chrome.windows.onRemoved.addListener((windowId) => focus.removed(windowId));
+
 async function activeTab() {
   let tab;
+  let focusedNow = false;
   try {
     const win = await chrome.windows.getLastFocused({ populate: true, windowTypes: ['normal'] });
     tab = win?.tabs?.find((t) => t.active);
+    focusedNow = !!win?.focused;
   } catch {
     // no normal window
   }
   if (!tab) [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
   if (!tab) [tab] = await chrome.tabs.query({ active: true });
-  if (!tab) throw new Error('no active tab: the browser has no open window');
-  return wireTab(tab);
+  if (!tab) throw new HostError(ErrorCode.NO_TAB, 'no active tab: the browser has no open window');
+  const out = wireTab(tab);
+  const at = focus.focusedAt(tab.windowId, focusedNow);
+  if (at > 0) out.focusedAt = at;
+  return out;
 }
 
 /** Attachments in progress, so that a second request waits for the first. */
@@ -166,7 +178,7 @@ async function attachNow(tabId) {
   if (epoch !== attachEpoch) {
     // The daemon that asked went away meanwhile: no capture wants this tab.
     chrome.debugger.detach(target).catch(() => {});
-    throw new Error('the tabtap host disconnected during the attachment');
+    throw new HostError(ErrorCode.INTERNAL, 'the tabtap host disconnected during the attachment');
   }
   attached.add(tabId);
   return {};
@@ -194,11 +206,11 @@ async function send(params) {
   const tabId = tabIdOf(params);
   const method = stringOf(params, 'method');
   if (!RELAYED_CDP_METHODS.includes(method)) {
-    throw new Error(`the tabtap extension does not relay ${method}: it relays only ${RELAYED_CDP_METHODS.join(', ')}`);
+    throw new HostError(ErrorCode.INVALID_ARGUMENT, `the tabtap extension does not relay ${method}: it relays only ${RELAYED_CDP_METHODS.join(', ')}`);
   }
   const target = { tabId };
   if (params.sessionId) {
-    if (typeof params.sessionId !== 'string') throw new Error('params.sessionId must be a string');
+    if (typeof params.sessionId !== 'string') throw new HostError(ErrorCode.INVALID_ARGUMENT, 'params.sessionId must be a string');
     target.sessionId = params.sessionId;
   }
   const commandParams = params.params && typeof params.params === 'object' ? params.params : {};
@@ -228,11 +240,13 @@ const hostRequests = {
 
 async function handleHostRequest(method, params) {
   const handler = Object.hasOwn(hostRequests, method) ? hostRequests[method] : null;
-  if (!handler) throw new Error(`unknown method: ${method}`);
+  if (!handler) throw new HostError(ErrorCode.INVALID_ARGUMENT, `unknown method: ${method}`);
   try {
     return await handler(params ?? {});
   } catch (e) {
-    throw new Error(errorText(e));
+    if (e instanceof HostError) throw e;
+    const text = errorText(e);
+    throw new HostError(errorCode(text), text);
   }
 }
 
@@ -327,7 +341,7 @@ function postToPopup(port, msg) {
 
 async function popupCall(port, id, method, params) {
   if (typeof method !== 'string' || !Object.values(UIRequest).includes(method)) {
-    postToPopup(port, { type: PopupMessage.REPLY, id, error: { message: `unknown popup request: ${method}` } });
+    postToPopup(port, { type: PopupMessage.REPLY, id, error: { code: ErrorCode.INVALID_ARGUMENT, message: `unknown popup request: ${method}` } });
     return;
   }
   const isExport = method === UIRequest.EXPORT;
@@ -335,9 +349,7 @@ async function popupCall(port, id, method, params) {
   try {
     result = await link.request(method, params ?? {}, { timeoutMs: isExport ? EXPORT_TIMEOUT_MS : UI_TIMEOUT_MS });
   } catch (e) {
-    const error = { message: errorText(e) };
-    if (e instanceof HostUnavailableError) error.hostUnavailable = true;
-    postToPopup(port, { type: PopupMessage.REPLY, id, error });
+    postToPopup(port, { type: PopupMessage.REPLY, id, error: wireError(e) });
     return;
   }
   if (!isExport) {
@@ -349,7 +361,7 @@ async function popupCall(port, id, method, params) {
   try {
     text = JSON.stringify(result?.content ?? null);
   } catch (e) {
-    postToPopup(port, { type: PopupMessage.REPLY, id, error: { message: `could not serialise the export: ${errorText(e)}` } });
+    postToPopup(port, { type: PopupMessage.REPLY, id, error: { code: ErrorCode.INTERNAL, message: `could not serialise the export: ${errorText(e)}` } });
     return;
   }
   for (let off = 0; off < text.length; off += EXPORT_SLICE_CHARS) {

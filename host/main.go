@@ -74,7 +74,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // logger writes to stderr and, for the daemon whose stderr nobody reads,
-// to a log file in the runtime directory.
+// to a log file in the runtime directory that starts anew past 5 MB
+// (maxLogBytes), keeping the previous one as file.1.
 func logger(stderr io.Writer, file string) (*slog.Logger, func()) {
 	level := slog.LevelInfo
 	if os.Getenv("TABTAP_LOG") == "debug" {
@@ -83,12 +84,11 @@ func logger(stderr io.Writer, file string) (*slog.Logger, func()) {
 	w := stderr
 	done := func() {}
 	if file != "" {
-		if fi, err := os.Stat(file); err == nil && fi.Size() > 5<<20 {
-			_ = os.Rename(file, file+".1")
-		}
-		if f, err := os.OpenFile(file, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600); err == nil {
+		if f, err := openLog(file, maxLogBytes); err == nil {
 			w = io.MultiWriter(stderr, f)
 			done = func() { f.Close() }
+		} else {
+			fmt.Fprintln(stderr, "tabtap:", err)
 		}
 	}
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level})), done
@@ -166,10 +166,13 @@ func runStatus(ctx context.Context, stdout, stderr io.Writer) int {
 	dir := link.RuntimeDir()
 	pool := link.NewPool(dir)
 	defer pool.Close()
-	ds, err := pool.Daemons(ctx)
+	ds, failed, err := pool.Daemons(ctx)
 	if err != nil {
 		fmt.Fprintln(stderr, "tabtap:", err)
 		return 1
+	}
+	for _, f := range failed {
+		fmt.Fprintf(stdout, "unreachable: %v\n", f)
 	}
 	if len(ds) == 0 {
 		fmt.Fprintf(stdout, "No browser is connected (runtime directory %s).\nOpen the browser with the tabtap extension loaded; `go run ./installer --check` diagnoses the setup.\n", dir)

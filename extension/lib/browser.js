@@ -1,6 +1,9 @@
 // lib/browser.js — small pure helpers that turn what the browser reports into
-// the protocol's shapes: the browser label of `hello` ("Google Chrome 156")
-// and the Tab object. No chrome.* calls, unit tested.
+// the protocol's shapes: the browser label of `hello` ("Google Chrome 156"),
+// the Tab object, and the error code of a chrome.* failure. No chrome.*
+// calls, unit tested.
+
+import { ErrorCode } from '../protocol.js';
 
 const GENERIC_BRAND = /^chromium$|not\W*a\W*brand/i;
 
@@ -61,4 +64,17 @@ export function errorText(e) {
     }
   }
   return text;
+}
+
+/**
+ * The protocol's error code (ErrorCode) for a chrome.* failure, from its
+ * text (errorText): the daemon branches on the code, never on the browser's
+ * wording.
+ */
+export function errorCode(text) {
+  const t = String(text ?? '');
+  if (/no tab with id/i.test(t)) return ErrorCode.NO_TAB;
+  if (/another debugger is already attached/i.test(t)) return ErrorCode.ALREADY_ATTACHED;
+  if (/cannot access|cannot attach|cannot be (debugged|scripted)/i.test(t)) return ErrorCode.NOT_DEBUGGABLE;
+  return ErrorCode.BROWSER;
 }

@@ -3,9 +3,10 @@
 // short timer, or at once when the queue reaches maxEvents or an estimated
 // maxBytes; nothing ever waits for the daemon. One event too large for a
 // native message has its largest strings emptied (listed under
-// params._truncated) and is counted in `dropped`; one that still cannot fit is
-// left out and counted. Pure logic (timers and the sender are passed in),
-// unit tested.
+// params._truncated) and is counted in `droppedByTab` under its tab, so that
+// the daemon charges it to that tab's capture; one that still cannot fit is
+// left out and counted the same way. Pure logic (timers and the sender are
+// passed in), unit tested.
 
 import { estimateEvent, shrinkToFit, WORST_EXPANSION } from './size.js';
 
@@ -19,7 +20,7 @@ export function isTooLargeError(e) {
 export class EventBatcher {
   /**
    * @param {object} opts
-   * @param {(params: {events: object[], dropped?: number}) => void} opts.send
+   * @param {(params: {events: object[], droppedByTab?: Object<string, number>}) => void} opts.send
    *   posts one cdp.events notification; throws when the message is too large.
    * @param {(fn: () => void, ms: number) => any} [opts.schedule]
    * @param {(handle: any) => void} [opts.cancel]
@@ -49,7 +50,8 @@ export class EventBatcher {
     this.log = log;
     this.queue = [];
     this.bytes = 0;
-    this.dropped = 0;
+    /** @type {Map<number, number>} tab id → events dropped or emptied since the last batch */
+    this.dropped = new Map();
     this.timer = null;
   }
 
@@ -65,13 +67,13 @@ export class EventBatcher {
       const r = shrinkToFit(event.params, this.maxEventBytes - 1024);
       if (!r.fits) {
         this.log(`tabtap: dropped a ${event.method} event of about ${size} bytes: too large for a native message`);
-        this.dropped++;
+        countDrop(this.dropped, event.tabId, 1);
         this.scheduleFlush();
         return;
       }
       if (r.cut.length) {
         this.log(`tabtap: emptied ${r.cut.join(', ')} of a ${event.method} event: too large for a native message`);
-        this.dropped++;
+        countDrop(this.dropped, event.tabId, 1);
         size = r.bytes;
       }
     }
@@ -88,12 +90,12 @@ export class EventBatcher {
       this.cancel(this.timer);
       this.timer = null;
     }
-    if (this.queue.length === 0 && this.dropped === 0) return;
+    if (this.queue.length === 0 && this.dropped.size === 0) return;
     const events = this.queue;
     const dropped = this.dropped;
     this.queue = [];
     this.bytes = 0;
-    this.dropped = 0;
+    this.dropped = new Map();
     this.sendBatch(events, dropped);
   }
 
@@ -105,7 +107,7 @@ export class EventBatcher {
     }
     this.queue = [];
     this.bytes = 0;
-    this.dropped = 0;
+    this.dropped = new Map();
   }
 
   scheduleFlush() {
@@ -117,9 +119,10 @@ export class EventBatcher {
     }
   }
 
+  /** Sends events with the drops counted so far (a Map of tab id → count). */
   sendBatch(events, dropped) {
     const params = { events };
-    if (dropped > 0) params.dropped = dropped;
+    if (dropped.size > 0) params.droppedByTab = Object.fromEntries(dropped);
     try {
       this.sendFn(params);
     } catch (e) {
@@ -131,11 +134,18 @@ export class EventBatcher {
       if (events.length > 1) {
         const mid = events.length >> 1;
         this.sendBatch(events.slice(0, mid), dropped);
-        this.sendBatch(events.slice(mid), 0);
+        this.sendBatch(events.slice(mid), new Map());
         return;
       }
       this.log(`tabtap: dropped a ${events[0]?.method} event: too large for a native message`);
-      this.sendBatch([], dropped + events.length);
+      const more = new Map(dropped);
+      for (const ev of events) countDrop(more, ev.tabId, 1);
+      this.sendBatch([], more);
     }
   }
+}
+
+/** Adds n to the drops of tabId. */
+function countDrop(dropped, tabId, n) {
+  dropped.set(tabId, (dropped.get(tabId) ?? 0) + n);
 }

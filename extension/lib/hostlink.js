@@ -1,19 +1,63 @@
 // lib/hostlink.js — the extension's end of the native messaging connection to
-// the tabtap daemon: one port, `hello` first on every new port, reconnection
-// with backoff, request ids and replies in both directions, reassembly of
-// chunked messages, and a clear reason when the host is not there. It knows
-// nothing of tabs or debuggers: sw.js gives it a `connect` function (that
-// calls chrome.runtime.connectNative) and the handlers, which keeps this file
+// the tabtap daemon: one port, `hello` first on every new port and the
+// daemon's `welcome` checked against it, reconnection with backoff, request
+// ids and replies in both directions (the envelope and error shape of
+// host/rpc: {id, error: {code, message}}), reassembly of chunked messages,
+// and a clear reason when the host is not there. It knows nothing of tabs or
+// debuggers: sw.js gives it a `connect` function (that calls
+// chrome.runtime.connectNative) and the handlers, which keeps this file
 // testable with a fake port.
 
+import { ErrorCode, HostNotification, PROTOCOL_VERSION } from '../protocol.js';
 import { Backoff } from './backoff.js';
 import { ChunkAssembler, ChunkError } from './chunks.js';
 import { isTooLargeError } from './events.js';
 
-const CHUNK = 'chunk';
+const CODES = new Set(Object.values(ErrorCode));
+
+/** A failed request: `code` is one of ErrorCode, the message is for a person. */
+export class HostError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.code = CODES.has(code) ? code : ErrorCode.INTERNAL;
+  }
+}
 
 /** The reason the daemon is unreachable, as the person should read it. */
-export class HostUnavailableError extends Error {}
+export class HostUnavailableError extends HostError {
+  constructor(message) {
+    super(ErrorCode.HOST_UNAVAILABLE, message);
+  }
+}
+
+/** The wire form {code, message} of anything a handler threw. */
+export function wireError(e) {
+  const message = String((e && e.message) || e || 'unknown error');
+  const code = e && CODES.has(e.code) ? e.code : ErrorCode.INTERNAL;
+  return { code, message };
+}
+
+/**
+ * What to say when the two sides speak different protocol versions, or null
+ * when they agree. `host` is the daemon's welcome ({protocolVersion,
+ * hostVersion}), or null for a daemon too old to send one.
+ */
+export function versionMismatch(extensionVersion, host) {
+  const hostProtocol = host && Number.isInteger(host.protocolVersion) ? host.protocolVersion : 0;
+  if (hostProtocol === PROTOCOL_VERSION) return null;
+  const ext = `version ${extensionVersion || '?'}, protocol ${PROTOCOL_VERSION}`;
+  const hostText = host?.hostVersion ? `version ${host.hostVersion}, protocol ${hostProtocol}` : `protocol ${hostProtocol}`;
+  if (hostProtocol < PROTOCOL_VERSION) {
+    return {
+      code: ErrorCode.VERSION_MISMATCH,
+      message: `The tabtap host (${hostText}) is older than this extension (${ext}). Run \`go run ./installer\` again in the tabtap folder to update it, then reload the extension on chrome://extensions.`,
+    };
+  }
+  return {
+    code: ErrorCode.VERSION_MISMATCH,
+    message: `This extension (${ext}) is older than the tabtap host (${hostText}). Reload the extension on chrome://extensions from the folder the installer printed (update that folder first if it is an old copy).`,
+  };
+}
 
 export class HostLink {
   /**
@@ -59,6 +103,11 @@ export class HostLink {
     this.lastError = '';
     this.disconnectedAt = 0;
     this.heardFromHost = false;
+    this.extensionVersion = '';
+    /** The daemon's welcome on this port, or null before it (or from a daemon too old to send one). */
+    this.host = null;
+    /** {code, message} while the two sides speak different protocol versions. */
+    this.mismatch = null;
     this.nextId = 1;
     /** @type {Map<number, {resolve: Function, reject: Function, timer: any, method: string}>} */
     this.pending = new Map();
@@ -76,6 +125,8 @@ export class HostLink {
       lastError: this.lastError,
       disconnectedAt: this.disconnectedAt,
       retryAt: this.port === null ? this.retryAt : 0,
+      hostVersion: this.host?.hostVersion ?? '',
+      mismatch: this.port === null ? null : this.mismatch,
     };
   }
 
@@ -100,7 +151,10 @@ export class HostLink {
     this.opening = true;
     let port;
     try {
-      const hello = await this.helloFn();
+      const hello = { ...(await this.helloFn()), protocolVersion: PROTOCOL_VERSION };
+      this.extensionVersion = hello.extensionVersion ?? '';
+      this.host = null;
+      this.mismatch = null;
       port = this.connectFn();
       port.onMessage.addListener((msg) => this.receive(port, msg));
       port.onDisconnect.addListener(() => this.closed(port, this.lastErrorFn()));
@@ -172,7 +226,7 @@ export class HostLink {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = this.schedule(() => {
-        if (this.pending.delete(id)) reject(new Error(`the tabtap host did not answer ${method} within ${Math.round(timeoutMs / 1000)} s`));
+        if (this.pending.delete(id)) reject(new HostError(ErrorCode.INTERNAL, `the tabtap host did not answer ${method} within ${Math.round(timeoutMs / 1000)} s`));
       }, timeoutMs);
       this.pending.set(id, { resolve, reject, timer, method });
       let sent;
@@ -217,20 +271,25 @@ export class HostLink {
     try {
       this.post({ id, result: result ?? {} }, port);
     } catch (e) {
-      this.post({ id, error: { message: `the result is too large for a native message (${e.message}); ask for less, e.g. with maxFieldLength` } }, port);
+      const message = `the result is too large for a native message (${e.message}); ask for less, e.g. with maxFieldLength`;
+      this.post({ id, error: { code: ErrorCode.INTERNAL, message } }, port);
     }
   }
 
-  respondError(port, id, message) {
+  /** Answers request `id` with an error: a HostError, or anything thrown (code internal). */
+  respondError(port, id, e) {
     if (port !== this.port) return;
     this.beforeSend();
-    this.post({ id, error: { message: String(message || 'unknown error') } }, port);
+    this.post({ id, error: wireError(e) }, port);
   }
 
   receive(port, msg) {
     if (port !== this.port) return;
     if (!this.heardFromHost) {
       this.heardFromHost = true;
+      // The daemon's first message answers hello; one that does not comes
+      // from a daemon older than versions.
+      if (msg?.method !== HostNotification.WELCOME) this.mismatch = versionMismatch(this.extensionVersion, null);
       this.onStatus(this.status());
     }
     try {
@@ -253,12 +312,12 @@ export class HostLink {
     if ('method' in msg && msg.method !== undefined) {
       if (typeof msg.method !== 'string' || msg.method === '') {
         this.log('tabtap: malformed host message (method):', msg.method);
-        if (hasId) this.respondError(port, msg.id, 'malformed request: method must be a non-empty string');
+        if (hasId) this.respondError(port, msg.id, new HostError(ErrorCode.INVALID_ARGUMENT, 'malformed request: method must be a non-empty string'));
         return;
       }
-      if (msg.method === CHUNK) {
+      if (msg.method === HostNotification.CHUNK) {
         if (hasId) {
-          this.respondError(port, msg.id, 'chunk is a notification, not a request');
+          this.respondError(port, msg.id, new HostError(ErrorCode.INVALID_ARGUMENT, 'chunk is a notification, not a request'));
           return;
         }
         if (reassembled) {
@@ -270,6 +329,10 @@ export class HostLink {
       }
       if (hasId) {
         this.answer(port, msg.id, msg.method, msg.params);
+        return;
+      }
+      if (msg.method === HostNotification.WELCOME) {
+        this.welcome(msg.params);
         return;
       }
       try {
@@ -290,12 +353,25 @@ export class HostLink {
     }
     this.pending.delete(msg.id);
     this.cancel(p.timer);
-    if (msg.error) {
-      const message = typeof msg.error.message === 'string' ? msg.error.message : JSON.stringify(msg.error);
-      p.reject(new Error(message));
-    } else {
+    if (msg.error === undefined || msg.error === null) {
       p.resolve(msg.result ?? {});
+    } else if (typeof msg.error === 'object' && typeof msg.error.message === 'string') {
+      p.reject(new HostError(msg.error.code, msg.error.message));
+    } else {
+      // Fail the call now rather than leave it to its timeout.
+      p.reject(new HostError(ErrorCode.INTERNAL, `the tabtap host's reply to ${p.method} could not be read: ${JSON.stringify(msg.error)}`));
     }
+  }
+
+  /** The daemon's answer to hello: its versions. */
+  welcome(params) {
+    this.host = {
+      protocolVersion: Number.isInteger(params?.protocolVersion) ? params.protocolVersion : 0,
+      hostVersion: typeof params?.hostVersion === 'string' ? params.hostVersion : '',
+    };
+    this.mismatch = versionMismatch(this.extensionVersion, this.host);
+    if (this.mismatch) this.log(`tabtap: ${this.mismatch.message}`);
+    this.onStatus(this.status());
   }
 
   async answer(port, id, method, params) {
@@ -303,7 +379,7 @@ export class HostLink {
     try {
       result = await this.onRequest(method, params);
     } catch (e) {
-      this.respondError(port, id, (e && e.message) || String(e));
+      this.respondError(port, id, e);
       return;
     }
     this.respond(port, id, result);

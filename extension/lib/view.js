@@ -2,6 +2,8 @@
 // current tab, which pages cannot be captured, and how numbers read. No DOM,
 // no chrome.*; unit tested.
 
+import { undebuggable } from '../protocol.js';
+
 /**
  * The capture the popup shows for `tabId`: a running one first, else the
  * one started last. Null when the tab has none.
@@ -14,17 +16,10 @@ export function captureForTab(captures, tabId) {
   return mine.reduce((a, b) => (Date.parse(b.startTime || 0) >= Date.parse(a.startTime || 0) ? b : a));
 }
 
-const BLOCKED = [
-  /^(chrome|edge|brave|opera|vivaldi|devtools|chrome-extension|chrome-untrusted|chrome-search|view-source):/i,
-  /^https:\/\/chromewebstore\.google\.com\//i,
-  /^https:\/\/chrome\.google\.com\/webstore/i,
-  /^https:\/\/microsoftedge\.microsoft\.com\/addons/i,
-];
-
 /** Why a tab at `url` cannot be captured, or '' when it can. */
 export function whyNotCapturable(url) {
   if (!url) return '';
-  if (BLOCKED.some((re) => re.test(url))) {
+  if (undebuggable(url)) {
     return 'The browser does not let extensions debug its own pages or the extension store. Open the site you want to capture.';
   }
   return '';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { badgeFor } from '../lib/badge.js';
-import { browserLabel, errorText, randomId, wireTab } from '../lib/browser.js';
+import { browserLabel, errorCode, errorText, randomId, wireTab } from '../lib/browser.js';
 import { captureForTab, exportFileName, formatBytes, formatDuration, whyNotCapturable } from '../lib/view.js';
 
 test('browser label prefers the real brand over Chromium and the GREASE brand', () => {
@@ -70,4 +70,12 @@ test('formatting', () => {
   assert.equal(formatDuration(4_000), '4 s');
   assert.equal(exportFileName('', 's-3', 'har'), 'tabtap-s-3.har');
   assert.equal(exportFileName('x.json', 's-3', 'json'), 'x.json');
+});
+
+test('chrome.* failures get the protocol\'s error codes', () => {
+  assert.equal(errorCode('No tab with id: 812.'), 'no_tab');
+  assert.equal(errorCode('Another debugger is already attached to the tab with id: 5.'), 'already_attached');
+  assert.equal(errorCode('Cannot access a chrome:// URL'), 'not_debuggable');
+  assert.equal(errorCode('Cannot access contents of url "https://chromewebstore.google.com/". Extension manifest must request permission to access this host.'), 'not_debuggable');
+  assert.equal(errorCode('No resource with given identifier found'), 'browser');
 });

@@ -25,6 +25,13 @@ function harness(opts = {}) {
   return { b, sent, fire: () => timer && (timer(), true), timerSet: () => timer !== null };
 }
 
+/** The drops of every batch sent, added up by tab. */
+function drops(sent) {
+  const out = {};
+  for (const s of sent) for (const [tab, n] of Object.entries(s.droppedByTab ?? {})) out[tab] = (out[tab] ?? 0) + n;
+  return out;
+}
+
 const ev = (i, extra = {}) => ({ tabId: 1, method: 'Network.requestWillBeSent', params: { requestId: `r${i}`, ...extra } });
 const wsFrame = (payload) => ({ tabId: 1, method: 'Network.webSocketFrameReceived', params: { requestId: 'ws', timestamp: 1, response: { opcode: 1, mask: false, payloadData: payload } } });
 
@@ -36,7 +43,7 @@ test('events wait for the timer and go out together, in order', () => {
   fire();
   assert.equal(sent.length, 1);
   assert.deepEqual(sent[0].events.map((e) => e.params.requestId), ['r0', 'r1', 'r2', 'r3', 'r4']);
-  assert.equal(sent[0].dropped, undefined);
+  assert.equal(sent[0].droppedByTab, undefined);
 });
 
 test('a full batch of maxEvents goes at once', () => {
@@ -83,7 +90,7 @@ test('an event too large for a native message is emptied, marked and counted', (
   assert.equal(all[0].params.response.payloadData, '');
   assert.deepEqual(all[0].params._truncated, { 'response.payloadData': 3 * MiB });
   assert.equal(all[1].params.request.postData, 'small');
-  assert.equal(sent.reduce((n, s) => n + (s.dropped ?? 0), 0), 1);
+  assert.deepEqual(drops(sent), { 1: 1 });
 });
 
 test('an event made of many medium strings that cannot fit is dropped and counted', () => {
@@ -93,7 +100,20 @@ test('an event made of many medium strings that cannot fit is dropped and counte
   b.push(ev(1));
   fire();
   assert.deepEqual(sent.flatMap((s) => s.events).map((e) => e.method), ['Network.requestWillBeSent']);
-  assert.equal(sent.reduce((n, s) => n + (s.dropped ?? 0), 0), 1);
+  assert.deepEqual(drops(sent), { 1: 1 });
+});
+
+test('drops are counted under the tab they came from', () => {
+  const { b, sent, fire } = harness({ maxEventBytes: 1 * MiB, limit: 2 * MiB });
+  const huge = (tabId) => ({ tabId, method: 'Custom.event', params: { many: Array.from({ length: 100 }, () => 'd'.repeat(30_000)) } });
+  b.push(huge(7));
+  b.push(huge(7));
+  b.push(huge(9));
+  b.push({ ...wsFrame('e'.repeat(3 * MiB)), tabId: 9 }); // emptied, then sent
+  b.push(ev(1));
+  fire();
+  assert.deepEqual(drops(sent), { 7: 2, 9: 2 });
+  assert.equal(sent.flatMap((s) => s.events).length, 2);
 });
 
 test('when the browser refuses a batch as too large, it is split and nothing is lost', () => {
@@ -112,7 +132,7 @@ test('a single event the browser refuses is counted as dropped', () => {
   const { b, sent, fire } = harness({ limit: 1000 });
   b.push(wsFrame('x'.repeat(5000)));
   fire();
-  assert.deepEqual(sent, [{ events: [], dropped: 1 }]);
+  assert.deepEqual(sent, [{ events: [], droppedByTab: { 1: 1 } }]);
 });
 
 test('clear forgets queued events and the timer', () => {

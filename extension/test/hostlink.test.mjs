@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { HostLink, HostUnavailableError } from '../lib/hostlink.js';
+import { HostError, HostLink, HostUnavailableError } from '../lib/hostlink.js';
+import { PROTOCOL_VERSION } from '../protocol.js';
 
 
 class FakeClock {
@@ -88,7 +89,8 @@ function setup(over = {}) {
     hello: async () => ({ extensionId: 'id', extensionVersion: '0.1.0', browser: 'Chromium 156', profileId: 'p' }),
     onRequest: over.onRequest ?? (async (method, params) => {
       requests.push([method, params]);
-      if (method === 'fail') throw new Error('No tab with id: 9.');
+      if (method === 'fail') throw new HostError('no_tab', 'No tab with id: 9.');
+      if (method === 'crash') throw new TypeError('x is undefined');
       return { ok: method };
     }),
     onNotification: (m, p) => notes.push([m, p]),
@@ -107,7 +109,10 @@ test('hello is the first message on every new port', async () => {
   s.link.start();
   await tick();
   assert.equal(s.ports.length, 1);
-  assert.deepEqual(s.ports[0].sent[0], { method: 'hello', params: { extensionId: 'id', extensionVersion: '0.1.0', browser: 'Chromium 156', profileId: 'p' } });
+  assert.deepEqual(s.ports[0].sent[0], {
+    method: 'hello',
+    params: { extensionId: 'id', extensionVersion: '0.1.0', browser: 'Chromium 156', profileId: 'p', protocolVersion: PROTOCOL_VERSION },
+  });
   assert.ok(s.link.connected);
   s.setLastError('Native host has exited.');
   s.ports[0].die();
@@ -124,10 +129,12 @@ test('host requests are answered with result or error, with the same id', async 
   const p = s.ports[0];
   p.fromHost({ id: 7, method: 'tabs.list', params: {} });
   p.fromHost({ id: 8, method: 'fail', params: { tabId: 9 } });
+  p.fromHost({ id: 9, method: 'crash', params: {} });
   await tick();
   assert.deepEqual(p.sent.slice(1), [
     { id: 7, result: { ok: 'tabs.list' } },
-    { id: 8, error: { message: 'No tab with id: 9.' } },
+    { id: 8, error: { code: 'no_tab', message: 'No tab with id: 9.' } },
+    { id: 9, error: { code: 'internal', message: 'x is undefined' } },
   ]);
 });
 
@@ -143,7 +150,7 @@ test('malformed host messages are ignored, and answered when they carry an id', 
   await tick();
   assert.deepEqual(s.requests, []);
   assert.deepEqual(p.sent.slice(1).map((m) => m.id), [3, 4]);
-  assert.ok(p.sent.slice(1).every((m) => typeof m.error.message === 'string'));
+  assert.ok(p.sent.slice(1).every((m) => m.error.code === 'invalid_argument' && typeof m.error.message === 'string'));
   assert.ok(s.link.connected, 'the port survives');
 });
 
@@ -168,9 +175,42 @@ test('requests to the host resolve with the reply, also when it comes in chunks'
   assert.deepEqual(await big, reply.result);
   await assert.rejects(() => {
     const r = s.link.request('ui.stop', { sessionId: 'nope' });
-    p.fromHost({ id: 3, error: { message: 'session nope not found' } });
+    p.fromHost({ id: 3, error: { code: 'not_found', message: 'session nope not found' } });
     return r;
-  }, /session nope not found/);
+  }, (e) => e instanceof HostError && e.code === 'not_found' && e.message === 'session nope not found');
+});
+
+test('a reply that cannot be read fails its request at once', async () => {
+  const s = setup();
+  s.link.start();
+  await tick();
+  const r = s.link.request('ui.status', {});
+  s.ports[0].fromHost({ id: 1, error: 'boom' });
+  await assert.rejects(r, (e) => e.code === 'internal' && /reply to ui.status could not be read/.test(e.message));
+  assert.equal(s.clock.pending, 0, 'no timeout left waiting');
+});
+
+test('welcome: the same protocol version shows no mismatch; another says what to update', async () => {
+  const s = setup();
+  s.link.start();
+  await tick();
+  s.ports[0].fromHost({ method: 'welcome', params: { protocolVersion: PROTOCOL_VERSION, hostVersion: '0.1.0' } });
+  assert.equal(s.link.status().mismatch, null);
+  assert.equal(s.link.status().hostVersion, '0.1.0');
+  assert.deepEqual(s.notes, [], 'welcome is the link\'s own business');
+
+  s.ports[0].fromHost({ method: 'welcome', params: { protocolVersion: PROTOCOL_VERSION + 1, hostVersion: '0.3.0' } });
+  let m = s.statuses.at(-1).mismatch;
+  assert.equal(m.code, 'version_mismatch');
+  assert.match(m.message, /This extension \(version 0\.1\.0.*older than the tabtap host \(version 0\.3\.0.*Reload the extension/);
+
+  // A daemon too old to answer hello: its first message is something else.
+  s.ports[0].die();
+  s.clock.advance(500);
+  await tick();
+  s.ports[1].fromHost({ method: 'state', params: { captures: [] } });
+  m = s.statuses.at(-1).mismatch;
+  assert.match(m?.message ?? '', /tabtap host \(protocol 0\) is older than this extension.*go run \.\/installer/);
 });
 
 test('a state notification (even chunked) reaches onNotification', async () => {

@@ -1,22 +1,16 @@
-// protocol.js must say what host/relay/protocol.go says: every method name
-// and the chunk size, so the two sides cannot drift apart unnoticed.
+// protocol.js's helpers. Whether protocol.js agrees with host/relay/protocol.go
+// (methods, params, error codes, constants) is checked from the Go side:
+// host/relay/protocol_test.go.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
-import * as P from '../protocol.js';
+import { undebuggable } from '../protocol.js';
 
-const goSource = readFileSync(new URL('../../host/relay/protocol.go', import.meta.url), 'utf8');
-
-test('every Method constant of protocol.go is in protocol.js, and no other', () => {
-  const goMethods = [...goSource.matchAll(/^\s*Method\w+\s*=\s*"([^"]+)"/gm)].map((m) => m[1]).sort();
-  assert.ok(goMethods.length > 10, 'found the Go constants');
-  const jsMethods = [P.HostRequest, P.HostNotification, P.ExtensionNotification, P.UIRequest].flatMap((o) => Object.values(o)).sort();
-  assert.deepEqual(jsMethods, goMethods);
-});
-
-test('MaxChunkData matches', () => {
-  const m = /MaxChunkData\s*=\s*(\d+)\s*\*\s*(\d+)/.exec(goSource);
-  assert.ok(m, 'found MaxChunkData');
-  assert.equal(P.MAX_CHUNK_DATA, Number(m[1]) * Number(m[2]));
+test('the pages the browser refuses to debug', () => {
+  for (const url of ['chrome://settings/', 'CHROME://newtab/', 'edge://flags', 'view-source:https://a.test/', 'https://chromewebstore.google.com/detail/x']) {
+    assert.ok(undebuggable(url), url);
+  }
+  for (const url of ['https://example.com/chrome://', 'about:blank', 'http://localhost:3000/', '', undefined]) {
+    assert.ok(!undebuggable(url), String(url));
+  }
 });

@@ -7,9 +7,9 @@ package api
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"time"
+
+	"github.com/tabtap/tabtap/host/rpc"
 )
 
 // The operations, named as the MCP tools are.
@@ -27,42 +27,41 @@ const (
 	WaitForRequest    = "wait_for_request"
 	// ReadCapture is not a tool: it serves the captures as MCP resources.
 	ReadCapture = "read_capture"
+
+	// ActiveTab is an operation of the link that no MCP tool has: the
+	// daemon's active tab and when its window last had the focus, so that
+	// initialize_session without arguments picks, among several browsers,
+	// the one the person used last. Result: ActiveTabResult.
+	ActiveTab = "active_tab"
 )
 
-// Error codes, so that a caller can tell kinds of failure apart.
+// Error codes, so that a caller can tell kinds of failure apart. Once
+// published a code is never renamed or reused.
 const (
-	CodeInvalid   = "invalid_argument"
+	CodeInvalid   = rpc.CodeInvalidArgument
 	CodeNotFound  = "not_found"
 	CodeConflict  = "conflict"
 	CodeBrowser   = "browser"
 	CodeNoBrowser = "no_browser"
-	CodeInternal  = "internal"
+	CodeInternal  = rpc.CodeInternal
+	// CodeVersionMismatch: the browser's extension and its daemon speak
+	// different versions of their protocol; the message says which part to
+	// update.
+	CodeVersionMismatch = "version_mismatch"
 	// CodeForbidden: the person's settings in the extension do not allow
 	// it; only the person can change that.
 	CodeForbidden = "forbidden"
 )
 
-// Error is an operation's failure, with a message written for a person.
-type Error struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
-
-func (e *Error) Error() string { return e.Message }
+// Error is an operation's failure, with a message written for a person:
+// the one error type of both links (rpc.Error).
+type Error = rpc.Error
 
 // Errorf returns an *Error with the given code.
-func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
-}
+func Errorf(code, format string, args ...any) *Error { return rpc.Errorf(code, format, args...) }
 
 // CodeOf returns the code of an *Error in err's chain, or CodeInternal.
-func CodeOf(err error) string {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Code
-	}
-	return CodeInternal
-}
+func CodeOf(err error) string { return rpc.CodeOf(err) }
 
 // Encode writes v as JSON for people and files: without the HTML escaping
 // of encoding/json (a body's "<" stays "<"), indented when asked.
@@ -110,6 +109,15 @@ type ListTabsResult struct {
 	Unreachable []string `json:"unreachable,omitempty"`
 	// Unlisted counts tabs left out to keep the result small.
 	Unlisted int `json:"unlisted,omitempty"`
+}
+
+// ActiveTabResult is the active_tab operation's result.
+type ActiveTabResult struct {
+	// Tab is the active tab of the browser's last focused window.
+	Tab Tab `json:"tab"`
+	// FocusedAt is when that window last had the focus (about now while it
+	// has it); zero when the browser cannot say.
+	FocusedAt time.Time `json:"focusedAt"`
 }
 
 // InitializeSessionArgs choose a tab.

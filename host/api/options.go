@@ -32,7 +32,7 @@ type Settings struct {
 	RedactSecrets    *bool    `json:"redactSecrets,omitempty" jsonschema:"Replace the values of Authorization, Proxy-Authorization, Cookie and Set-Cookie headers with [redacted]. Default true."`
 	MaxEntries       *int     `json:"maxEntries,omitempty" jsonschema:"Most requests kept (and, separately, most WebSocket frames and most stream messages). What is left out is counted under dropped. Default 10000."`
 	MaxCaptures      *int     `json:"maxCaptures,omitempty" jsonschema:"Same as maxEntries (the reference tool's name)."`
-	CapturePostOnly  bool     `json:"capturePostOnly,omitempty" jsonschema:"Keep only requests with a body: POST, PUT, PATCH, DELETE with data."`
+	CapturePostOnly  bool     `json:"capturePostOnly,omitempty" jsonschema:"Keep only requests that send data: every POST, and a request of any other method (PUT, PATCH, DELETE…) that has a body."`
 	CaptureStreaming bool     `json:"captureStreaming,omitempty" jsonschema:"Keep only streaming traffic: EventSource, streamed bodies and WebSockets."`
 	FollowPopups     *bool    `json:"followPopups,omitempty" jsonschema:"Also capture tabs and popups the captured tab opens (sign-in windows, target=_blank links). Default true."`
 	URL              string   `json:"url,omitempty" jsonschema:"Navigate the tab to this URL once the capture is armed, so the page load itself is captured."`
@@ -60,7 +60,8 @@ type Options struct {
 	Reload           bool   `json:"reload,omitempty"`
 }
 
-// ResourceTypes are the browser's resource types, as requests carry them.
+// ResourceTypes are the browser's resource types, as requests carry them,
+// and as resourceTypes accepts them (case-insensitive).
 var ResourceTypes = []string{"Document", "Stylesheet", "Image", "Media", "Font", "Script",
 	"TextTrack", "XHR", "Fetch", "Prefetch", "EventSource", "WebSocket", "Manifest",
 	"SignedExchange", "Ping", "CSPViolationReport", "Preflight", "FedCM", "Other"}
@@ -131,7 +132,7 @@ func (s Settings) Resolve() (Options, error) {
 	for _, t := range s.ResourceTypes {
 		name, ok := resourceTypes[strings.ToLower(strings.TrimSpace(t))]
 		if !ok {
-			return Options{}, fmt.Errorf("resourceTypes: unknown type %q; known types are Document, Stylesheet, Image, Media, Font, Script, XHR, Fetch, EventSource, WebSocket, Manifest, Ping, Preflight, Other", t)
+			return Options{}, fmt.Errorf("resourceTypes: unknown type %q; known types are %s", t, strings.Join(ResourceTypes, ", "))
 		}
 		o.ResourceTypes = append(o.ResourceTypes, name)
 	}

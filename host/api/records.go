@@ -258,11 +258,14 @@ type Dropped struct {
 	Bodies int `json:"bodies"`
 	// Events the extension could not forward (too large for a message).
 	Events int `json:"events"`
+	// Targets are iframes, workers (or a tab's children as a whole) the
+	// browser refused to capture: their traffic is missing.
+	Targets int `json:"targets"`
 	// Reasons says which limits were hit, for a person.
 	Reasons []string `json:"reasons,omitempty"`
 }
 
 // Total is the number of things dropped.
 func (d Dropped) Total() int {
-	return d.Requests + d.WSFrames + d.StreamItems + d.Bodies + d.Events
+	return d.Requests + d.WSFrames + d.StreamItems + d.Bodies + d.Events + d.Targets
 }

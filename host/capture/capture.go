@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -97,6 +98,7 @@ type Capture struct {
 	bytes     int64
 	dropped   api.Dropped
 	reasons   map[string]bool
+	lost      map[string]bool // targets counted in dropped.Targets, by "tab/session"
 }
 
 // New returns a capture of tabID, not yet attached. Start attaches it.
@@ -132,6 +134,7 @@ func (c *Capture) reset() {
 	c.bytes = 0
 	c.dropped = api.Dropped{}
 	c.reasons = map[string]bool{}
+	c.lost = map[string]bool{}
 	c.gen++
 }
 
@@ -252,7 +255,7 @@ func (c *Capture) arm(ctx context.Context, t Target, paused bool) error {
 		if _, err := c.browser.Send(ctx, t, "Target.setAutoAttach", map[string]any{
 			"autoAttach": true, "waitForDebuggerOnStart": true, "flatten": true,
 		}, 0); err != nil {
-			c.log.Debug("auto-attach refused", "target", t, "err", err)
+			c.targetLost(t, fmt.Errorf("attaching its iframes and workers: %w", err))
 		}
 	}
 	if paused {
@@ -261,6 +264,36 @@ func (c *Capture) arm(ctx context.Context, t Target, paused bool) error {
 		}
 	}
 	return firstErr
+}
+
+// targetLost counts, once per target, one whose traffic (or whose
+// children's) the capture will miss because the browser refused to arm it,
+// with a reason for the first of each kind (tab, iframe, worker…). A
+// target that went away meanwhile, or a capture that is stopping, loses
+// nothing worth reporting.
+func (c *Capture) targetLost(t Target, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	key := fmt.Sprintf("%d/%s", t.TabID, t.SessionID)
+	src, known := c.targets[t.SessionID]
+	if c.state != StateActive || c.stopping || c.lost[key] || (t.SessionID != "" && !known) {
+		c.log.Debug("arming a target failed", "target", t, "err", err)
+		return
+	}
+	c.lost[key] = true
+	c.dropped.Targets++
+	kind, what := "tab", fmt.Sprintf("tab %d", t.TabID)
+	if t.SessionID != "" {
+		article := "a"
+		if strings.ContainsAny(src.Target[:min(1, len(src.Target))], "aeiou") {
+			article = "an"
+		}
+		kind, what = src.Target, fmt.Sprintf("%s %s of tab %d", article, src.Target, t.TabID)
+	}
+	if !c.lost["kind "+kind] {
+		c.lost["kind "+kind] = true
+		c.reason(fmt.Sprintf("targets: the browser refused to capture %s (%v); its traffic is missing", what, err))
+	}
 }
 
 // HasTab reports whether events of a tab belong to this capture.
@@ -473,7 +506,7 @@ func (c *Capture) async(fn func(ctx context.Context)) {
 	c.pending.Add(1)
 	go func() {
 		defer c.pending.Done()
-		defer c.recover("a background fetch")
+		defer c.survive("a background fetch")
 		select {
 		case c.sem <- struct{}{}:
 		case <-c.ctx.Done():
@@ -486,9 +519,9 @@ func (c *Capture) async(fn func(ctx context.Context)) {
 	}()
 }
 
-// recover stops a panic in one of the capture's goroutines from taking the
-// daemon, and every capture it holds, down with it.
-func (c *Capture) recover(what string) {
+// survive stops a panic in one of the capture's goroutines from taking the
+// daemon, and every capture it holds, down with it. It must be deferred.
+func (c *Capture) survive(what string) {
 	if p := recover(); p != nil {
 		c.log.Error("a capture's goroutine failed; the capture goes on", "capture", c.id, "in", what, "panic", p)
 	}

@@ -4,11 +4,14 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"github.com/tabtap/tabtap/host/api"
-	"github.com/tabtap/tabtap/host/redact"
+	"errors"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/redact"
 )
 
 const t0 = 1000.0 // monotonic seconds of the first event
@@ -385,21 +388,87 @@ func TestFiltersOutlastClearAndUnknownSockets(t *testing.T) {
 
 func TestStopWaitsForAStopUnderWay(t *testing.T) {
 	c, b := started(t, api.Settings{})
-	b.delay = 300 * time.Millisecond
+	gate, entered := make(chan struct{}), make(chan string, 1)
+	b.mu.Lock()
+	b.gate, b.entered = gate, entered
+	b.mu.Unlock()
 	b.bodies["1"] = fakeBody{body: "slow body"}
 	feed(c,
 		"Network.requestWillBeSent", req("1", "https://app.test/1", "GET", t0, nil),
 		"Network.responseReceived", resp("1", "https://app.test/1", 200, t0, map[string]any{}, "text/plain"),
 		"Network.loadingFinished", finished("1", t0),
 	)
-	go c.Stop("tab 1 was closed during the capture")
-	time.Sleep(20 * time.Millisecond)
-	c.Stop("") // returns once the first stop has its bodies
-	if d := c.Data(); d.Responses[0].Body != "slow body" {
-		t.Errorf("the second stop returned before the body came: %+v", d.Responses[0])
+	<-entered // the body is being fetched, and waits at the gate
+	first := make(chan struct{})
+	go func() { c.Stop("tab 1 was closed during the capture"); close(first) }()
+	for c.Active() {
+		runtime.Gosched() // until the first stop is under way
 	}
-	if b.called("detach 1") != 1 {
-		t.Errorf("detached %d times", b.called("detach 1"))
+	second := make(chan bool, 1)
+	go func() {
+		c.Stop("") // returns once the first stop has its body and has detached
+		second <- c.Data().Responses[0].Body == "slow body" && b.called("detach 1") == 1
+	}()
+	close(gate)
+	if !<-second {
+		t.Errorf("the second stop returned before the first had its body: %+v, %d detaches", c.Data().Responses[0], b.called("detach 1"))
+	}
+	<-first
+	if n := b.called("detach 1"); n != 1 {
+		t.Errorf("detached %d times", n)
+	}
+}
+
+// A child target the browser refuses to arm is counted once in dropped,
+// with a reason for its kind.
+func TestRefusedTargetsAreCounted(t *testing.T) {
+	c, b := started(t, api.Settings{})
+	refused := errors.New("Cannot access a chrome-extension:// URL of different extension")
+	b.mu.Lock()
+	b.refuse["Network.enable S1"] = refused
+	b.refuse["Target.setAutoAttach S1"] = refused
+	b.refuse["Network.enable S2"] = refused
+	b.mu.Unlock()
+	attached := func(session, typ string) map[string]any {
+		return map[string]any{"sessionId": session, "waitingForDebugger": true,
+			"targetInfo": map[string]any{"targetId": "T-" + session, "type": typ, "title": "", "url": "chrome-extension://x/", "attached": true, "canAccessOpener": false}}
+	}
+	feed(c, "Target.attachedToTarget", attached("S1", "iframe"), "Target.attachedToTarget", attached("S2", "iframe"))
+	settle(c)
+	feed(c, "Target.attachedToTarget", attached("S4", "worker")) // armed: not counted
+	settle(c)
+	d := c.Status().Dropped
+	if d.Targets != 2 || d.Total() != 2 {
+		t.Errorf("dropped %+v, want the two refused iframes once each", d)
+	}
+	if len(d.Reasons) != 1 || !strings.Contains(d.Reasons[0], "refused to capture an iframe of tab 1") || !strings.Contains(d.Reasons[0], refused.Error()) {
+		t.Errorf("reasons %q", d.Reasons)
+	}
+	if n := b.called("Runtime.runIfWaitingForDebugger S1"); n != 1 {
+		t.Errorf("the refused iframe was resumed %d times, want once", n)
+	}
+}
+
+// capturePostOnly keeps what sends data: every POST, and any request with
+// a body; not a GET, nor a DELETE without one.
+func TestCapturePostOnly(t *testing.T) {
+	c, _ := started(t, api.Settings{CapturePostOnly: true})
+	withBody := func(method string) map[string]any {
+		return map[string]any{"request": map[string]any{"url": "https://app.test/" + method, "method": method, "headers": map[string]any{}, "hasPostData": true, "postData": "x=1"}}
+	}
+	feed(c,
+		"Network.requestWillBeSent", req("1", "https://app.test/get", "GET", t0, nil),
+		"Network.requestWillBeSent", req("2", "https://app.test/post", "POST", t0, nil),
+		"Network.requestWillBeSent", req("3", "https://app.test/PUT", "PUT", t0, withBody("PUT")),
+		"Network.requestWillBeSent", req("4", "https://app.test/delete", "DELETE", t0, nil),
+		"Network.requestWillBeSent", req("5", "https://app.test/POST", "POST", t0, withBody("POST")),
+	)
+	var got []string
+	for _, r := range c.Data().Requests {
+		got = append(got, r.RequestID)
+	}
+	if strings.Join(got, " ") != "2 3 5" {
+		t.Errorf("capturePostOnly kept %v, want the bodiless POST, the PUT with a body and the POST with one", got)
 	}
 }
 

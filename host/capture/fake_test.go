@@ -21,6 +21,9 @@ type fakeBrowser struct {
 	calls    []string
 	attached map[int64]bool
 	delay    time.Duration
+	refuse   map[string]error // by "method sessionId": commands the browser refuses
+	gate     chan struct{}    // when set, getResponseBody waits for it to close
+	entered  chan string      // when set, told of each getResponseBody that waits at the gate
 }
 
 type fakeBody struct {
@@ -29,7 +32,7 @@ type fakeBody struct {
 }
 
 func newFakeBrowser() *fakeBrowser {
-	return &fakeBrowser{bodies: map[string]fakeBody{}, stream: map[string]string{}, attached: map[int64]bool{}}
+	return &fakeBrowser{bodies: map[string]fakeBody{}, stream: map[string]string{}, attached: map[int64]bool{}, refuse: map[string]error{}}
 }
 
 func (f *fakeBrowser) Attach(_ context.Context, tab int64, _ bool) error {
@@ -56,11 +59,23 @@ func (f *fakeBrowser) Send(ctx context.Context, t Target, method string, params 
 			return nil, ctx.Err()
 		}
 	}
+	m, _ := params.(map[string]any)
+	id, _ := m["requestId"].(string)
+	f.mu.Lock()
+	gate, entered := f.gate, f.entered
+	f.mu.Unlock()
+	if gate != nil && method == "Network.getResponseBody" {
+		if entered != nil {
+			entered <- id
+		}
+		<-gate
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, method+" "+t.SessionID)
-	m, _ := params.(map[string]any)
-	id, _ := m["requestId"].(string)
+	if err := f.refuse[method+" "+t.SessionID]; err != nil {
+		return nil, err
+	}
 	switch method {
 	case "Network.getResponseBody":
 		b, ok := f.bodies[id]

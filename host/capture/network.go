@@ -616,11 +616,11 @@ func (c *Capture) onAttached(parent Target, e *evAttachedToTarget) {
 	c.pending.Add(1)
 	go func() {
 		defer c.pending.Done()
-		defer c.recover("arming a child target")
+		defer c.survive("arming a child target")
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if err := c.arm(ctx, child, paused); err != nil {
-			c.log.Debug("arming a child target", "type", e.TargetInfo.Type, "err", err)
+			c.targetLost(child, err)
 		}
 	}()
 }

@@ -69,7 +69,7 @@ func (c *Capture) maybeStream(ex *exchange, e *evResponseReceived) {
 		// Not through async: arming must not queue behind body fetches, or
 		// the chunks that come meanwhile would be lost.
 		defer close(st.armed)
-		defer c.recover("arming a stream")
+		defer c.survive("arming a stream")
 		ctx, cancel := context.WithTimeout(c.ctx, 10*time.Second)
 		defer cancel()
 		raw, err := c.browser.Send(ctx, ex.target, "Network.streamResourceContent",
@@ -158,7 +158,7 @@ func (c *Capture) finishStream(ex *exchange) {
 	c.pending.Add(1)
 	go func() {
 		defer c.pending.Done()
-		defer c.recover("finishing a stream")
+		defer c.survive("finishing a stream")
 		<-st.armed
 		c.mu.Lock()
 		defer c.mu.Unlock()

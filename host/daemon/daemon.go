@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/capture"
 	"github.com/tabtap/tabtap/host/link"
 	"github.com/tabtap/tabtap/host/relay"
@@ -57,6 +58,7 @@ type Daemon struct {
 
 	mu       sync.Mutex
 	profile  relay.Hello
+	mismatch *api.Error // set when the extension speaks another protocol version
 	tag      string
 	label    string
 	sessions map[string]*session
@@ -215,6 +217,7 @@ func (d *Daemon) Notify(method string, params json.RawMessage) {
 			d.log.Warn("malformed hello", "err", err)
 			return
 		}
+		d.welcome(h)
 		select {
 		case d.hello <- h:
 		default:
@@ -266,24 +269,26 @@ type delivery struct {
 // the locks it runs under.
 var handleEvent = func(c *capture.Capture, ev relay.Event) { c.HandleEvent(capture.Event(ev)) }
 
-// route hands each event to the capture of its tab. The captures are
-// looked up under d.mu, and the events handed over once it is released:
-// a capture's filter never runs with a lock other captures, or the
-// operations of agents, wait for. Events are handed over in their order
-// (route runs on the relay's one read loop), so each capture sees its
-// tab's events in the order the browser sent them.
+// charge is a count of events the extension dropped and the capture of
+// the tab they came from.
+type charge struct {
+	c *capture.Capture
+	n int
+}
+
+// route hands each event to the capture of its tab, and charges the
+// events the extension dropped to the capture of the tab they came from.
+// The captures are looked up under d.mu, and the events handed over once
+// it is released: a capture's filter never runs with a lock other
+// captures, or the operations of agents, wait for. Events are handed over
+// in their order (route runs on the relay's one read loop), so each
+// capture sees its tab's events in the order the browser sent them.
 func (d *Daemon) route(b relay.EventBatch) {
 	d.mu.Lock()
-	var charged []*capture.Capture
-	if b.Dropped > 0 {
-		// The extension does not say whose events they were: every
-		// running capture is told, once.
-		seen := map[*capture.Capture]bool{}
-		for _, c := range d.byTab {
-			if !seen[c] {
-				seen[c] = true
-				charged = append(charged, c)
-			}
+	var charged []charge
+	for tabID, n := range b.DroppedByTab {
+		if c := d.byTab[tabID]; c != nil {
+			charged = append(charged, charge{c, n})
 		}
 	}
 	deliveries := make([]delivery, 0, len(b.Events))
@@ -293,8 +298,8 @@ func (d *Daemon) route(b relay.EventBatch) {
 		}
 	}
 	d.mu.Unlock()
-	for _, c := range charged {
-		c.ExtensionDropped(b.Dropped)
+	for _, ch := range charged {
+		ch.c.ExtensionDropped(ch.n)
 	}
 	var fenced map[*capture.Capture]bool
 	for _, dv := range deliveries {

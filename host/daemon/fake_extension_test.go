@@ -22,6 +22,7 @@ import (
 	"github.com/tabtap/tabtap/host/link"
 	"github.com/tabtap/tabtap/host/nativemsg"
 	"github.com/tabtap/tabtap/host/relay"
+	"github.com/tabtap/tabtap/host/rpc"
 )
 
 // wait bounds every wait of these tests.
@@ -39,10 +40,12 @@ type fakeExtension struct {
 	mu       sync.Mutex
 	tabs     map[int64]relay.Tab
 	active   int64
+	focused  int64 // tabs.active's focusedAt
 	attached map[int64]bool
 	bodies   map[string]string // response bodies by CDP request id
 	requests []string          // "method tabId" of each request from the daemon
 	state    relay.State       // the last state notification
+	welcome  *relay.Welcome    // the daemon's answer to hello
 	replies  map[int64]chan relay.Message
 	nextID   int64
 	streams  map[int64]*bytes.Buffer
@@ -66,6 +69,12 @@ func (r *rig) daemon() *Daemon { return r.d.Load() }
 // browser page that cannot be debugged).
 func start(t *testing.T) *rig {
 	t.Helper()
+	return startWith(t, relay.Hello{ProtocolVersion: relay.ProtocolVersion, ExtensionID: "ext", ExtensionVersion: "1", Browser: "Chromium 156", ProfileID: "profile-1"})
+}
+
+// startWith is start with the extension introducing itself with hello.
+func startWith(t *testing.T, hello relay.Hello) *rig {
+	t.Helper()
 	parent, err := os.MkdirTemp("", "tt") // short: socket paths are limited
 	if err != nil {
 		t.Fatal(err)
@@ -88,7 +97,7 @@ func start(t *testing.T) *rig {
 	go func() {
 		r.done <- Run(context.Background(), inR, outW, Options{RuntimeDir: r.dir, Version: "test", Log: slog.New(slog.DiscardHandler), created: func(d *Daemon) { r.d.Store(d) }})
 	}()
-	ext.notify(relay.MethodHello, relay.Hello{ExtensionID: "ext", ExtensionVersion: "1", Browser: "Chromium 156", ProfileID: "profile-1"})
+	ext.notify(relay.MethodHello, hello)
 	var reg link.Registration
 	eventually(t, "the daemon registers", func() bool {
 		regs, _ := link.Discover(r.dir)
@@ -255,6 +264,14 @@ func (x *fakeExtension) handle(frame []byte) {
 		if c.Final {
 			x.handle(buf.Bytes())
 		}
+	case m.Method == relay.MethodWelcome:
+		var w relay.Welcome
+		if err := json.Unmarshal(m.Params, &w); err != nil {
+			x.t.Errorf("welcome: %v", err)
+		}
+		x.mu.Lock()
+		x.welcome = &w
+		x.mu.Unlock()
 	case m.Method == relay.MethodState:
 		var st relay.State
 		if err := json.Unmarshal(m.Params, &st); err != nil {
@@ -269,7 +286,7 @@ func (x *fakeExtension) handle(frame []byte) {
 			res, err := x.answer(m.Method, m.Params)
 			out := relay.Message{ID: m.ID}
 			if err != nil {
-				out.Error = &relay.Error{Message: err.Error()}
+				out.Error = rpc.AsError(err)
 			} else {
 				out.Result, _ = json.Marshal(res)
 			}
@@ -311,7 +328,7 @@ func (x *fakeExtension) answer(method string, params json.RawMessage) (any, erro
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	tab, known := x.tabs[p.TabID]
-	noTab := fmt.Errorf("No tab with id: %d.", p.TabID)
+	noTab := rpc.Errorf(relay.CodeNoTab, "No tab with id: %d.", p.TabID)
 	switch method {
 	case relay.MethodTabsList:
 		list := relay.TabList{Tabs: []relay.Tab{}}
@@ -320,7 +337,9 @@ func (x *fakeExtension) answer(method string, params json.RawMessage) (any, erro
 		}
 		return list, nil
 	case relay.MethodTabsActive:
-		return x.tabs[x.active], nil
+		t := x.tabs[x.active]
+		t.FocusedAt = x.focused
+		return t, nil
 	case relay.MethodTabsOpen:
 		id := int64(100 + len(x.tabs))
 		x.tabs[id] = relay.Tab{TabID: id, WindowID: 1, URL: p.URL, Active: true}
@@ -336,7 +355,7 @@ func (x *fakeExtension) answer(method string, params json.RawMessage) (any, erro
 			x.tabs[p.TabID] = tab
 		case relay.MethodDebuggerAttach:
 			if strings.HasPrefix(tab.URL, "chrome://") {
-				return nil, errors.New("Cannot access a chrome:// URL")
+				return nil, rpc.Errorf(relay.CodeNotDebuggable, "Cannot access a chrome:// URL")
 			}
 			x.attached[p.TabID] = true
 		}
@@ -349,7 +368,7 @@ func (x *fakeExtension) answer(method string, params json.RawMessage) (any, erro
 		return struct{}{}, nil
 	case relay.MethodDebuggerSend:
 		if !x.attached[p.TabID] {
-			return nil, fmt.Errorf("Debugger is not attached to the tab with id: %d.", p.TabID)
+			return nil, rpc.Errorf(relay.CodeBrowser, "Debugger is not attached to the tab with id: %d.", p.TabID)
 		}
 		if p.Method == "Network.getResponseBody" {
 			var q struct {
@@ -358,13 +377,13 @@ func (x *fakeExtension) answer(method string, params json.RawMessage) (any, erro
 			_ = json.Unmarshal(p.Params, &q)
 			body, ok := x.bodies[q.RequestID]
 			if !ok {
-				return nil, errors.New("No resource with given identifier found")
+				return nil, rpc.Errorf(relay.CodeBrowser, "No resource with given identifier found")
 			}
 			return map[string]any{"body": body, "base64Encoded": false}, nil
 		}
 		return struct{}{}, nil
 	}
-	return nil, fmt.Errorf("fake extension: unknown method %s", method)
+	return nil, rpc.Errorf(relay.CodeInvalidArgument, "fake extension: unknown method %s", method)
 }
 
 // hold makes a request of the daemon (debugger.detach, say), or a

@@ -17,9 +17,14 @@ import (
 
 // handle serves one operation for an MCP process.
 func (d *Daemon) handle(ctx context.Context, method string, params json.RawMessage) (any, error) {
+	if err := d.mismatched(); err != nil {
+		return nil, err
+	}
 	switch method {
 	case api.ListTabs:
 		return d.listTabs(ctx)
+	case api.ActiveTab:
+		return d.activeTab(ctx)
 	case api.InitializeSession:
 		return call(params, func(a api.InitializeSessionArgs) (any, error) { return d.initializeSession(ctx, a) })
 	case api.StartCapture:
@@ -57,19 +62,22 @@ func call[T any](params json.RawMessage, fn func(T) (any, error)) (any, error) {
 	return fn(args)
 }
 
-// browserError explains a failure of the extension or the browser.
+// browserError explains a failure of the extension or the browser, by
+// the code the extension gave it.
 func browserError(what string, err error) error {
 	if errors.Is(err, relay.ErrClosed) {
 		return api.Errorf(api.CodeNoBrowser, "%s: the extension disconnected; is the browser still open?", what)
 	}
 	msg := err.Error()
-	switch {
-	case strings.Contains(msg, "No tab with id"):
+	switch api.CodeOf(err) {
+	case relay.CodeNoTab:
 		return api.Errorf(api.CodeNotFound, "%s: %s (call list_tabs for the open tabs)", what, msg)
-	case strings.Contains(msg, "Another debugger is already attached"):
+	case relay.CodeAlreadyAttached:
 		return api.Errorf(api.CodeConflict, "%s: another debugger (DevTools of another extension, or an automation tool) is attached to this tab; close it and try again", what)
-	case strings.Contains(msg, "Cannot access") || strings.Contains(msg, "Cannot attach"):
+	case relay.CodeNotDebuggable:
 		return api.Errorf(api.CodeBrowser, "%s: the browser does not allow debugging this page (%s); navigate the tab to a web page, or pass url to start_network_capture", what, msg)
+	case relay.CodeInvalidArgument:
+		return api.Errorf(api.CodeInternal, "%s: the extension refused the request (%s); tabtap and its extension may not match: run `go run ./installer` and reload the extension", what, msg)
 	}
 	return api.Errorf(api.CodeBrowser, "%s: %s", what, msg)
 }
@@ -107,6 +115,20 @@ func (d *Daemon) sessionOf(c *capture.Capture) string {
 		}
 	}
 	return ""
+}
+
+// activeTab answers which tab is active, and when its window last had the
+// focus, so that the MCP side can pick the browser used last.
+func (d *Daemon) activeTab(ctx context.Context) (api.ActiveTabResult, error) {
+	var tab relay.Tab
+	if err := d.conn.Call(ctx, relay.MethodTabsActive, nil, &tab); err != nil {
+		return api.ActiveTabResult{}, browserError("finding the active tab", err)
+	}
+	out := api.ActiveTabResult{Tab: api.Tab{TabID: tab.TabID, WindowID: tab.WindowID, Title: tab.Title, URL: tab.URL, Active: tab.Active, Browser: d.browserLabel()}}
+	if tab.FocusedAt > 0 {
+		out.FocusedAt = time.UnixMilli(tab.FocusedAt).UTC()
+	}
+	return out, nil
 }
 
 func (d *Daemon) initializeSession(ctx context.Context, a api.InitializeSessionArgs) (api.Session, error) {
@@ -176,16 +198,6 @@ func (d *Daemon) lookup(id string) (*session, error) {
 	return s, nil
 }
 
-// privileged reports whether the browser refuses to debug a URL.
-func privileged(u string) bool {
-	for _, p := range []string{"chrome://", "chrome-extension://", "devtools://", "edge://", "brave://", "vivaldi://", "chrome-search://", "chrome-untrusted://", "view-source:"} {
-		if strings.HasPrefix(u, p) {
-			return true
-		}
-	}
-	return false
-}
-
 func (d *Daemon) startCapture(ctx context.Context, a api.StartCaptureArgs, by string) (api.StartCaptureResult, error) {
 	s, err := d.lookup(a.SessionID)
 	if err != nil {
@@ -252,7 +264,7 @@ func (d *Daemon) startCapture(ctx context.Context, a api.StartCaptureArgs, by st
 			return fail(err)
 		}
 	}
-	if privileged(tab.URL) && opts.URL != "" {
+	if relay.Undebuggable(tab.URL) && opts.URL != "" {
 		// The browser will not attach to its own pages: leave for a blank
 		// page first, then load the URL under capture.
 		if err := d.leavePrivileged(ctx, s.tabID); err != nil {
@@ -304,7 +316,7 @@ func (d *Daemon) leavePrivileged(ctx context.Context, tabID int64) error {
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
 		var t relay.Tab
-		if err := d.conn.Call(ctx, relay.MethodTabsGet, relay.TabRef{TabID: tabID}, &t); err == nil && !privileged(t.URL) {
+		if err := d.conn.Call(ctx, relay.MethodTabsGet, relay.TabRef{TabID: tabID}, &t); err == nil && !relay.Undebuggable(t.URL) {
 			return nil
 		}
 		time.Sleep(100 * time.Millisecond)

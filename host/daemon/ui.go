@@ -18,7 +18,10 @@ func (d *Daemon) Request(ctx context.Context, method string, params json.RawMess
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	case <-time.After(15 * time.Second):
-		return nil, fmt.Errorf("tabtap is still starting; try again in a moment")
+		return nil, api.Errorf(relay.CodeInternal, "tabtap is still starting; try again in a moment")
+	}
+	if err := d.mismatched(); err != nil {
+		return nil, err
 	}
 	switch method {
 	case relay.MethodUIStatus:
@@ -42,7 +45,7 @@ func (d *Daemon) Request(ctx context.Context, method string, params json.RawMess
 	case relay.MethodUIExport:
 		return call(params, func(a relay.UIExport) (any, error) { return d.uiExport(a) })
 	}
-	return nil, fmt.Errorf("unknown request %q", method)
+	return nil, api.Errorf(relay.CodeInvalidArgument, "unknown request %q", method)
 }
 
 // uiStopBytes bounds what a stop from the popup builds: the popup reads
@@ -94,5 +97,5 @@ func (d *Daemon) uiExport(a relay.UIExport) (relay.UIExportResult, error) {
 		}
 		return relay.UIExportResult{FileName: fmt.Sprintf("tabtap-%s.har", stamp), Content: b}, nil
 	}
-	return relay.UIExportResult{}, fmt.Errorf("unknown format %q: use har or json", a.Format)
+	return relay.UIExportResult{}, api.Errorf(relay.CodeInvalidArgument, "unknown format %q: use har or json", a.Format)
 }

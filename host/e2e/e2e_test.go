@@ -26,28 +26,8 @@ func TestCaptureEndToEnd(t *testing.T) {
 
 	e.launch()
 
-	var sess api.Session
-	e.tool("initialize_session", map[string]any{"url": "about:blank"}, &sess)
-	if sess.SessionID == "" || sess.TabID == 0 {
-		t.Fatalf("initialize_session: %+v", sess)
-	}
-	var started api.StartCaptureResult
-	e.tool("start_network_capture", map[string]any{"sessionId": sess.SessionID, "url": site.URL + "/page"}, &started)
-	if !strings.HasPrefix(started.CaptureID, "capture_") || !started.Options.RedactSecrets || !started.Options.CaptureBodies {
-		t.Fatalf("start_network_capture: %+v", started)
-	}
-
-	select {
-	case <-site.done:
-	case <-time.After(30 * time.Second):
-		t.Fatalf("the page did not finish; the server saw %v", site.requests())
-	}
-	if errs := site.pageErrors(); errs != "" {
-		t.Fatalf("the page's script failed: %s", errs)
-	}
-	waitFor(t, "every response", func() bool {
-		var st api.StatusResult
-		e.tool("get_network_capture_status", map[string]any{"sessionId": sess.SessionID}, &st)
+	sess, started := e.capturePage(site, "/page")
+	e.status(sess.SessionID, "every response", func(st api.StatusResult) bool {
 		return st.Status == "active" && st.CurrentStats.Responses >= len(expected)+1 // the redirect hop has its own
 	})
 
@@ -174,7 +154,7 @@ func TestCaptureEndToEnd(t *testing.T) {
 	}
 }
 
-func waitFor(t *testing.T, what string, ok func() bool) {
+func waitFor(t testing.TB, what string, ok func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(45 * time.Second)
 	for !ok() {

@@ -420,6 +420,50 @@ func (e *env) devtoolsGet(path string) {
 	r.Body.Close()
 }
 
+// capturePage is the preamble of the tests that capture a page load: it
+// opens a blank tab, starts capturing it with the page at path of s loaded
+// under capture, and waits until the page's script has reported, without
+// errors, that it is done.
+func (e *env) capturePage(s *site, path string) (api.Session, api.StartCaptureResult) {
+	e.t.Helper()
+	var sess api.Session
+	e.tool("initialize_session", map[string]any{"url": "about:blank"}, &sess)
+	if sess.SessionID == "" || sess.TabID == 0 {
+		e.t.Fatalf("initialize_session: %+v", sess)
+	}
+	var started api.StartCaptureResult
+	e.tool("start_network_capture", map[string]any{"sessionId": sess.SessionID, "url": s.URL + path}, &started)
+	if !strings.HasPrefix(started.CaptureID, "capture_") || !started.Options.RedactSecrets || !started.Options.CaptureBodies {
+		e.t.Fatalf("start_network_capture: %+v", started)
+	}
+	waitForDone(e.t, s)
+	if errs := s.pageErrors(); errs != "" {
+		e.t.Fatalf("the page's script failed: %s", errs)
+	}
+	return sess, started
+}
+
+// waitForDone waits until the site's page has reported that it is done.
+func waitForDone(t testing.TB, s *site) {
+	t.Helper()
+	select {
+	case <-s.done:
+	case <-time.After(45 * time.Second):
+		t.Fatalf("the page did not finish; the server saw %v", s.requests())
+	}
+}
+
+// status waits until a session's status satisfies ok, and returns it.
+func (e *env) status(sessionID, what string, ok func(api.StatusResult) bool) api.StatusResult {
+	e.t.Helper()
+	var st api.StatusResult
+	waitFor(e.t, what, func() bool {
+		e.tool("get_network_capture_status", map[string]any{"sessionId": sessionID}, &st)
+		return ok(st)
+	})
+	return st
+}
+
 // loopback listens on a loopback address, port chosen by the system.
 func loopback(t testing.TB, ip string) net.Listener {
 	ln, err := net.Listen("tcp", ip+":0")

@@ -20,25 +20,24 @@ func TestCaptureEverythingAPageDoes(t *testing.T) {
 	site := newLiveSite(t)
 	e.launch()
 
-	var sess api.Session
-	e.tool("initialize_session", map[string]any{"url": "about:blank"}, &sess)
-	var started api.StartCaptureResult
-	e.tool("start_network_capture", map[string]any{"sessionId": sess.SessionID, "url": site.URL + "/live"}, &started)
-
-	select {
-	case <-site.done:
-	case <-time.After(40 * time.Second):
-		t.Fatalf("the live page did not finish; the server saw %v", site.requests())
-	}
-	if errs := site.pageErrors(); errs != "" {
-		t.Fatalf("the page's script failed: %s", errs)
-	}
+	sess, _ := e.capturePage(site.site, "/live")
 	// A person clicks the page's link, which opens a popup.
 	e.click("/live", "#pop")
 	waitFor(t, "the popup's request", func() bool { return contains(site.requests(), "GET", "/popup-api") })
-	var st api.StatusResult
-	waitFor(t, "the popup's and the stream's records", func() bool {
-		e.tool("get_network_capture_status", map[string]any{"sessionId": sess.SessionID}, &st)
+	// The server answering comes before the browser reports it: wait until
+	// the capture holds every request the servers saw, answered.
+	waitFor(t, "the capture to hold every request the servers saw", func() bool {
+		var page api.GetDataResult
+		e.tool("get_network_capture_data", map[string]any{"sessionId": sess.SessionID, "limit": 500, "includeBodies": false}, &page)
+		for _, s := range site.requests() {
+			r := findAny(&page.Data, s.Method, s.Path)
+			if r == nil || responseByID(&page.Data, r.RequestID) == nil {
+				return false
+			}
+		}
+		return true
+	})
+	st := e.status(sess.SessionID, "the popup's and the stream's records", func(st api.StatusResult) bool {
 		c := st.CurrentStats
 		return c.StreamingResponses >= 2 && c.WSFrames >= 5 && c.Requests == c.Responses
 	})

@@ -41,9 +41,17 @@ func TestPopupCaptureHandedToAgent(t *testing.T) {
 	popupURL := "chrome-extension://" + nativehost.ExtensionID + "/popup.html?tabId=" + jsonNumber(tabID)
 	e.devtoolsGet("/json/new?" + url.PathEscape(popupURL))
 	_, popup := e.target("popup.html")
+	defer func() {
+		if t.Failed() {
+			t.Logf("the popup shows: pill %s, message %s, status %s, tab %s", e.evaluateValue(popup, `document.querySelector('#conn').textContent`),
+				e.evaluateValue(popup, `document.querySelector('#message').textContent`), e.evaluateValue(popup, `document.querySelector('#current-status').textContent`),
+				e.evaluateValue(popup, `document.querySelector('#tab-url').textContent`))
+		}
+	}()
 	waitFor(t, "the popup to reach the daemon", func() bool {
 		var ready bool
-		_ = json.Unmarshal(e.evaluateValue(popup, `!document.querySelector('#start').disabled && document.querySelector('#offline').hidden`), &ready)
+		// The pill reads "Connected" only once the popup has rendered what the daemon said.
+		_ = json.Unmarshal(e.evaluateValue(popup, `document.querySelector('#conn').textContent.startsWith('Connected') && !document.querySelector('#start').disabled && document.querySelector('#offline').hidden`), &ready)
 		return ready
 	})
 	e.evaluate(popup, `document.querySelector('#reload').checked = true; document.querySelector('#start').click()`, true)

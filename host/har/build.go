@@ -530,8 +530,8 @@ func logComment(res api.StopResult) string {
 		parts = append(parts, "ended: "+res.EndReason)
 	}
 	if d := res.Dropped; d.Total() > 0 {
-		s := fmt.Sprintf("left out to keep memory bounded: %d requests, %d WebSocket frames, %d stream items, %d bodies, %d events",
-			d.Requests, d.WSFrames, d.StreamItems, d.Bodies, d.Events)
+		s := fmt.Sprintf("left out: %d requests, %d WebSocket frames, %d stream items, %d bodies, %d events, %d iframes or workers",
+			d.Requests, d.WSFrames, d.StreamItems, d.Bodies, d.Events, d.Targets)
 		if len(d.Reasons) > 0 {
 			s += " (" + strings.Join(d.Reasons, "; ") + ")"
 		}

@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"github.com/coder/websocket"
+
+	"github.com/tabtap/tabtap/host/rpc"
 )
 
 // ErrGone is returned by a client whose daemon went away.
@@ -17,13 +19,10 @@ var ErrGone = errors.New("the browser's tabtap daemon went away (was the browser
 
 // Client is a connection to one daemon.
 type Client struct {
-	reg     Registration
-	conn    *websocket.Conn
-	mu      sync.Mutex
-	nextID  int64
-	pending map[int64]chan message
-	err     error
-	done    chan struct{}
+	reg   Registration
+	conn  *websocket.Conn
+	calls rpc.Calls
+	done  chan struct{}
 }
 
 // Dial connects to the daemon a registration describes. The process at
@@ -51,7 +50,7 @@ func Dial(ctx context.Context, reg Registration) (*Client, error) {
 		return nil, fmt.Errorf("connecting to %s: %w", reg.Socket, err)
 	}
 	conn.SetReadLimit(maxResult)
-	c := &Client{reg: reg, conn: conn, pending: map[int64]chan message{}, done: make(chan struct{})}
+	c := &Client{reg: reg, conn: conn, done: make(chan struct{})}
 	go c.read()
 	return c, nil
 }
@@ -74,28 +73,24 @@ func (c *Client) Close() error { return c.conn.CloseNow() }
 
 func (c *Client) read() {
 	defer close(c.done)
+	defer c.calls.Close(ErrGone)
 	for {
 		_, b, err := c.conn.Read(context.Background())
 		if err != nil {
-			c.mu.Lock()
-			c.err = ErrGone
-			for id, ch := range c.pending {
-				close(ch)
-				delete(c.pending, id)
-			}
-			c.mu.Unlock()
 			return
 		}
-		var m message
-		if json.Unmarshal(b, &m) != nil {
-			continue
-		}
-		c.mu.Lock()
-		ch := c.pending[m.ID]
-		delete(c.pending, m.ID)
-		c.mu.Unlock()
-		if ch != nil {
-			ch <- m
+		// The daemon only ever answers. A reply that cannot be read
+		// fails its call now rather than at its timeout; what cannot be
+		// tied to a call is dropped.
+		m, err := rpc.Decode(b)
+		var bad *rpc.Invalid
+		switch {
+		case errors.As(err, &bad):
+			if bad.ID != 0 && !bad.Request {
+				c.calls.Fail(bad.ID, bad)
+			}
+		case m.IsResponse():
+			c.calls.Deliver(m)
 		}
 	}
 }
@@ -103,49 +98,25 @@ func (c *Client) read() {
 // Call runs one operation on the daemon and decodes its result. A failure
 // the daemon reports comes back as *api.Error.
 func (c *Client) Call(ctx context.Context, method string, params, result any) error {
-	p, err := json.Marshal(params)
-	if err != nil {
-		return fmt.Errorf("encoding %s: %w", method, err)
-	}
-	ch := make(chan message, 1)
-	c.mu.Lock()
-	if c.err != nil {
-		c.mu.Unlock()
-		return c.err
-	}
-	c.nextID++
-	id := c.nextID
-	c.pending[id] = ch
-	c.mu.Unlock()
-	b, _ := json.Marshal(message{ID: id, Method: method, Params: p})
-	if err := c.conn.Write(ctx, websocket.MessageText, b); err != nil {
-		c.forget(id)
-		return fmt.Errorf("%s: %w", method, ErrGone)
-	}
-	select {
-	case m, ok := <-ch:
-		if !ok {
-			return ErrGone
+	raw, err := c.calls.Call(ctx, method, params, func(m rpc.Message) error {
+		b, err := json.Marshal(m)
+		if err != nil {
+			return fmt.Errorf("encoding %s: %w", method, err)
 		}
-		if m.Error != nil {
-			return m.Error
-		}
-		if result != nil {
-			if err := json.Unmarshal(m.Result, result); err != nil {
-				return fmt.Errorf("decoding the result of %s: %w", method, err)
-			}
+		if err := c.conn.Write(ctx, websocket.MessageText, b); err != nil {
+			return fmt.Errorf("%s: %w", method, ErrGone)
 		}
 		return nil
-	case <-ctx.Done():
-		c.forget(id)
-		return ctx.Err()
+	})
+	if err != nil {
+		return err
 	}
-}
-
-func (c *Client) forget(id int64) {
-	c.mu.Lock()
-	delete(c.pending, id)
-	c.mu.Unlock()
+	if result != nil {
+		if err := json.Unmarshal(raw, result); err != nil {
+			return fmt.Errorf("decoding the result of %s: %w", method, err)
+		}
+	}
+	return nil
 }
 
 // Pool keeps connections to every daemon registered in a runtime
@@ -164,17 +135,38 @@ func NewPool(dir string) *Pool {
 // Dir is the runtime directory the pool watches.
 func (p *Pool) Dir() string { return p.dir }
 
-// Daemons returns connections to the live daemons, newest first.
-// Registrations whose socket does not answer are skipped (a daemon that
-// was killed leaves them behind).
-func (p *Pool) Daemons(ctx context.Context) ([]*Client, error) {
+// Unreachable is a registered daemon the pool could not connect to: a
+// daemon that was killed leaves its registration behind, and one that runs
+// may refuse the connection.
+type Unreachable struct {
+	Registration Registration
+	// Err says why, naming the socket.
+	Err error
+}
+
+func (u Unreachable) Error() string {
+	return fmt.Sprintf("%s (pid %d) does not answer: %v", label(u.Registration), u.Registration.PID, u.Err)
+}
+
+// label names a registration for a person.
+func label(r Registration) string {
+	if r.Browser != "" {
+		return r.Browser
+	}
+	return "the daemon " + r.Tag
+}
+
+// Daemons returns connections to the live daemons, newest first, and the
+// registered daemons it could not connect to, each with the reason.
+func (p *Pool) Daemons(ctx context.Context) ([]*Client, []Unreachable, error) {
 	regs, err := Discover(p.dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var out []*Client
+	var failed []Unreachable
 	seen := map[string]bool{}
 	for _, r := range regs {
 		seen[r.Tag] = true
@@ -184,12 +176,14 @@ func (p *Pool) Daemons(ctx context.Context) ([]*Client, error) {
 			c = nil
 		}
 		if c == nil {
-			if checkSocket(p.dir, r.Socket) != nil {
+			if err := checkSocket(p.dir, r.Socket); err != nil {
 				delete(p.clients, r.Tag)
+				failed = append(failed, Unreachable{Registration: r, Err: err})
 				continue
 			}
 			if c, err = Dial(ctx, r); err != nil {
 				delete(p.clients, r.Tag)
+				failed = append(failed, Unreachable{Registration: r, Err: err})
 				continue
 			}
 			p.clients[r.Tag] = c
@@ -202,7 +196,7 @@ func (p *Pool) Daemons(ctx context.Context) ([]*Client, error) {
 			delete(p.clients, tag)
 		}
 	}
-	return out, nil
+	return out, failed, nil
 }
 
 // Close ends every connection.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -18,6 +19,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/rpc"
 )
 
 // wait bounds every wait of these tests.
@@ -246,9 +248,12 @@ func TestPoolFollowsTheDaemons(t *testing.T) {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(context.Background(), wait)
 		defer cancel()
-		cs, err := p.Daemons(ctx)
+		cs, failed, err := p.Daemons(ctx)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if len(failed) != 0 && len(cs) == 0 {
+			return nil
 		}
 		return cs
 	}
@@ -280,13 +285,23 @@ func TestPoolFollowsTheDaemons(t *testing.T) {
 	}
 
 	// A daemon killed without closing leaves its registration: it is
-	// skipped because its socket does not answer.
-	stale := Registration{Tag: "dead", Socket: SocketPath(dir, "dead"), Token: "t", StartedAt: time.Now().UTC()}
+	// reported apart, with its socket and why it does not answer.
+	stale := Registration{Tag: "dead", Socket: SocketPath(dir, "dead"), Token: "t", PID: 4242, Browser: "Chromium 155 (dead)", StartedAt: time.Now().UTC()}
 	if err := writeRegistration(dir, stale); err != nil {
 		t.Fatal(err)
 	}
-	if got := tags(daemons()); got != "bbbb" {
-		t.Errorf("with a stale registration got %q", got)
+	live, failed, err := p.Daemons(context.Background())
+	if err != nil || tags(live) != "bbbb" {
+		t.Errorf("with a stale registration got %q, %v", tags(live), err)
+	}
+	if len(failed) != 1 || failed[0].Registration.Tag != "dead" {
+		t.Fatalf("the stale registration was not reported: %+v", failed)
+	}
+	msg := failed[0].Error()
+	for _, want := range []string{"Chromium 155 (dead)", "pid 4242", stale.Socket, "no such file"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("the unreachable daemon reads %q, want it to say %q", msg, want)
+		}
 	}
 }
 
@@ -319,7 +334,7 @@ func TestCloseLeavesAReplacementAlone(t *testing.T) {
 	defer p.Close()
 	ask := func() string {
 		t.Helper()
-		cs, err := p.Daemons(context.Background())
+		cs, _, err := p.Daemons(context.Background())
 		if err != nil || len(cs) != 1 {
 			t.Fatalf("pool: %d daemons, %v", len(cs), err)
 		}
@@ -392,5 +407,96 @@ func TestLargeResultsPass(t *testing.T) {
 	}
 	if got != big {
 		t.Errorf("got %d bytes, want %d", len(got), len(big))
+	}
+}
+
+// rawDaemon serves the link's websocket on a socket of dir with answer
+// deciding, frame by frame, what goes back: a daemon that misbehaves.
+func rawDaemon(t *testing.T, dir string, answer func(frame []byte) []byte) Registration {
+	t.Helper()
+	if err := EnsureRuntimeDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	reg := Registration{Tag: "raw1", Socket: SocketPath(dir, "raw1"), Token: NewToken(), StartedAt: time.Now().UTC()}
+	ln, err := net.Listen("unix", reg.Socket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := websocket.Accept(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer c.CloseNow()
+		for {
+			_, b, err := c.Read(r.Context())
+			if err != nil {
+				return
+			}
+			if out := answer(b); out != nil {
+				_ = c.Write(r.Context(), websocket.MessageText, out)
+			}
+		}
+	})}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return reg
+}
+
+// TestMalformedReplyFailsTheCallAtOnce: a reply the client cannot read
+// ends its call with an error saying so, instead of leaving it to wait for
+// its deadline.
+func TestMalformedReplyFailsTheCallAtOnce(t *testing.T) {
+	reg := rawDaemon(t, runtimeDir(t), func(frame []byte) []byte {
+		var m rpc.Message
+		if err := json.Unmarshal(frame, &m); err != nil {
+			t.Errorf("the client sent %s: %v", frame, err)
+			return nil
+		}
+		if m.Method == api.ListTabs {
+			return []byte(fmt.Sprintf(`{"id":%d,"error":"boom"}`, m.ID))
+		}
+		return []byte(fmt.Sprintf(`{"id":%d,"result":"fine"}`, m.ID))
+	})
+	c := dial(t, reg)
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	err := c.Call(ctx, api.ListTabs, nil, nil)
+	if err == nil || ctx.Err() != nil || !strings.Contains(err.Error(), "the reply to list_tabs could not be read") {
+		t.Errorf("a malformed reply gave %v (context: %v), want the call to fail at once saying why", err, ctx.Err())
+	}
+	var got string
+	if err := c.Call(ctx, api.CaptureStatus, nil, &got); err != nil || got != "fine" {
+		t.Errorf("the next call got %q, %v", got, err)
+	}
+}
+
+// TestMalformedRequestIsAnswered: a request the daemon cannot read still
+// gets an error back when its id can be read.
+func TestMalformedRequestIsAnswered(t *testing.T) {
+	var h echo
+	s := listen(t, runtimeDir(t), "ab12", h.handle)
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	hc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, "unix", s.Registration().Socket)
+	}}}
+	conn, _, err := websocket.Dial(ctx, "ws://tabtap/", &websocket.DialOptions{HTTPClient: hc,
+		HTTPHeader: http.Header{"Authorization": {"Bearer " + s.Registration().Token}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.CloseNow()
+	if err := conn.Write(ctx, websocket.MessageText, []byte(`{"id":3,"method":["list_tabs"]}`)); err != nil {
+		t.Fatal(err)
+	}
+	_, b, err := conn.Read(ctx)
+	if err != nil {
+		t.Fatalf("no answer to a malformed request: %v", err)
+	}
+	var m rpc.Message
+	if err := json.Unmarshal(b, &m); err != nil || m.ID != 3 || m.Error == nil || m.Error.Code != rpc.CodeInvalidArgument {
+		t.Errorf("a malformed request was answered %s", b)
 	}
 }

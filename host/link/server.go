@@ -17,7 +17,7 @@ import (
 
 	"github.com/coder/websocket"
 
-	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/rpc"
 )
 
 // Handler serves one request: method is an operation of package api.
@@ -159,50 +159,46 @@ func (s *Server) serveConn(c *websocket.Conn) {
 		if err != nil {
 			return
 		}
-		var m message
-		if err := json.Unmarshal(b, &m); err != nil || m.Method == "" {
-			s.log.Warn("ignoring a malformed request from an MCP process", "err", err)
-			continue
+		m, err := rpc.Decode(b)
+		var bad *rpc.Invalid
+		switch {
+		case errors.As(err, &bad):
+			s.log.Warn("a malformed request from an MCP process", "err", err)
+			if bad.ID != 0 && bad.Request {
+				// Answered, so that the caller does not wait for its timeout.
+				go s.write(ctx, c, "", rpc.Message{ID: bad.ID, Error: rpc.Errorf(rpc.CodeInvalidArgument, "%v", err)})
+			}
+		case m.IsRequest():
+			go s.answer(ctx, c, m)
+		default:
+			s.log.Warn("ignoring a message from an MCP process that is not a request", "method", m.Method, "id", m.ID)
 		}
-		go s.answer(ctx, c, m)
 	}
 }
 
-func (s *Server) answer(ctx context.Context, c *websocket.Conn, m message) {
-	out := message{ID: m.ID}
-	res, err := s.handle(ctx, m)
+func (s *Server) answer(ctx context.Context, c *websocket.Conn, m rpc.Message) {
+	out, panicked := rpc.Answer(m, func() (any, error) { return s.handler(ctx, m.Method, m.Params) })
+	if panicked != nil {
+		s.log.Error("panic serving a request", "method", m.Method, "panic", panicked)
+	}
 	if ctx.Err() != nil {
 		// The connection or the daemon is closing: the client sees the
 		// daemon go away (ErrGone), not a bare "context canceled".
 		return
 	}
-	if err == nil {
-		out.Result, err = json.Marshal(res)
-	}
-	if err != nil {
-		out.Result = nil
-		out.Error = &api.Error{Code: api.CodeOf(err), Message: err.Error()}
-	}
+	s.write(ctx, c, m.Method, out)
+}
+
+// write sends one response.
+func (s *Server) write(ctx context.Context, c *websocket.Conn, method string, out rpc.Message) {
 	b, err := json.Marshal(out)
 	if err != nil {
-		s.log.Error("encoding a response", "method", m.Method, "err", err)
+		s.log.Error("encoding a response", "method", method, "err", err)
 		return
 	}
 	wctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	if err := c.Write(wctx, websocket.MessageText, b); err != nil {
-		s.log.Debug("writing a response", "method", m.Method, "err", err)
+		s.log.Debug("writing a response", "method", method, "err", err)
 	}
-}
-
-// handle runs the handler, turning a panic into an error so that one bad
-// request cannot take the daemon and its captures down.
-func (s *Server) handle(ctx context.Context, m message) (res any, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			s.log.Error("panic serving a request", "method", m.Method, "panic", p)
-			err = api.Errorf(api.CodeInternal, "%s failed inside the daemon (%v); the captures are unharmed", m.Method, p)
-		}
-	}()
-	return s.handler(ctx, m.Method, m.Params)
 }

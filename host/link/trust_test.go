@@ -35,7 +35,7 @@ func TestRuntimeDirOfAnotherUserIsRefusedByBothSides(t *testing.T) {
 	if _, err := Discover(dir); !errors.Is(err, ErrUntrusted) || !strings.Contains(err.Error(), "another user") {
 		t.Errorf("the MCP side: %v", err)
 	}
-	if _, err := NewPool(dir).Daemons(context.Background()); !errors.Is(err, ErrUntrusted) {
+	if _, _, err := NewPool(dir).Daemons(context.Background()); !errors.Is(err, ErrUntrusted) {
 		t.Errorf("Pool.Daemons: %v", err)
 	}
 }

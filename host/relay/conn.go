@@ -1,8 +1,9 @@
 // Package relay is the daemon's side of the extension protocol: it turns
-// native-messaging frames into requests, responses and notifications,
-// matches responses to the requests the daemon sent, splits messages too
-// large for one frame into chunks, and hands everything else to a Handler.
-// protocol.go holds the messages themselves.
+// native-messaging frames into requests, responses and notifications
+// (matched to their calls by package rpc, as on the MCP side's link),
+// splits messages too large for one frame into chunks, and hands
+// everything else to a Handler. protocol.go holds the messages themselves;
+// PROTOCOL.md shows each with an example.
 package relay
 
 import (
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/tabtap/tabtap/host/nativemsg"
+	"github.com/tabtap/tabtap/host/rpc"
 )
 
 // DefaultTimeout bounds a request to the extension whose context has no
@@ -38,25 +40,22 @@ type Handler interface {
 
 // Conn is one native-messaging port to the extension.
 type Conn struct {
-	r       *nativemsg.Reader
-	w       *nativemsg.Writer
-	h       Handler
-	log     *slog.Logger
-	mu      sync.Mutex
-	nextID  int64
-	pending map[int64]chan *Message
-	closed  error
-	stream  int64
+	r      *nativemsg.Reader
+	w      *nativemsg.Writer
+	h      Handler
+	log    *slog.Logger
+	calls  rpc.Calls
+	mu     sync.Mutex
+	stream int64
 }
 
 // New returns a connection reading frames from r and writing them to w.
 func New(r io.Reader, w io.Writer, h Handler, log *slog.Logger) *Conn {
 	return &Conn{
-		r:       nativemsg.NewReader(r, nativemsg.MaxFromBrowser),
-		w:       nativemsg.NewWriter(w, nativemsg.MaxToBrowser),
-		h:       h,
-		log:     log,
-		pending: map[int64]chan *Message{},
+		r:   nativemsg.NewReader(r, nativemsg.MaxFromBrowser),
+		w:   nativemsg.NewWriter(w, nativemsg.MaxToBrowser),
+		h:   h,
+		log: log,
 	}
 }
 
@@ -66,13 +65,7 @@ func New(r io.Reader, w io.Writer, h Handler, log *slog.Logger) *Conn {
 // When Run returns, requests still waiting fail with ErrClosed.
 func (c *Conn) Run(ctx context.Context) error {
 	err := c.read(ctx)
-	c.mu.Lock()
-	c.closed = ErrClosed
-	for id, ch := range c.pending {
-		close(ch)
-		delete(c.pending, id)
-	}
-	c.mu.Unlock()
+	c.calls.Close(ErrClosed)
 	if errors.Is(err, io.EOF) {
 		return nil
 	}
@@ -85,28 +78,19 @@ func (c *Conn) read(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		var m Message
-		if err := json.Unmarshal(frame, &m); err != nil {
-			c.malformed(frame, err)
-			continue
-		}
+		m, err := rpc.Decode(frame)
+		var bad *rpc.Invalid
 		switch {
-		case m.Method != "" && m.ID != 0:
+		case errors.As(err, &bad):
+			c.malformed(bad, len(frame))
+		case m.IsRequest():
 			go c.serve(ctx, m)
-		case m.Method != "":
+		case m.IsNotification():
 			c.notify(m)
-		case m.ID != 0:
-			c.mu.Lock()
-			ch := c.pending[m.ID]
-			delete(c.pending, m.ID)
-			c.mu.Unlock()
-			if ch == nil {
-				c.log.Debug("a response nobody waits for", "id", m.ID)
-				continue
-			}
-			ch <- &m
 		default:
-			c.log.Warn("ignoring a message with neither id nor method")
+			if !c.calls.Deliver(m) {
+				c.log.Debug("a response nobody waits for", "id", m.ID)
+			}
 		}
 	}
 }
@@ -115,30 +99,18 @@ func (c *Conn) read(ctx context.Context) error {
 // carries an id, whoever waits on that id hears of it now rather than at
 // its timeout: a request of the extension gets an error back, a call of
 // ours fails.
-func (c *Conn) malformed(frame []byte, err error) {
-	c.log.Warn("ignoring a malformed message from the extension", "err", err, "bytes", len(frame))
-	var probe struct {
-		ID     int64           `json:"id"`
-		Method json.RawMessage `json:"method"`
-	}
-	if json.Unmarshal(frame, &probe) != nil || probe.ID == 0 {
-		return
-	}
-	bad := &Error{Message: fmt.Sprintf("malformed message: %v", err)}
-	if probe.Method != nil {
+func (c *Conn) malformed(bad *rpc.Invalid, size int) {
+	c.log.Warn("ignoring a malformed message from the extension", "err", bad, "bytes", size)
+	switch {
+	case bad.ID == 0:
+	case bad.Request:
 		go func() {
-			if err := c.send(Message{ID: probe.ID, Error: bad}); err != nil {
+			if err := c.send(Message{ID: bad.ID, Error: rpc.Errorf(CodeInvalidArgument, "%v", bad)}); err != nil {
 				c.log.Warn("answering a malformed request", "err", err)
 			}
 		}()
-		return
-	}
-	c.mu.Lock()
-	ch := c.pending[probe.ID]
-	delete(c.pending, probe.ID)
-	c.mu.Unlock()
-	if ch != nil {
-		ch <- &Message{ID: probe.ID, Error: bad}
+	default:
+		c.calls.Fail(bad.ID, bad)
 	}
 }
 
@@ -153,26 +125,15 @@ func (c *Conn) notify(m Message) {
 	c.h.Notify(m.Method, m.Params)
 }
 
-// request runs the handler for one request, turning a panic into an error.
-func (c *Conn) request(ctx context.Context, m Message) (res any, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			c.log.Error("serving a request failed", "method", m.Method, "panic", p)
-			err = fmt.Errorf("%s failed inside tabtap (%v); the captures are unharmed", m.Method, p)
-		}
-	}()
-	return c.h.Request(ctx, m.Method, m.Params)
-}
-
+// serve answers one request of the extension. An error whose code the
+// protocol does not list goes out as internal, with its message.
 func (c *Conn) serve(ctx context.Context, m Message) {
-	res, err := c.request(ctx, m)
-	out := Message{ID: m.ID}
-	if err == nil {
-		out.Result, err = json.Marshal(res)
+	out, panicked := rpc.Answer(m, func() (any, error) { return c.h.Request(ctx, m.Method, m.Params) })
+	if panicked != nil {
+		c.log.Error("serving a request failed", "method", m.Method, "panic", panicked)
 	}
-	if err != nil {
-		out.Result = nil
-		out.Error = &Error{Message: err.Error()}
+	if out.Error != nil && !IsCode(out.Error.Code) {
+		out.Error = &Error{Code: CodeInternal, Message: out.Error.Message}
 	}
 	if err := c.send(out); err != nil {
 		c.log.Warn("answering the extension", "method", m.Method, "err", err)
@@ -195,50 +156,19 @@ func (c *Conn) Call(ctx context.Context, method string, params, result any) erro
 	return nil
 }
 
-// CallRaw sends a request and returns its result undecoded.
+// CallRaw sends a request and returns its result undecoded. Without a
+// deadline of its own, ctx gets DefaultTimeout.
 func (c *Conn) CallRaw(ctx context.Context, method string, params any) (json.RawMessage, error) {
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
 		defer cancel()
 	}
-	p, err := json.Marshal(params)
-	if err != nil {
-		return nil, fmt.Errorf("encoding %s: %w", method, err)
+	raw, err := c.calls.Call(ctx, method, params, c.send)
+	if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		return nil, fmt.Errorf("%s: no answer from the extension: %w", method, err)
 	}
-	ch := make(chan *Message, 1)
-	c.mu.Lock()
-	if c.closed != nil {
-		c.mu.Unlock()
-		return nil, c.closed
-	}
-	c.nextID++
-	id := c.nextID
-	c.pending[id] = ch
-	c.mu.Unlock()
-	if err := c.send(Message{ID: id, Method: method, Params: p}); err != nil {
-		c.forget(id)
-		return nil, err
-	}
-	select {
-	case m, ok := <-ch:
-		if !ok {
-			return nil, ErrClosed
-		}
-		if m.Error != nil {
-			return nil, m.Error
-		}
-		return m.Result, nil
-	case <-ctx.Done():
-		c.forget(id)
-		return nil, fmt.Errorf("%s: no answer from the extension: %w", method, ctx.Err())
-	}
-}
-
-func (c *Conn) forget(id int64) {
-	c.mu.Lock()
-	delete(c.pending, id)
-	c.mu.Unlock()
+	return raw, err
 }
 
 // Notify sends a notification.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/tabtap/tabtap/host/nativemsg"
+	"github.com/tabtap/tabtap/host/rpc"
 )
 
 // wait bounds every wait of these tests; nothing here should take long.
@@ -152,11 +153,7 @@ func (e *extension) await(ch <-chan outcome) outcome {
 	return outcome{}
 }
 
-func pendingCount(c *Conn) int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.pending)
-}
+func pendingCount(c *Conn) int { return c.calls.Waiting() }
 
 func TestResponsesFindTheirCallsInAnyOrder(t *testing.T) {
 	c, e := open(t, &fakeHandler{})
@@ -208,10 +205,10 @@ func TestCallDecodesResultAndError(t *testing.T) {
 
 	failed := callAsync(context.Background(), c, MethodDebuggerAttach, TabRef{TabID: 812})
 	m = e.next()
-	e.send(Message{ID: m.ID, Error: &Error{Message: "No tab with id: 812."}})
+	e.send(Message{ID: m.ID, Error: &Error{Code: CodeNoTab, Message: "No tab with id: 812."}})
 	o := e.await(failed)
 	var re *Error
-	if !errors.As(o.err, &re) || re.Message != "No tab with id: 812." {
+	if !errors.As(o.err, &re) || re.Message != "No tab with id: 812." || re.Code != CodeNoTab {
 		t.Errorf("got %v, want the extension's error", o.err)
 	}
 }
@@ -509,5 +506,32 @@ func TestHandlerPanicsAreContained(t *testing.T) {
 	e.send(Message{ID: 5, Method: "ui.status"})
 	if m := e.next(); m.ID != 5 || m.Error == nil {
 		t.Fatalf("after a panicking notification, the next request: %+v", m)
+	}
+}
+
+// The extension gets the protocol's codes only: a failure with a code of
+// its own (one of the MCP side's, say) goes out as internal, its message
+// kept.
+func TestRepliesCarryProtocolCodes(t *testing.T) {
+	h := &fakeHandler{serve: func(_ context.Context, method string, _ json.RawMessage) (any, error) {
+		switch method {
+		case MethodUIStop:
+			return nil, fmt.Errorf("stopping: %w", rpc.Errorf(CodeNotFound, "session s-1 not found"))
+		case MethodUIStart:
+			return nil, rpc.Errorf("no_browser", "the extension disconnected")
+		}
+		return nil, errors.New("plain failure")
+	}}
+	_, e := open(t, h)
+	for id, want := range map[int64]Error{
+		1: {Code: CodeNotFound, Message: "stopping: session s-1 not found"},
+		2: {Code: CodeInternal, Message: "the extension disconnected"},
+		3: {Code: CodeInternal, Message: "plain failure"},
+	} {
+		method := map[int64]string{1: MethodUIStop, 2: MethodUIStart, 3: MethodUIStatus}[id]
+		e.send(Message{ID: id, Method: method})
+		if m := e.next(); m.ID != id || m.Error == nil || *m.Error != want {
+			t.Errorf("%s answered %+v, want error %+v", method, m, want)
+		}
 	}
 }

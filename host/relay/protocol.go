@@ -1,41 +1,112 @@
 package relay
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/tabtap/tabtap/host/rpc"
+)
 
 // This file is the extension ⇄ daemon protocol, written down once. The
-// extension mirrors it in extension/protocol.js; PROTOCOL.md tells the same
-// story in prose. Every message is one native-messaging frame holding one
-// JSON object:
+// extension mirrors it in extension/protocol.js (protocol_test.go checks
+// that every method, error code and shared constant agrees); PROTOCOL.md
+// shows each message with an example. Every message is one
+// native-messaging frame holding one JSON object, in package rpc's
+// envelope:
 //
 //	request:      {"id": 7, "method": "tabs.list", "params": {…}}
-//	response:     {"id": 7, "result": {…}}  or  {"id": 7, "error": {"message": "…"}}
+//	response:     {"id": 7, "result": {…}}  or  {"id": 7, "error": {"code": "no_tab", "message": "…"}}
 //	notification: {"method": "cdp.events", "params": {…}}
 //
 // Each side numbers its own requests, so an id is only meaningful together
 // with the direction it travels in: a message with a method is a request (or
 // a notification when it has no id), one without is a response.
 
+// ProtocolVersion is the version of this protocol. Both sides send theirs
+// first on every port (Hello, Welcome) and check the other's: they must be
+// equal. It goes up by one with every change the other side cannot ignore
+// (a message or field removed or renamed, a meaning changed); a new
+// optional field or a new notification that an older side would ignore
+// does not change it.
+const ProtocolVersion = 1
+
 // Message is the envelope of every frame in both directions.
-type Message struct {
-	// ID is set on requests and on their responses; notifications have none.
-	ID int64 `json:"id,omitempty"`
-	// Method names the request or notification; responses have none.
-	Method string `json:"method,omitempty"`
-	// Params holds the arguments of a request or notification.
-	Params json.RawMessage `json:"params,omitempty"`
-	// Result holds a successful response's value.
-	Result json.RawMessage `json:"result,omitempty"`
-	// Error is set on a failed response.
-	Error *Error `json:"error,omitempty"`
+type Message = rpc.Message
+
+// Error is a failed response's reason: one of the codes below and a
+// sentence for a person.
+type Error = rpc.Error
+
+// Error codes. The popup branches on them; the daemon turns them into the
+// MCP tools' errors. Published: never renamed, renumbered or reused; new
+// ones are added at the end.
+const (
+	// CodeInvalidArgument: the request or its params are malformed.
+	CodeInvalidArgument = rpc.CodeInvalidArgument
+	// CodeInternal: anything else; the message says what happened.
+	CodeInternal = rpc.CodeInternal
+	// CodeNoTab: the tab does not exist (it was closed, or the id is wrong).
+	CodeNoTab = "no_tab"
+	// CodeNotDebuggable: the browser does not let extensions debug the page
+	// (its own pages, the extension stores; see UndebuggablePrefixes).
+	CodeNotDebuggable = "not_debuggable"
+	// CodeAlreadyAttached: another debugger (DevTools, another extension,
+	// an automation tool) holds the tab.
+	CodeAlreadyAttached = "already_attached"
+	// CodeBrowser: the browser refused or failed a command for another
+	// reason; the message is the browser's.
+	CodeBrowser = "browser"
+	// CodeHostUnavailable: the extension has no port to the daemon. Only
+	// the service worker gives it, to the popup.
+	CodeHostUnavailable = "host_unavailable"
+	// CodeVersionMismatch: the two sides speak different protocol
+	// versions; the message says which to update.
+	CodeVersionMismatch = "version_mismatch"
+	// CodeNotFound: the daemon holds no such session or capture.
+	CodeNotFound = "not_found"
+	// CodeConflict: the request does not fit the state it finds (the tab is
+	// captured already, the capture is stopped, …).
+	CodeConflict = "conflict"
+)
+
+// codes lists every code above.
+var codes = []string{
+	CodeInvalidArgument, CodeInternal, CodeNoTab, CodeNotDebuggable, CodeAlreadyAttached,
+	CodeBrowser, CodeHostUnavailable, CodeVersionMismatch, CodeNotFound, CodeConflict,
 }
 
-// Error is a failed response's reason, written for a person.
-type Error struct {
-	// Message says what went wrong, e.g. "No tab with id: 812."
-	Message string `json:"message"`
+// IsCode reports whether code is one of the protocol's error codes.
+func IsCode(code string) bool {
+	for _, c := range codes {
+		if c == code {
+			return true
+		}
+	}
+	return false
 }
 
-func (e *Error) Error() string { return e.Message }
+// UndebuggablePrefixes are the starts of the URLs (lower-cased) that
+// Chromium-family browsers refuse to let an extension debug: their own
+// pages and the extension stores. The popup greys its Start button on
+// them; the daemon leaves such a page for about:blank before loading a
+// capture's url.
+var UndebuggablePrefixes = []string{
+	"chrome://", "chrome-extension://", "chrome-untrusted://", "chrome-search://", "devtools://",
+	"edge://", "brave://", "opera://", "vivaldi://", "view-source:",
+	"https://chromewebstore.google.com/", "https://chrome.google.com/webstore",
+	"https://microsoftedge.microsoft.com/addons",
+}
+
+// Undebuggable reports whether the browser refuses to debug a page at url.
+func Undebuggable(url string) bool {
+	u := strings.ToLower(url)
+	for _, p := range UndebuggablePrefixes {
+		if strings.HasPrefix(u, p) {
+			return true
+		}
+	}
+	return false
+}
 
 // Requests the daemon sends to the extension.
 const (
@@ -44,7 +115,7 @@ const (
 	// MethodTabsGet describes one tab. Params: TabRef. Result: Tab.
 	MethodTabsGet = "tabs.get"
 	// MethodTabsActive describes the active tab of the last focused window.
-	// Result: Tab.
+	// Result: Tab, with FocusedAt.
 	MethodTabsActive = "tabs.active"
 	// MethodTabsOpen opens a new tab. Params: OpenTab. Result: Tab.
 	MethodTabsOpen = "tabs.open"
@@ -54,7 +125,8 @@ const (
 	MethodTabsReload = "tabs.reload"
 	// MethodDebuggerAttach attaches chrome.debugger (protocol 1.3) to a tab.
 	// Params: Attach. Result: {}. Attaching a tab the extension holds
-	// already (or is attaching) succeeds without detaching it.
+	// already (or is attaching) succeeds without detaching it. Errors:
+	// no_tab, not_debuggable, already_attached.
 	MethodDebuggerAttach = "debugger.attach"
 	// MethodDebuggerDetach detaches chrome.debugger from a tab. Params:
 	// TabRef. Result: {}. Detaching a tab that is not attached succeeds.
@@ -67,6 +139,9 @@ const (
 
 // Notifications the daemon sends to the extension.
 const (
+	// MethodWelcome answers hello, first thing on every port: the daemon's
+	// version and protocol version. Params: Welcome.
+	MethodWelcome = "welcome"
 	// MethodState tells the extension which captures run, for its badge and
 	// popup. Params: State.
 	MethodState = "state"
@@ -122,6 +197,9 @@ const MaxChunkData = 700 * 1024
 
 // Hello introduces the extension and its profile.
 type Hello struct {
+	// ProtocolVersion is the protocol the extension speaks (its
+	// PROTOCOL_VERSION); 0 from an extension older than versioning.
+	ProtocolVersion int `json:"protocolVersion"`
 	// ExtensionID is chrome.runtime.id.
 	ExtensionID string `json:"extensionId"`
 	// ExtensionVersion is the manifest version string.
@@ -161,6 +239,14 @@ type Policy struct {
 	MaxTotalBytes int64 `json:"maxTotalBytes,omitempty"`
 }
 
+// Welcome introduces the daemon, in answer to Hello.
+type Welcome struct {
+	// ProtocolVersion is the protocol the daemon speaks (ProtocolVersion).
+	ProtocolVersion int `json:"protocolVersion"`
+	// HostVersion is tabtap's version, e.g. "0.1.0".
+	HostVersion string `json:"hostVersion"`
+}
+
 // TabRef names one tab.
 type TabRef struct {
 	TabID int64 `json:"tabId"`
@@ -180,6 +266,11 @@ type Tab struct {
 	Active   bool   `json:"active"`
 	// OpenerTabID is the tab that opened this one, when known.
 	OpenerTabID int64 `json:"openerTabId,omitempty"`
+	// FocusedAt is set by tabs.active only: when the tab's window last had
+	// the focus, in milliseconds since 1970 — the time of the answer while
+	// it has it, 0 when unknown. With several browsers, the daemon's MCP
+	// side picks the one used last.
+	FocusedAt int64 `json:"focusedAt,omitempty"`
 }
 
 // TabList is the result of tabs.list.
@@ -238,9 +329,10 @@ type Event struct {
 // EventBatch is the params of cdp.events.
 type EventBatch struct {
 	Events []Event `json:"events"`
-	// Dropped counts events the extension had to leave out (an event too
-	// large for a native message), so the daemon can report them.
-	Dropped int `json:"dropped,omitempty"`
+	// DroppedByTab counts, by tab id, the events the extension had to leave
+	// out or empty (an event too large for a native message), so that the
+	// daemon charges them to the capture of that tab.
+	DroppedByTab map[int64]int `json:"droppedByTab,omitempty"`
 }
 
 // Detached reports that chrome.debugger let go of a tab.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/link"
@@ -31,11 +32,15 @@ type Backend interface {
 // PoolBackend serves the tools from the daemons of a runtime directory.
 type PoolBackend struct{ Pool *link.Pool }
 
-// Daemons implements Backend.
+// Daemons implements Backend. When no daemon answers but some are
+// registered, the error names each one, its socket, and why.
 func (b PoolBackend) Daemons(ctx context.Context) ([]Daemon, error) {
-	clients, err := b.Pool.Daemons(ctx)
+	clients, failed, err := b.Pool.Daemons(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if len(clients) == 0 && len(failed) > 0 {
+		return nil, noneReachable(failed, b.Where())
 	}
 	out := make([]Daemon, len(clients))
 	for i, c := range clients {
@@ -46,6 +51,17 @@ func (b PoolBackend) Daemons(ctx context.Context) ([]Daemon, error) {
 
 // Where implements Backend.
 func (b PoolBackend) Where() string { return b.Pool.Dir() }
+
+// noneReachable says why no registered daemon answers.
+func noneReachable(failed []link.Unreachable, where string) error {
+	var each []string
+	for _, f := range failed {
+		each = append(each, f.Error())
+	}
+	return api.Errorf(api.CodeNoBrowser, "no browser could be reached: %s. A daemon whose browser crashed or was killed leaves its registration behind: "+
+		"start the browser with the tabtap extension loaded; if it is running, open the extension's popup to see why it cannot reach tabtap (run `go run ./installer --check`). "+
+		"tabtap looks for browsers in %s", strings.Join(each, "; "), where)
+}
 
 type linkDaemon struct{ c *link.Client }
 
@@ -66,6 +82,10 @@ type router struct{ b Backend }
 // is none.
 func (r router) all(ctx context.Context) ([]Daemon, error) {
 	ds, err := r.b.Daemons(ctx)
+	var e *api.Error
+	if errors.As(err, &e) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("looking for browsers: %w", err)
 	}
@@ -132,10 +152,16 @@ func (r router) bySession(ctx context.Context, id string) (Daemon, error) {
 	return nil, api.Errorf(api.CodeNotFound, "session %s not found: it belongs to a browser that is not connected now (connected: %s)", id, labels(ds))
 }
 
-// byTab asks each daemon for a tab until one has it.
+// initialize chooses the daemon of a new session: the one named by
+// browser, the one holding tabId, or with no arguments the one whose
+// window had the focus last.
 func (r router) initialize(ctx context.Context, a api.InitializeSessionArgs) (api.Session, error) {
 	if a.Browser != "" || a.TabID == nil {
-		d, err := r.byBrowser(ctx, a.Browser)
+		pick := func(ctx context.Context) (Daemon, error) { return r.byBrowser(ctx, a.Browser) }
+		if a.Browser == "" && a.URL == "" {
+			pick = r.lastFocused
+		}
+		d, err := pick(ctx)
 		if err != nil {
 			return api.Session{}, err
 		}
@@ -162,4 +188,28 @@ func (r router) initialize(ctx context.Context, a api.InitializeSessionArgs) (ap
 		return api.Session{}, api.Errorf(api.CodeNotFound, "tab %d is in none of the connected browsers (%s); list_tabs shows the open tabs", *a.TabID, labels(ds))
 	}
 	return api.Session{}, firstErr
+}
+
+// lastFocused picks, among the connected daemons, the one whose active
+// window had the focus last; the newest when none can say (a daemon too
+// old to answer active_tab counts as never focused).
+func (r router) lastFocused(ctx context.Context) (Daemon, error) {
+	ds, err := r.all(ctx)
+	if err != nil {
+		return nil, err
+	}
+	best, bestAt := ds[0], time.Time{}
+	if len(ds) == 1 {
+		return ds[0], nil
+	}
+	for _, d := range ds {
+		var at api.ActiveTabResult
+		if err := d.Call(ctx, api.ActiveTab, nil, &at); err != nil {
+			continue
+		}
+		if at.FocusedAt.After(bestAt) {
+			best, bestAt = d, at.FocusedAt
+		}
+	}
+	return best, nil
 }

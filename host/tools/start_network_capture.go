@@ -31,7 +31,7 @@ func startCapture(r router) tool {
 			mcp.WithBoolean("redactSecrets", mcp.Description("Hide secrets (see the description). Default true; the person's settings may forbid false.")),
 			mcp.WithInteger("maxEntries", mcp.Description(fmt.Sprintf("Most requests kept (and, separately, WebSocket frames and stream items); what is left out is counted under dropped. Default %d.", api.DefaultMaxEntries)), mcp.Min(1)),
 			mcp.WithInteger("maxCaptures", mcp.Description("Same as maxEntries (the reference tool's name)."), mcp.Min(1)),
-			mcp.WithBoolean("capturePostOnly", mcp.Description("Keep only requests that send a body (POST, PUT, PATCH…), the reference tool's option.")),
+			mcp.WithBoolean("capturePostOnly", mcp.Description("Keep only requests that send data: every POST, and any other request with a body (PUT, PATCH, DELETE…). The reference tool's option.")),
 			mcp.WithBoolean("captureStreaming", mcp.Description("Keep only streaming traffic: EventSource, streamed bodies and WebSockets.")),
 			mcp.WithBoolean("followPopups", mcp.Description("Also capture tabs and popups the captured tab opens (sign-in windows, target=_blank links). Default true.")),
 			mcp.WithString("url", mcp.Description("Navigate the tab to this http(s) URL (or about:blank) once the capture is armed, so the page load itself is captured.")),

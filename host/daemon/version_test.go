@@ -1,0 +1,94 @@
+package daemon
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/relay"
+	"github.com/tabtap/tabtap/host/rpc"
+)
+
+// welcomed waits for the daemon's answer to hello.
+func (r *rig) welcomed() relay.Welcome {
+	r.t.Helper()
+	var w relay.Welcome
+	eventually(r.t, "the daemon answers hello", func() bool {
+		r.ext.mu.Lock()
+		defer r.ext.mu.Unlock()
+		if r.ext.welcome != nil {
+			w = *r.ext.welcome
+		}
+		return r.ext.welcome != nil
+	})
+	return w
+}
+
+func TestWelcomeAnswersHello(t *testing.T) {
+	r := start(t)
+	if w := r.welcomed(); w.ProtocolVersion != relay.ProtocolVersion || w.HostVersion != "test" {
+		t.Errorf("welcome %+v, want protocol %d and the daemon's version", w, relay.ProtocolVersion)
+	}
+	var tabs api.ListTabsResult
+	r.must(api.ListTabs, nil, &tabs)
+}
+
+// An extension of another protocol version is told the daemon's, and
+// every operation says which part to update instead of half-working.
+func TestVersionMismatch(t *testing.T) {
+	for _, c := range []struct {
+		protocol int
+		advice   string
+	}{
+		{0, "is older than the tabtap host (version test, protocol 1): reload the extension"},
+		{relay.ProtocolVersion + 1, "run `go run ./installer` again"},
+	} {
+		r := startWith(t, relay.Hello{ProtocolVersion: c.protocol, ExtensionVersion: "0.0.9", Browser: "Chromium 156", ProfileID: "p"})
+		if w := r.welcomed(); w.ProtocolVersion != relay.ProtocolVersion {
+			t.Errorf("welcome %+v", w)
+		}
+		if msg := r.fails(api.ListTabs, nil, api.CodeVersionMismatch); !strings.Contains(msg, c.advice) || !strings.Contains(msg, "0.0.9") {
+			t.Errorf("protocol %d: list_tabs says %q, want %q", c.protocol, msg, c.advice)
+		}
+		var e *rpc.Error
+		if err := r.ext.ui(relay.MethodUIStatus, relay.TabRef{}, nil); !errors.As(err, &e) || e.Code != relay.CodeVersionMismatch || !strings.Contains(e.Message, c.advice) {
+			t.Errorf("protocol %d: ui.status gave %v, want a version_mismatch error", c.protocol, err)
+		}
+	}
+}
+
+// Events the extension could not forward count against the capture of
+// their own tab only.
+func TestExtensionDropsGoToTheirTab(t *testing.T) {
+	r := start(t)
+	one, _ := r.capturing(1, api.Settings{})
+	two, _ := r.capturing(2, api.Settings{})
+	r.ext.notify(relay.MethodCDPEvents, relay.EventBatch{Events: []relay.Event{}, DroppedByTab: map[int64]int{1: 3, 77: 2}})
+	r.settled()
+	if d := r.status(one.SessionID).Dropped; d.Events != 3 || d.Total() != 3 || len(d.Reasons) != 1 {
+		t.Errorf("tab 1's capture: dropped %+v, want its 3 events", d)
+	}
+	if d := r.status(two.SessionID).Dropped; d.Total() != 0 {
+		t.Errorf("tab 2's capture was charged another tab's drops: %+v", d)
+	}
+}
+
+// active_tab passes on when the tab's window had the focus.
+func TestActiveTabSaysWhenItWasFocused(t *testing.T) {
+	r := start(t)
+	var got api.ActiveTabResult
+	r.must(api.ActiveTab, nil, &got)
+	if got.Tab.TabID != 1 || !got.FocusedAt.IsZero() || got.Tab.Browser == "" {
+		t.Errorf("without a focus time: %+v", got)
+	}
+	at := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	r.ext.mu.Lock()
+	r.ext.focused = at.UnixMilli()
+	r.ext.mu.Unlock()
+	r.must(api.ActiveTab, nil, &got)
+	if !got.FocusedAt.Equal(at) {
+		t.Errorf("focusedAt %v, want %v", got.FocusedAt, at)
+	}
+}
