@@ -48,6 +48,9 @@ const (
 	// different versions of their protocol; the message says which part to
 	// update.
 	CodeVersionMismatch = "version_mismatch"
+	// CodeForbidden: the person's settings in the extension do not allow
+	// it; only the person can change that.
+	CodeForbidden = "forbidden"
 )
 
 // Error is an operation's failure, with a message written for a person:

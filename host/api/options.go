@@ -140,10 +140,31 @@ func (s Settings) Resolve() (Options, error) {
 		return Options{}, fmt.Errorf("url and reload both ask to load the page: give one")
 	}
 	if s.URL != "" {
-		u, err := url.Parse(s.URL)
-		if err != nil || u.Scheme == "" {
-			return Options{}, fmt.Errorf("url %q is not an absolute URL (e.g. https://example.com/)", s.URL)
+		if err := CheckNavigable(s.URL); err != nil {
+			return Options{}, err
 		}
 	}
 	return o, nil
+}
+
+// CheckNavigable accepts the URLs an agent may send a tab to: http and
+// https, and about:blank. Other schemes (file:, chrome:, data:,
+// javascript:, …) would reach the person's files or the browser's own
+// pages.
+func CheckNavigable(raw string) error {
+	if raw == "about:blank" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" {
+		return fmt.Errorf("url %q is not an absolute URL (e.g. https://example.com/)", raw)
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+		if u.Host == "" {
+			return fmt.Errorf("url %q has no host (e.g. https://example.com/)", raw)
+		}
+		return nil
+	}
+	return fmt.Errorf("url %q: only http:// and https:// URLs (and about:blank) can be opened by an agent, not %s: URLs", raw, u.Scheme)
 }

@@ -125,6 +125,7 @@ func (c *Capture) addChunk(ex *exchange, st *streamState, data []byte, at time.T
 		c.reason(fmt.Sprintf("streamItems: maxEntries (%d) chunks reached in one stream", c.opts.MaxEntries))
 		return
 	}
+	c.learnBody("", data)
 	ch := api.StreamChunk{Timestamp: at, Length: len(data)}
 	if utf8.Valid(data) {
 		ch.Data = string(data)
@@ -211,6 +212,7 @@ func (c *Capture) onEventSource(src api.Source, e *evEventSourceMessage) {
 		c.reason(fmt.Sprintf("streamItems: maxEntries (%d) messages reached in one stream", c.opts.MaxEntries))
 		return
 	}
+	c.learnBody("", []byte(e.Data))
 	m := api.StreamMessage{Timestamp: c.clock.wall(float64(e.Timestamp)), EventName: e.EventName, EventID: e.EventID, Data: e.Data}
 	if !c.spend(len(m.Data)) {
 		m.Data = ""
