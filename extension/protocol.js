@@ -40,6 +40,28 @@ export const HostRequest = Object.freeze({
   DEBUGGER_SEND: 'debugger.send', // {tabId, sessionId?, method, params?, maxFieldLength?} → the command's result
 });
 
+/**
+ * The DevTools Protocol methods the daemon may send through debugger.send:
+ * the extension refuses any other, so that a daemon cannot use the debugger
+ * for more than capturing traffic (no Runtime.evaluate, no Page.navigate to
+ * file:, no Storage reads). The one list: host/relay/allowlist_test.go
+ * checks that every method the Go side sends is on it.
+ */
+export const RELAYED_CDP_METHODS = Object.freeze([
+  'Network.enable',
+  'Network.getRequestPostData',
+  'Network.getResponseBody',
+  'Network.streamResourceContent',
+  // A followed popup's first document, when it loaded before the tab could
+  // be attached: its frame (URL, MIME type) and its content, read once.
+  'Page.disable',
+  'Page.enable',
+  'Page.getFrameTree',
+  'Page.getResourceContent',
+  'Runtime.runIfWaitingForDebugger',
+  'Target.setAutoAttach',
+]);
+
 /** Notifications the daemon sends to the extension. */
 export const HostNotification = Object.freeze({
   WELCOME: 'welcome', // {protocolVersion, hostVersion}; first on every port, in answer to hello
@@ -49,11 +71,12 @@ export const HostNotification = Object.freeze({
 
 /** Notifications the extension sends to the daemon. */
 export const ExtensionNotification = Object.freeze({
-  HELLO: 'hello', // {protocolVersion, extensionId, extensionVersion, browser, profileId}; first on every port
+  HELLO: 'hello', // {protocolVersion, extensionId, extensionVersion, browser, profileId, policy?}; first on every port
   CDP_EVENTS: 'cdp.events', // {events, droppedByTab?}
   DEBUGGER_DETACHED: 'debugger.detached', // {tabId, reason}
   TABS_CREATED: 'tabs.created', // Tab (openerTabId set when another tab opened it)
   TABS_REMOVED: 'tabs.removed', // {tabId}
+  POLICY: 'policy', // Policy (lib/policy.js), each time the person changes the options
 });
 
 /** Requests the extension sends to the daemon on behalf of its popup. */

@@ -15,6 +15,7 @@ import {
   HostNotification,
   HostRequest,
   POPUP_PORT_NAME,
+  RELAYED_CDP_METHODS,
   PopupMessage,
   UIRequest,
 } from './protocol.js';
@@ -23,6 +24,7 @@ import { browserLabel, errorCode, errorText, randomId, wireTab } from './lib/bro
 import { EventBatcher } from './lib/events.js';
 import { FocusClock } from './lib/focus.js';
 import { HostError, HostLink, wireError } from './lib/hostlink.js';
+import { POLICY_KEY, loadPolicy, normalizePolicy, wirePolicy } from './lib/policy.js';
 import { truncateResult } from './lib/truncate.js';
 
 const log = (...args) => console.warn(...args);
@@ -57,8 +59,15 @@ async function hello() {
     extensionVersion: chrome.runtime.getManifest().version,
     browser: browserLabel(navigator.userAgentData, navigator.userAgent),
     profileId: await profileId(),
+    policy: wirePolicy(await loadPolicy(chrome.storage.local)),
   };
 }
+
+// The person's settings reach the daemon at once when they change.
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area !== 'local' || !changes[POLICY_KEY] || !link.connected) return;
+  notifyHost(ExtensionNotification.POLICY, wirePolicy(normalizePolicy(changes[POLICY_KEY].newValue)));
+});
 
 const link = new HostLink({
   connect: () => chrome.runtime.connectNative(HOST_NAME),
@@ -196,6 +205,9 @@ function detachAll() {
 async function send(params) {
   const tabId = tabIdOf(params);
   const method = stringOf(params, 'method');
+  if (!RELAYED_CDP_METHODS.includes(method)) {
+    throw new HostError(ErrorCode.INVALID_ARGUMENT, `the tabtap extension does not relay ${method}: it relays only ${RELAYED_CDP_METHODS.join(', ')}`);
+  }
   const target = { tabId };
   if (params.sessionId) {
     if (typeof params.sessionId !== 'string') throw new HostError(ErrorCode.INVALID_ARGUMENT, 'params.sessionId must be a string');

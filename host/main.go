@@ -29,8 +29,10 @@ var version = "0.1.0-dev"
 const usage = `tabtap captures the network traffic of your browser tabs for MCP clients.
 
 Usage:
-  tabtap mcp [--http 127.0.0.1:PORT] [--token TOKEN]
-        serve the MCP tools on stdio (or on Streamable HTTP, bearer-token protected)
+  tabtap mcp [--http 127.0.0.1:PORT [--token-file FILE]]
+        serve the MCP tools on stdio (or on Streamable HTTP, bearer-token
+        protected: the token comes from FILE, or $TABTAP_HTTP_TOKEN, else a
+        random one is printed on stderr)
   tabtap status     list the browsers (daemons) tabtap can reach
   tabtap doctor     check the installation, the MCP clients' configuration and a live list_tabs
   tabtap version    print the version
@@ -129,8 +131,18 @@ func runMCP(ctx context.Context, args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("tabtap mcp", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("http", "", "serve Streamable HTTP on this loopback address (e.g. 127.0.0.1:8765) instead of stdio")
-	token := fs.String("token", os.Getenv("TABTAP_HTTP_TOKEN"), "bearer token HTTP clients must present (default: $TABTAP_HTTP_TOKEN, else a random one printed on stderr)")
+	tokenFile := fs.String("token-file", "", "file (mode 0600) holding the bearer token HTTP clients must present (default: $"+envHTTPToken+", else a random one printed on stderr)")
+	argvToken := fs.String("token", "", "refused: use --token-file or $"+envHTTPToken)
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *argvToken != "" {
+		fmt.Fprintf(stderr, "tabtap mcp: --token is refused: every local user can read a command line (ps). Put the token in a file only you can read and pass --token-file FILE, or set %s in the environment\n", envHTTPToken)
+		return 2
+	}
+	token, err := httpToken(*tokenFile, os.Getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, "tabtap mcp:", err)
 		return 2
 	}
 	log, closeLog := logger(stderr, "")
@@ -141,7 +153,7 @@ func runMCP(ctx context.Context, args []string, stderr io.Writer) int {
 	srv := tools.NewServer(backend, version)
 	go tools.WatchCaptures(ctx, srv, backend, 2*time.Second)
 	if *addr != "" {
-		return serveHTTP(ctx, srv, *addr, *token, log, stderr)
+		return serveHTTP(ctx, srv, *addr, token, log, stderr)
 	}
 	if err := serveStdio(ctx, srv, os.Stdin, os.Stdout); err != nil && !errors.Is(err, context.Canceled) {
 		log.Error("mcp server stopped", "err", err)

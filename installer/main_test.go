@@ -24,7 +24,12 @@ import (
 // browser and no client is found unless the test creates it.
 func fakeEnv(t *testing.T) nativehost.Env {
 	t.Helper()
-	vars := map[string]string{"TABTAP_RUNTIME_DIR": t.TempDir()}
+	rt := t.TempDir()
+	// A daemon makes its runtime directory private; tabtap trusts no other.
+	if err := os.Chmod(rt, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{"TABTAP_RUNTIME_DIR": rt}
 	return nativehost.Env{
 		OS:       "linux",
 		Home:     t.TempDir(),

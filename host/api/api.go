@@ -48,6 +48,9 @@ const (
 	// different versions of their protocol; the message says which part to
 	// update.
 	CodeVersionMismatch = "version_mismatch"
+	// CodeForbidden: the person's settings in the extension do not allow
+	// it; only the person can change that.
+	CodeForbidden = "forbidden"
 )
 
 // Error is an operation's failure, with a message written for a person:
@@ -80,7 +83,7 @@ type None struct{}
 
 // SessionArgs name a session.
 type SessionArgs struct {
-	SessionID string `json:"sessionId" jsonschema:"The session id from initialize_session or list_captures, e.g. s-3f2a-1."`
+	SessionID string `json:"sessionId"`
 }
 
 // Tab is a browser tab.
@@ -119,9 +122,9 @@ type ActiveTabResult struct {
 
 // InitializeSessionArgs choose a tab.
 type InitializeSessionArgs struct {
-	TabID   *int64 `json:"tabId,omitempty" jsonschema:"The tab to capture, from list_tabs."`
-	URL     string `json:"url,omitempty" jsonschema:"Open a new tab at this URL and capture it."`
-	Browser string `json:"browser,omitempty" jsonschema:"Which browser profile, by the label list_tabs gives, when several are connected."`
+	TabID   *int64 `json:"tabId,omitempty"`
+	URL     string `json:"url,omitempty"`
+	Browser string `json:"browser,omitempty"`
 }
 
 // Session is a chosen tab.
@@ -135,7 +138,7 @@ type Session struct {
 
 // StartCaptureArgs start a capture in a session.
 type StartCaptureArgs struct {
-	SessionID string `json:"sessionId" jsonschema:"The session id from initialize_session."`
+	SessionID string `json:"sessionId"`
 	Settings
 }
 

@@ -30,22 +30,22 @@ const (
 // capturePostOnly, captureStreaming, maxCaptures) are accepted beside
 // tabtap's own. Resolve turns them into Options.
 type Settings struct {
-	CaptureBodies    *bool    `json:"captureBodies,omitempty" jsonschema:"Record response bodies (text as body, binary as bodyBase64). Default true."`
-	MaxBodyBytes     *int     `json:"maxBodyBytes,omitempty" jsonschema:"Largest body kept per response, in bytes; larger ones are cut and marked bodyTruncated. Default 10485760 (10 MiB), at most 67108864."`
-	URLFilter        string   `json:"urlFilter,omitempty" jsonschema:"Keep only requests whose URL contains this substring, or matches it when written as /regex/ (e.g. /api\\/v[12]\\//)."`
-	URLFilters       []string `json:"urlFilters,omitempty" jsonschema:"Keep only requests whose URL contains one of these substrings."`
-	ResourceTypes    []string `json:"resourceTypes,omitempty" jsonschema:"Keep only these resource types: Document, Stylesheet, Image, Media, Font, Script, XHR, Fetch, EventSource, WebSocket, Manifest, Ping, Preflight, Other, … (case-insensitive)."`
-	IncludeWebSocket *bool    `json:"includeWebSocket,omitempty" jsonschema:"Record WebSocket connections and frames. Default true."`
-	IncludeStreaming *bool    `json:"includeStreaming,omitempty" jsonschema:"Record EventSource messages and streamed response bodies chunk by chunk. Default true."`
-	RedactSecrets    *bool    `json:"redactSecrets,omitempty" jsonschema:"Replace the values of Authorization, Proxy-Authorization, Cookie and Set-Cookie headers with [redacted]. Default true."`
-	MaxEntries       *int     `json:"maxEntries,omitempty" jsonschema:"Most requests kept (and, separately, most WebSocket frames and most messages or chunks of one stream). What is left out is counted under dropped. Default 1000000: maxTotalBytes is the real bound."`
-	MaxTotalBytes    *int64   `json:"maxTotalBytes,omitempty" jsonschema:"The capture's memory budget in bytes: records and their bodies, payloads and chunks together. Past 7/8 of it contents are left out (records kept, marked); past all of it records are left out; both are counted under dropped. Default 268435456 (256 MiB), between 1048576 and 2147483648."`
-	MaxCaptures      *int     `json:"maxCaptures,omitempty" jsonschema:"Same as maxEntries (the reference tool's name)."`
-	CapturePostOnly  bool     `json:"capturePostOnly,omitempty" jsonschema:"Keep only requests that send data: every POST, and a request of any other method (PUT, PATCH, DELETE…) that has a body."`
-	CaptureStreaming bool     `json:"captureStreaming,omitempty" jsonschema:"Keep only streaming traffic: EventSource, streamed bodies and WebSockets."`
-	FollowPopups     *bool    `json:"followPopups,omitempty" jsonschema:"Also capture tabs and popups the captured tab opens (sign-in windows, target=_blank links). Default true."`
-	URL              string   `json:"url,omitempty" jsonschema:"Navigate the tab to this URL once the capture is armed, so the page load itself is captured."`
-	Reload           bool     `json:"reload,omitempty" jsonschema:"Reload the tab once the capture is armed, so the page load itself is captured."`
+	CaptureBodies    *bool    `json:"captureBodies,omitempty"`
+	MaxBodyBytes     *int     `json:"maxBodyBytes,omitempty"`
+	URLFilter        string   `json:"urlFilter,omitempty"`
+	URLFilters       []string `json:"urlFilters,omitempty"`
+	ResourceTypes    []string `json:"resourceTypes,omitempty"`
+	IncludeWebSocket *bool    `json:"includeWebSocket,omitempty"`
+	IncludeStreaming *bool    `json:"includeStreaming,omitempty"`
+	RedactSecrets    *bool    `json:"redactSecrets,omitempty"`
+	MaxEntries       *int     `json:"maxEntries,omitempty"`
+	MaxTotalBytes    *int64   `json:"maxTotalBytes,omitempty"`
+	MaxCaptures      *int     `json:"maxCaptures,omitempty"`
+	CapturePostOnly  bool     `json:"capturePostOnly,omitempty"`
+	CaptureStreaming bool     `json:"captureStreaming,omitempty"`
+	FollowPopups     *bool    `json:"followPopups,omitempty"`
+	URL              string   `json:"url,omitempty"`
+	Reload           bool     `json:"reload,omitempty"`
 }
 
 // Options are the options in force for a capture, every default applied.
@@ -157,10 +157,31 @@ func (s Settings) Resolve() (Options, error) {
 		return Options{}, fmt.Errorf("url and reload both ask to load the page: give one")
 	}
 	if s.URL != "" {
-		u, err := url.Parse(s.URL)
-		if err != nil || u.Scheme == "" {
-			return Options{}, fmt.Errorf("url %q is not an absolute URL (e.g. https://example.com/)", s.URL)
+		if err := CheckNavigable(s.URL); err != nil {
+			return Options{}, err
 		}
 	}
 	return o, nil
+}
+
+// CheckNavigable accepts the URLs an agent may send a tab to: http and
+// https, and about:blank. Other schemes (file:, chrome:, data:,
+// javascript:, …) would reach the person's files or the browser's own
+// pages.
+func CheckNavigable(raw string) error {
+	if raw == "about:blank" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" {
+		return fmt.Errorf("url %q is not an absolute URL (e.g. https://example.com/)", raw)
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+		if u.Host == "" {
+			return fmt.Errorf("url %q has no host (e.g. https://example.com/)", raw)
+		}
+		return nil
+	}
+	return fmt.Errorf("url %q: only http:// and https:// URLs (and about:blank) can be opened by an agent, not %s: URLs", raw, u.Scheme)
 }

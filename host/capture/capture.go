@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/tabtap/tabtap/host/api"
 	"log/slog"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/redact"
 )
 
 // Target addresses the tab itself (SessionID empty) or one of its child
@@ -67,6 +69,9 @@ type Capture struct {
 	cancel  context.CancelFunc
 	pending sync.WaitGroup
 	done    chan struct{} // closed when Stop has finished
+	// secrets are the values learned as secrets, hidden from every record
+	// that leaves the engine; nil when redactSecrets is false.
+	secrets *redact.Set
 
 	mu        sync.Mutex
 	state     State
@@ -113,6 +118,9 @@ func New(id string, tabID int64, opts api.Options, b Browser, log *slog.Logger) 
 		state: StateActive, mainTab: tabID,
 		tabs: map[int64]bool{}, targets: map[string]api.Source{},
 	}
+	if opts.RedactSecrets {
+		c.secrets = redact.NewSet()
+	}
 	c.clock.now = time.Now
 	c.reset()
 	return c
@@ -142,8 +150,24 @@ func (c *Capture) reset() {
 // ID is the capture's id, "capture_…".
 func (c *Capture) ID() string { return c.id }
 
-// Options are the options in force.
-func (c *Capture) Options() api.Options { return c.opts }
+// Options are the options in force, as readers see them: with
+// redactSecrets, the secret parameters of options.url are hidden.
+func (c *Capture) Options() api.Options {
+	o := c.opts
+	o.URL = c.Scrubber().URL(o.URL)
+	return o
+}
+
+// Scrubber hides, in a copy of a record, what this capture's redaction
+// hides: data applies it to every record it copies out, and any other way
+// a record leaves the daemon must too. It is nil (and changes nothing)
+// when redactSecrets is false.
+func (c *Capture) Scrubber() *redact.Scrubber {
+	if !c.opts.RedactSecrets {
+		return nil
+	}
+	return c.secrets.Scrubber()
+}
 
 // MainTab is the tab the capture was started on.
 func (c *Capture) MainTab() int64 { return c.mainTab }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/redact"
 )
 
 const t0 = 1000.0 // monotonic seconds of the first event
@@ -62,7 +63,7 @@ func TestRequestResponseBody(t *testing.T) {
 		t.Fatalf("got %d requests, %d responses", len(d.Requests), len(d.Responses))
 	}
 	r := d.Requests[0]
-	if r.PostData != `{"q":1}` || r.Headers["Authorization"] != Redacted || r.Method != "POST" {
+	if r.PostData != `{"q":1}` || r.Headers["Authorization"] != "Bearer "+redact.Redacted || r.Method != "POST" {
 		t.Errorf("request: %+v", r)
 	}
 	if want := time.Unix(int64(wall0), 0).UTC(); !r.Timestamp.Equal(want) {
@@ -146,10 +147,10 @@ func TestExtraInfoInAnyOrder(t *testing.T) {
 	)
 	d := c.Data()
 	r, s := d.Requests[0], d.Responses[0]
-	if !r.HeadersRaw || r.Headers["Cookie"] != Redacted || len(r.BlockedCookies) != 1 || r.BlockedCookies[0].Name != "tp" {
+	if !r.HeadersRaw || r.Headers["Cookie"] != "sid=[redacted]" || len(r.BlockedCookies) != 1 || r.BlockedCookies[0].Name != "tp" {
 		t.Errorf("request: %+v", r)
 	}
-	if !s.HeadersRaw || s.Headers["Set-Cookie"] != Redacted || len(s.BlockedCookies) != 1 || s.BlockedCookies[0].Line != "bad=[redacted]; Secure" {
+	if !s.HeadersRaw || s.Headers["Set-Cookie"] != "a=[redacted]\nb=[redacted]" || len(s.BlockedCookies) != 1 || s.BlockedCookies[0].Line != "bad=[redacted]; Secure" {
 		t.Errorf("response: %+v", s)
 	}
 }
@@ -348,10 +349,10 @@ func TestExtraInfoAfterLoadingFinished(t *testing.T) {
 		"Network.responseReceivedExtraInfo", map[string]any{"requestId": "4", "blockedCookies": []any{}, "headers": map[string]any{"Set-Cookie": "a=c"}, "resourceIPAddressSpace": "Local", "statusCode": 200},
 	)
 	d := c.Data()
-	if r := d.Requests[0]; !r.HeadersRaw || r.Headers["Cookie"] != Redacted {
+	if r := d.Requests[0]; !r.HeadersRaw || r.Headers["Cookie"] != "a=[redacted]" {
 		t.Errorf("late request extra info not merged: %+v", r)
 	}
-	if r := d.Responses[0]; !r.HeadersRaw || r.Headers["Set-Cookie"] != Redacted {
+	if r := d.Responses[0]; !r.HeadersRaw || r.Headers["Set-Cookie"] != "a=[redacted]" {
 		t.Errorf("late response extra info not merged: %+v", r)
 	}
 }

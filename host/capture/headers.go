@@ -7,37 +7,26 @@ import (
 	"github.com/chromedp/cdproto/network"
 )
 
-// Redacted replaces the value of a secret header.
-const Redacted = "[redacted]"
-
-// secretHeaders are the headers whose values redactSecrets hides, by
-// lower-case name.
-var secretHeaders = map[string]bool{
-	"authorization":       true,
-	"proxy-authorization": true,
-	"cookie":              true,
-	"set-cookie":          true,
-}
-
 // headerMap turns the browser's headers into strings, repeated headers
-// joined by "\n" as the browser sends them, hiding secrets when asked.
-func headerMap(h network.Headers, redact bool) map[string]string {
+// joined by "\n" as the browser sends them. Secrets stay: they are hidden
+// when records leave the engine (see data).
+func headerMap(h network.Headers) map[string]string {
 	out := make(map[string]string, len(h))
 	for k, v := range h {
-		var s string
-		switch v := v.(type) {
-		case string:
-			s = v
-		case nil:
-		default:
-			s = fmt.Sprint(v)
-		}
-		if redact && secretHeaders[strings.ToLower(k)] {
-			s = Redacted
-		}
-		out[k] = s
+		out[k] = headerString(v)
 	}
 	return out
+}
+
+func headerString(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case nil:
+		return ""
+	default:
+		return fmt.Sprint(v)
+	}
 }
 
 // headerValue finds a header by name, whatever its case.

@@ -76,6 +76,7 @@ func (c *Capture) onRequest(t Target, src api.Source, e *evRequestWillBeSent) {
 	}
 	id := string(e.RequestID)
 	c.clock.learn(float64(e.Timestamp), float64(e.WallTime))
+	c.learnRequest(e)
 	ex := c.live[id]
 	url := e.Request.URL + e.Request.URLFragment
 	if ex != nil && e.RedirectResponse != nil {
@@ -142,7 +143,7 @@ func (c *Capture) newRequest(ex *exchange, e *evRequestWillBeSent, url string) *
 		RequestID:    ex.id,
 		URL:          url,
 		Method:       e.Request.Method,
-		Headers:      headerMap(e.Request.Headers, c.opts.RedactSecrets),
+		Headers:      headerMap(e.Request.Headers),
 		ResourceType: string(e.Type),
 		Timestamp:    c.clock.wall(float64(e.Timestamp)),
 		FrameID:      string(e.FrameID),
@@ -204,6 +205,7 @@ func (c *Capture) fetchPostData(ex *exchange, r *api.Request) {
 				return
 			}
 		}
+		c.learnFetched(body, func() string { ct, _ := headerValue(r.Headers, "content-type"); return ct })
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		if c.gen == gen && c.state == StateActive {
@@ -237,6 +239,7 @@ func (c *Capture) known(id string) *exchange {
 }
 
 func (c *Capture) onRequestExtra(e *evRequestExtraInfo) {
+	c.learnHeaders(e.Headers)
 	id := string(e.RequestID)
 	ex := c.known(id)
 	if ex == nil {
@@ -270,7 +273,7 @@ func (c *Capture) stashEarly(id string) *extras {
 
 func (c *Capture) applyRequestExtra(r *api.Request, e *evRequestExtraInfo) {
 	if len(e.Headers) > 0 {
-		r.Headers = headerMap(e.Headers, c.opts.RedactSecrets)
+		r.Headers = headerMap(e.Headers)
 		r.HeadersRaw = true
 	}
 	for _, ac := range e.AssociatedCookies {
@@ -294,7 +297,7 @@ func (c *Capture) newResponse(ex *exchange, r *network.Response, mono float64) *
 		URL:               r.URL,
 		Status:            r.Status,
 		StatusText:        r.StatusText,
-		Headers:           headerMap(r.Headers, c.opts.RedactSecrets),
+		Headers:           headerMap(r.Headers),
 		MimeType:          r.MimeType,
 		Protocol:          r.Protocol,
 		FromCache:         r.FromDiskCache || r.FromPrefetchCache || ex.fromMem,
@@ -323,6 +326,7 @@ func (c *Capture) newResponse(ex *exchange, r *network.Response, mono float64) *
 }
 
 func (c *Capture) onResponse(t Target, src api.Source, e *evResponseReceived) {
+	c.learnResponse(e.Response)
 	id := string(e.RequestID)
 	ex := c.live[id]
 	if ex == nil && e.Response != nil && !c.droppedIDs[id] && !c.isRecovered(id, e) {
@@ -332,7 +336,7 @@ func (c *Capture) onResponse(t Target, src api.Source, e *evResponseReceived) {
 		return
 	}
 	ex.status = e.Response.Status
-	seen := headerMap(e.Response.Headers, false)
+	seen := headerMap(e.Response.Headers)
 	ex.declared = declaredLength(seen)
 	_, ex.sized = headerValue(seen, "content-length")
 	ex.resp = c.newResponse(ex, e.Response, float64(e.Timestamp))
@@ -354,7 +358,7 @@ func (c *Capture) partialExchange(t Target, src api.Source, e *evResponseReceive
 	id := string(e.RequestID)
 	ex := &exchange{id: id, target: t, source: src}
 	ex.req = &api.Request{
-		RequestID: id, URL: e.Response.URL, Headers: headerMap(e.Response.RequestHeaders, c.opts.RedactSecrets),
+		RequestID: id, URL: e.Response.URL, Headers: headerMap(e.Response.RequestHeaders),
 		ResourceType: string(e.Type), Timestamp: c.clock.wall(float64(e.Timestamp)), FrameID: string(e.FrameID),
 		Source: src, Partial: true,
 	}
@@ -368,6 +372,12 @@ func (c *Capture) partialExchange(t Target, src api.Source, e *evResponseReceive
 }
 
 func (c *Capture) onResponseExtra(e *evResponseExtraInfo) {
+	c.learnHeaders(e.Headers)
+	for _, bc := range e.BlockedCookies {
+		if bc != nil && c.secrets != nil {
+			c.secrets.LearnHeader("set-cookie", bc.CookieLine)
+		}
+	}
 	id := string(e.RequestID)
 	ex := c.known(id)
 	if ex == nil {
@@ -384,7 +394,7 @@ func (c *Capture) onResponseExtra(e *evResponseExtraInfo) {
 
 func (c *Capture) applyResponseExtra(r *api.Response, e *evResponseExtraInfo) {
 	if len(e.Headers) > 0 {
-		r.Headers = headerMap(e.Headers, c.opts.RedactSecrets)
+		r.Headers = headerMap(e.Headers)
 		r.HeadersRaw = true
 	}
 	if e.StatusCode == 304 && r.Status == 200 {
@@ -399,26 +409,11 @@ func (c *Capture) applyResponseExtra(r *api.Response, e *evResponseExtraInfo) {
 		if bc.Cookie != nil {
 			out.Name = bc.Cookie.Name
 		}
-		if c.opts.RedactSecrets {
-			out.Line = redactCookieLine(bc.CookieLine)
-		}
 		for _, why := range bc.BlockedReasons {
 			out.Reasons = append(out.Reasons, string(why))
 		}
 		r.BlockedCookies = append(r.BlockedCookies, out)
 	}
-}
-
-// redactCookieLine keeps a Set-Cookie line's name and attributes and
-// hides its value.
-func redactCookieLine(line string) string {
-	first, rest, _ := strings.Cut(line, ";")
-	name, _, _ := strings.Cut(first, "=")
-	out := strings.TrimSpace(name) + "=" + Redacted
-	if rest != "" {
-		out += ";" + rest
-	}
-	return out
 }
 
 func (c *Capture) onServedFromCache(e *evServedFromCache) {
@@ -528,6 +523,14 @@ func (c *Capture) fetchBody(ex *exchange, r *api.Response) {
 			if doc, derr := c.documentContent(ctx, ex.target, q.FrameID, r.URL); derr == nil {
 				body, err, res.Truncated = doc, nil, nil
 			}
+		}
+		if err == nil {
+			c.learnFetched(body, func() string {
+				if ct, ok := headerValue(r.Headers, "content-type"); ok {
+					return ct
+				}
+				return r.MimeType
+			})
 		}
 		c.mu.Lock()
 		defer c.mu.Unlock()

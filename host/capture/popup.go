@@ -15,13 +15,7 @@ import (
 // before that: the network domain then never sees it. Once the tab is
 // armed, the capture asks the browser what its main frame holds and
 // records that document as partial, from what is known of it after the
-// fact: its URL, MIME type, status (the page's own navigation timing) and
-// body.
-
-// navigationStatus reads the status of the document's response from the
-// page's navigation timing: a read of the performance timeline, nothing
-// the page sees.
-const navigationStatus = `(() => { const n = performance.getEntriesByType('navigation')[0]; return n ? {status: n.responseStatus || 0, start: performance.timeOrigin + n.startTime} : null; })()`
+// fact: its URL, MIME type and body (its status and headers are not).
 
 // recoverDocument records the first document of a followed tab when the
 // capture did not see it.
@@ -59,17 +53,6 @@ func (c *Capture) recoverDocument(tabID int64) {
 		if known {
 			return
 		}
-		var nav struct {
-			Result struct {
-				Value *struct {
-					Status int64   `json:"status"`
-					Start  float64 `json:"start"`
-				} `json:"value"`
-			} `json:"result"`
-		}
-		if raw, err := c.browser.Send(ctx, t, "Runtime.evaluate", map[string]any{"expression": navigationStatus, "returnByValue": true, "silent": true}, 0); err == nil {
-			_ = json.Unmarshal(raw, &nav)
-		}
 		var body []byte
 		var bodyErr error
 		if c.opts.CaptureBodies && c.opts.MaxBodyBytes > 0 {
@@ -83,18 +66,14 @@ func (c *Capture) recoverDocument(tabID int64) {
 		}
 		src := api.Source{TabID: tabID, Target: "page"}
 		at := c.clock.now().UTC()
-		if v := nav.Result.Value; v != nil && v.Start > 0 {
-			at = time.UnixMilli(int64(v.Start)).UTC()
-		}
 		req := &api.Request{RequestID: f.LoaderID, URL: f.URL + f.URLFragment, Headers: map[string]string{},
 			ResourceType: "Document", Timestamp: at, FrameID: f.ID, Source: src, Partial: true}
 		if !c.admit(kindRequest, len(c.requests), exchangeCost(req)) {
 			return
 		}
+		// Its status is not known: the browser keeps none for a document
+		// its network domain did not see.
 		resp := &api.Response{RequestID: f.LoaderID, URL: f.URL, Headers: map[string]string{}, MimeType: f.MimeType, Timestamp: at, Source: src}
-		if v := nav.Result.Value; v != nil {
-			resp.Status = v.Status
-		}
 		c.requests = append(c.requests, req)
 		c.responses = append(c.responses, resp)
 		c.charge(responseCost(resp) - responseOverhead)

@@ -17,8 +17,6 @@ func (b popupBrowser) Send(ctx context.Context, t Target, method string, params 
 		switch method {
 		case "Page.getFrameTree":
 			return json.RawMessage(`{"frameTree":{"frame":{"id":"F2","loaderId":"L2","url":"https://app.test/popup","mimeType":"text/html"}}}`), nil
-		case "Runtime.evaluate":
-			return json.RawMessage(`{"result":{"type":"object","value":{"status":200,"start":1764000000123.5}}}`), nil
 		case "Page.getResourceContent":
 			return json.RawMessage(`{"content":"<title>popup</title>","base64Encoded":false}`), nil
 		}
@@ -46,10 +44,10 @@ func TestPopupsFirstDocumentRecoveredAfterTheFact(t *testing.T) {
 		t.Fatalf("%d requests, %d responses; want the popup's document once", len(d.Requests), len(d.Responses))
 	}
 	r, s := d.Requests[0], d.Responses[0]
-	if r.RequestID != "L2" || !r.Partial || r.ResourceType != "Document" || r.TabID != 2 || r.Timestamp.UnixMilli() != 1764000000123 {
+	if r.RequestID != "L2" || !r.Partial || r.ResourceType != "Document" || r.TabID != 2 || r.Timestamp.IsZero() {
 		t.Errorf("request: %+v", r)
 	}
-	if s.Status != 200 || s.Body != "<title>popup</title>" || s.MimeType != "text/html" {
+	if s.Status != 0 || s.Body != "<title>popup</title>" || s.MimeType != "text/html" {
 		t.Errorf("response: %+v", s)
 	}
 

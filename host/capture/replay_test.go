@@ -2,7 +2,9 @@ package capture
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/redact"
 	"strings"
 	"testing"
 )
@@ -79,14 +81,23 @@ func TestReplayHTTPPage(t *testing.T) {
 		t.Errorf("POST body: %+v", req)
 	}
 	// The recording holds the secrets in the clear; the capture does not.
-	if req, _ := byURL(d, "/api/auth"); req == nil || req.Headers["Authorization"] != Redacted && req.Headers["authorization"] != Redacted {
+	if req, _ := byURL(d, "/api/auth"); req == nil || req.Headers["Authorization"] != "Bearer "+redact.Redacted {
 		t.Errorf("Authorization: %+v", req)
 	}
 	for _, r := range d.Responses {
 		for k, v := range r.Headers {
-			if strings.EqualFold(k, "Set-Cookie") && v != Redacted {
+			if strings.EqualFold(k, "Set-Cookie") && v != "tt_session="+redact.Redacted+"; Path=/" {
 				t.Errorf("Set-Cookie kept: %q", v)
 			}
+		}
+	}
+	out, err := json.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"s3cret-token-e2e", "cookie-secret-value-e2e"} {
+		if strings.Contains(string(out), secret) {
+			t.Errorf("the capture's data holds %q", secret)
 		}
 	}
 	// Every request's raw headers were merged, whatever order they came in.

@@ -20,8 +20,9 @@ type Saved struct {
 	Data    api.Data    `json:"data"`
 }
 
-// Save returns the capture as a Saved. The capture should be stopped;
-// Save of a running capture saves what it holds so far.
+// Save returns the capture as a Saved, secrets hidden as in Data: what is
+// written down holds no more than a reader could see. The capture should
+// be stopped; Save of a running capture saves what it holds so far.
 func (c *Capture) Save() Saved {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -30,7 +31,7 @@ func (c *Capture) Save() Saved {
 		end = time.Now().UTC()
 	}
 	return Saved{
-		ID: c.id, Options: c.opts, MainTab: c.mainTab, Start: c.startTime, End: end,
+		ID: c.id, Options: c.Options(), MainTab: c.mainTab, Start: c.startTime, End: end,
 		Reason: c.endReason, Bytes: c.bytes, Dropped: c.dropped, Data: c.data(),
 	}
 }

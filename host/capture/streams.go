@@ -122,6 +122,7 @@ func (c *Capture) addChunk(ex *exchange, st *streamState, data []byte, at time.T
 		st.rec.Dropped++
 		return
 	}
+	c.learnBody("", data)
 	ch := api.StreamChunk{Timestamp: at, Length: len(data)}
 	if utf8.Valid(data) {
 		ch.Data = string(data)
@@ -210,6 +211,7 @@ func (c *Capture) onEventSource(src api.Source, e *evEventSourceMessage) {
 		rec.Dropped++
 		return
 	}
+	c.learnBody("", []byte(e.Data))
 	m := api.StreamMessage{Timestamp: c.clock.wall(float64(e.Timestamp)), EventName: e.EventName, EventID: e.EventID, Data: e.Data}
 	if !c.spend(len(m.Data)) {
 		m.Data = ""

@@ -1,8 +1,9 @@
 package capture
 
 import (
-	"github.com/tabtap/tabtap/host/api"
 	"time"
+
+	"github.com/tabtap/tabtap/host/api"
 )
 
 // Status is a capture's state at one moment.
@@ -79,8 +80,8 @@ func (c *Capture) status() Status {
 	return st
 }
 
-// Data copies out what the capture holds. The copies share nothing the
-// capture will change.
+// Data copies out what the capture holds, secrets hidden when
+// redactSecrets is on. The copies share nothing the capture will change.
 func (c *Capture) Data() api.Data {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -94,7 +95,11 @@ func (c *Capture) Snapshot() (Status, api.Data) {
 	return c.status(), c.data()
 }
 
+// data copies every record out through the capture's Scrubber: this is
+// where redaction happens, for every way the records leave (results,
+// HAR, paged reads, downloads, saved captures).
 func (c *Capture) data() api.Data {
+	sc := c.Scrubber()
 	d := api.Data{
 		Requests:           make([]api.Request, 0, len(c.requests)),
 		Responses:          make([]api.Response, 0, len(c.responses)),
@@ -106,6 +111,7 @@ func (c *Capture) data() api.Data {
 		if keep(r.RequestID) {
 			cp := *r
 			cp.BlockedCookies = append([]api.BlockedCookie(nil), r.BlockedCookies...)
+			sc.Request(&cp)
 			d.Requests = append(d.Requests, cp)
 		}
 	}
@@ -122,6 +128,7 @@ func (c *Capture) data() api.Data {
 				cp.WebSocket = &ws
 			}
 			cp.BlockedCookies = append([]api.BlockedCookie(nil), r.BlockedCookies...)
+			sc.Response(&cp)
 			d.Responses = append(d.Responses, cp)
 		}
 	}
@@ -129,7 +136,11 @@ func (c *Capture) data() api.Data {
 		cp := *s
 		cp.Messages = append([]api.StreamMessage(nil), s.Messages...)
 		cp.Chunks = append([]api.StreamChunk(nil), s.Chunks...)
+		sc.Stream(&cp)
 		d.StreamingResponses = append(d.StreamingResponses, cp)
+	}
+	for i := range d.WSFrames {
+		sc.Frame(&d.WSFrames[i])
 	}
 	return d
 }
@@ -259,11 +270,12 @@ type Exchange struct {
 }
 
 // Since returns the exchanges completed and the frames recorded after p,
-// and the progress after them. A Clear since p starts over from the
-// beginning.
+// and the progress after them, secrets hidden as in Data. A Clear since p
+// starts over from the beginning.
 func (c *Capture) Since(p Progress) ([]Exchange, []api.WSFrame, Progress) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	sc := c.Scrubber()
 	if p.gen != c.gen {
 		p = Progress{gen: c.gen}
 	}
@@ -283,9 +295,11 @@ func (c *Capture) Since(p Progress) ([]Exchange, []api.WSFrame, Progress) {
 		for _, r := range c.requests {
 			if want[r.RequestID] {
 				q := *r
+				sc.Request(&q)
 				x := Exchange{Request: &q}
 				if resp := byID[r.RequestID]; resp != nil {
 					cp := *resp
+					sc.Response(&cp)
 					x.Response = &cp
 				}
 				found[r.RequestID] = x
@@ -298,5 +312,8 @@ func (c *Capture) Since(p Progress) ([]Exchange, []api.WSFrame, Progress) {
 		}
 	}
 	frames := append([]api.WSFrame(nil), c.frames[min(p.frames, len(c.frames)):]...)
+	for i := range frames {
+		sc.Frame(&frames[i])
+	}
 	return xs, frames, Progress{gen: c.gen, settled: len(c.settled), frames: len(c.frames)}
 }

@@ -12,6 +12,9 @@ import (
 // began are kept too, with an empty URL.
 
 func (c *Capture) onWebSocketCreated(src api.Source, e *evWebSocketCreated) {
+	if c.secrets != nil {
+		c.secrets.LearnURL(e.URL)
+	}
 	id := string(e.RequestID)
 	if !c.filter.keep(e.URL, "WebSocket", "GET", false) {
 		c.skip(id)
@@ -55,7 +58,8 @@ func (c *Capture) onWebSocketHandshake(e *evWebSocketHandshake) {
 	c.clock.learn(float64(e.Timestamp), float64(e.WallTime))
 	ex.req.Timestamp = c.clock.wall(float64(e.Timestamp))
 	if e.Request != nil {
-		ex.req.Headers = headerMap(e.Request.Headers, c.opts.RedactSecrets)
+		c.learnHeaders(e.Request.Headers)
+		ex.req.Headers = headerMap(e.Request.Headers)
 	}
 }
 
@@ -64,10 +68,11 @@ func (c *Capture) onWebSocketResponse(e *evWebSocketResponse) {
 	if ex == nil || e.Response == nil || ex.resp != nil {
 		return
 	}
+	c.learnHeaders(e.Response.Headers)
 	ex.resp = &api.Response{
 		RequestID: ex.id, URL: ex.req.URL,
 		Status: e.Response.Status, StatusText: e.Response.StatusText,
-		Headers:   headerMap(e.Response.Headers, c.opts.RedactSecrets),
+		Headers:   headerMap(e.Response.Headers),
 		Timestamp: c.clock.wall(float64(e.Timestamp)),
 		WebSocket: &api.WebSocketState{},
 		Source:    ex.source,
@@ -114,6 +119,9 @@ func (c *Capture) onFrame(src api.Source, dir string, e *evWebSocketFrame) {
 	}
 	if len(payload) > c.opts.MaxBodyBytes {
 		payload, f.Truncated = payload[:c.opts.MaxBodyBytes], true
+	}
+	if f.Opcode == 1 {
+		c.learnBody("", payload)
 	}
 	if f.Opcode == 1 && utf8.Valid(payload) {
 		f.Payload = string(payload)

@@ -40,6 +40,10 @@ type Options struct {
 	// one JSON line ({tabId, sessionId, method, params}): what the browser
 	// said, for a bug report or a test fixture. It holds captured traffic.
 	Record io.Writer
+
+	// created, when set, is told of the daemon as soon as it exists (for
+	// the package's tests).
+	created func(*Daemon)
 }
 
 // Daemon is one browser profile's tabtap.
@@ -62,6 +66,14 @@ type Daemon struct {
 	byTab    map[int64]*capture.Capture // attached tabs → their capture
 	seq      int
 	evicted  int
+	// policy is the person's settings; blocked its sites, parsed.
+	policy  relay.Policy
+	blocked []string
+	// agents are the running captures an agent started, which the
+	// person's blocked sites fence; fenced those that reached one and
+	// record nothing more.
+	agents map[*capture.Capture]bool
+	fenced map[*capture.Capture]bool
 }
 
 // session is a tab chosen for capture, and its latest capture.
@@ -96,9 +108,13 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, opts Options) error {
 	d := &Daemon{
 		opts: opts, log: opts.Log, hello: make(chan relay.Hello, 1), ready: make(chan struct{}),
 		sessions: map[string]*session{}, byTab: map[int64]*capture.Capture{},
+		agents: map[*capture.Capture]bool{}, fenced: map[*capture.Capture]bool{},
 	}
 	d.conn = relay.New(r, w, d, opts.Log)
 	d.browser = &relayBrowser{conn: d.conn}
+	if opts.created != nil {
+		opts.created(d)
+	}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -116,6 +132,9 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, opts Options) error {
 		return ctx.Err()
 	}
 	d.identify(hello)
+	if hello.Policy != nil {
+		d.setPolicy(*hello.Policy)
+	}
 	d.restore()
 
 	srv, err := link.Listen(opts.RuntimeDir, link.Registration{
@@ -148,6 +167,11 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, opts Options) error {
 	return err
 }
 
+// tagLen is the length of a daemon's tag in hex digits: 64 bits, so that
+// no two profiles ever share the sockets, session ids and saved captures
+// it names.
+const tagLen = 16
+
 // identify names the daemon after the extension's profile.
 func (d *Daemon) identify(h relay.Hello) {
 	d.mu.Lock()
@@ -158,7 +182,7 @@ func (d *Daemon) identify(h relay.Hello) {
 		seed = link.NewToken()
 	}
 	sum := sha256.Sum256([]byte(seed))
-	d.tag = hex.EncodeToString(sum[:])[:4]
+	d.tag = hex.EncodeToString(sum[:])[:tagLen]
 	name := h.Browser
 	if name == "" {
 		name = "browser"
@@ -198,6 +222,14 @@ func (d *Daemon) Notify(method string, params json.RawMessage) {
 		case d.hello <- h:
 		default:
 		}
+	case relay.MethodPolicy:
+		var p relay.Policy
+		if err := json.Unmarshal(params, &p); err != nil {
+			d.log.Warn("malformed policy", "err", err)
+			return
+		}
+		d.setPolicy(p)
+		d.log.Info("the person's settings changed", "allowUnredacted", p.AllowUnredacted, "blockedSites", len(p.BlockedSites))
 	case relay.MethodCDPEvents:
 		var b relay.EventBatch
 		if err := json.Unmarshal(params, &b); err != nil {
@@ -225,25 +257,69 @@ func (d *Daemon) Notify(method string, params json.RawMessage) {
 	}
 }
 
+// delivery is one event and the capture it goes to.
+type delivery struct {
+	c  *capture.Capture
+	ev relay.Event
+	// fence says the capture is an agent's and the person blocked sites.
+	fence bool
+}
+
+// handleEvent hands one event to a capture; tests replace it to watch
+// the locks it runs under.
+var handleEvent = func(c *capture.Capture, ev relay.Event) { c.HandleEvent(capture.Event(ev)) }
+
+// charge is a count of events the extension dropped and the capture of
+// the tab they came from.
+type charge struct {
+	c *capture.Capture
+	n int
+}
+
 // route hands each event to the capture of its tab, and charges the
 // events the extension dropped to the capture of the tab they came from.
+// The captures are looked up under d.mu, and the events handed over once
+// it is released: a capture's filter never runs with a lock other
+// captures, or the operations of agents, wait for. Events are handed over
+// in their order (route runs on the relay's one read loop), so each
+// capture sees its tab's events in the order the browser sent them.
 func (d *Daemon) route(b relay.EventBatch) {
 	d.mu.Lock()
-	defer d.mu.Unlock()
+	var charged []charge
 	for tabID, n := range b.DroppedByTab {
 		if c := d.byTab[tabID]; c != nil {
-			c.ExtensionDropped(n)
+			charged = append(charged, charge{c, n})
 		}
 	}
+	deliveries := make([]delivery, 0, len(b.Events))
 	for _, ev := range b.Events {
-		if c := d.byTab[ev.TabID]; c != nil {
-			d.record(ev)
-			c.HandleEvent(capture.Event(ev))
+		if c := d.byTab[ev.TabID]; c != nil && !d.fenced[c] {
+			deliveries = append(deliveries, delivery{c, ev, d.agents[c] && len(d.blocked) > 0})
 		}
+	}
+	d.mu.Unlock()
+	for _, ch := range charged {
+		ch.c.ExtensionDropped(ch.n)
+	}
+	var fenced map[*capture.Capture]bool
+	for _, dv := range deliveries {
+		if fenced[dv.c] {
+			continue
+		}
+		if dv.fence && d.fence(dv.c, dv.ev) {
+			if fenced == nil {
+				fenced = map[*capture.Capture]bool{}
+			}
+			fenced[dv.c] = true
+			continue
+		}
+		d.record(dv.ev)
+		handleEvent(dv.c, dv.ev)
 	}
 }
 
-// record writes an event to Options.Record, under d.mu.
+// record writes an event to Options.Record; only route, on the relay's
+// read loop, calls it.
 func (d *Daemon) record(ev relay.Event) {
 	if d.opts.Record == nil {
 		return
@@ -374,6 +450,8 @@ func (d *Daemon) stopCapture(c *capture.Capture, reason string) {
 			delete(d.byTab, t)
 		}
 	}
+	delete(d.agents, c)
+	delete(d.fenced, c)
 	d.mu.Unlock()
 	d.retain()
 	d.pushState()

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -58,7 +59,11 @@ type rig struct {
 	client *link.Client
 	dir    string
 	done   chan error // Run's result
+	d      atomic.Pointer[Daemon]
 }
+
+// daemon is the daemon under test.
+func (r *rig) daemon() *Daemon { return r.d.Load() }
 
 // start runs a daemon for a profile with tabs 1 (active), 2, and 3 (a
 // browser page that cannot be debugged).
@@ -90,7 +95,7 @@ func startWith(t *testing.T, hello relay.Hello) *rig {
 	go ext.read(outR)
 	r := &rig{t: t, ext: ext, dir: parent + "/run", done: make(chan error, 1)}
 	go func() {
-		r.done <- Run(context.Background(), inR, outW, Options{RuntimeDir: r.dir, Version: "test", Log: slog.New(slog.DiscardHandler)})
+		r.done <- Run(context.Background(), inR, outW, Options{RuntimeDir: r.dir, Version: "test", Log: slog.New(slog.DiscardHandler), created: func(d *Daemon) { r.d.Store(d) }})
 	}()
 	ext.notify(relay.MethodHello, hello)
 	var reg link.Registration

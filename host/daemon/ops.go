@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/capture"
+	"github.com/tabtap/tabtap/host/redact"
 	"github.com/tabtap/tabtap/host/relay"
 )
 
@@ -98,7 +98,7 @@ func (d *Daemon) listTabs(ctx context.Context) (api.ListTabsResult, error) {
 	defer d.mu.Unlock()
 	out := api.ListTabsResult{Tabs: make([]api.Tab, 0, len(list.Tabs)), Browsers: []string{d.label}}
 	for _, t := range list.Tabs {
-		tab := api.Tab{TabID: t.TabID, WindowID: t.WindowID, Title: t.Title, URL: t.URL, Active: t.Active, Browser: d.label}
+		tab := api.Tab{TabID: t.TabID, WindowID: t.WindowID, Title: t.Title, URL: redact.URL(t.URL), Active: t.Active, Browser: d.label}
 		if c := d.byTab[t.TabID]; c != nil {
 			tab.SessionID = d.sessionOf(c)
 		}
@@ -140,6 +140,9 @@ func (d *Daemon) initializeSession(ctx context.Context, a api.InitializeSessionA
 		if err := checkURL(a.URL); err != nil {
 			return api.Session{}, err
 		}
+		if err := d.checkSite(a.URL); err != nil {
+			return api.Session{}, err
+		}
 		if err := d.conn.Call(ctx, relay.MethodTabsOpen, relay.OpenTab{URL: a.URL, Active: true}, &tab); err != nil {
 			return api.Session{}, browserError("opening a tab", err)
 		}
@@ -152,16 +155,18 @@ func (d *Daemon) initializeSession(ctx context.Context, a api.InitializeSessionA
 			return api.Session{}, browserError("finding the active tab", err)
 		}
 	}
+	if err := d.checkSite(tab.URL); err != nil {
+		return api.Session{}, err
+	}
 	s := d.newSession(tab, "agent")
 	d.retain()
-	return api.Session{SessionID: s.id, TabID: tab.TabID, URL: tab.URL, Title: tab.Title, Browser: d.browserLabel()}, nil
+	return api.Session{SessionID: s.id, TabID: tab.TabID, URL: redact.URL(tab.URL), Title: tab.Title, Browser: d.browserLabel()}, nil
 }
 
 // checkURL accepts the URLs a tab can be sent to.
 func checkURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme == "" {
-		return api.Errorf(api.CodeInvalid, "url %q is not an absolute URL (e.g. https://example.com/)", raw)
+	if err := api.CheckNavigable(raw); err != nil {
+		return api.Errorf(api.CodeInvalid, "%v", err)
 	}
 	return nil
 }
@@ -198,9 +203,19 @@ func (d *Daemon) startCapture(ctx context.Context, a api.StartCaptureArgs, by st
 	if err != nil {
 		return api.StartCaptureResult{}, err
 	}
+	policy := d.policyNow()
+	if err := applyPolicy(policy, &a.Settings, by); err != nil {
+		return api.StartCaptureResult{}, err
+	}
 	opts, err := a.Settings.Resolve()
 	if err != nil {
 		return api.StartCaptureResult{}, api.Errorf(api.CodeInvalid, "%v", err)
+	}
+	applyLimits(policy, &opts)
+	if by == "agent" {
+		if err := d.checkSite(opts.URL); err != nil {
+			return api.StartCaptureResult{}, err
+		}
 	}
 	d.mu.Lock()
 	switch {
@@ -226,6 +241,9 @@ func (d *Daemon) startCapture(ctx context.Context, a api.StartCaptureArgs, by st
 	d.seq++
 	c := capture.New(fmt.Sprintf("capture_%s_%d", d.tag, d.seq), s.tabID, opts, d.browser, d.log)
 	d.byTab[s.tabID] = c
+	if by == "agent" {
+		d.agents[c] = true
+	}
 	d.mu.Unlock()
 
 	fail := func(err error) (api.StartCaptureResult, error) {
@@ -233,12 +251,18 @@ func (d *Daemon) startCapture(ctx context.Context, a api.StartCaptureArgs, by st
 		if d.byTab[s.tabID] == c {
 			delete(d.byTab, s.tabID)
 		}
+		delete(d.agents, c)
 		d.mu.Unlock()
 		return api.StartCaptureResult{}, err
 	}
 	var tab relay.Tab
 	if err := d.conn.Call(ctx, relay.MethodTabsGet, relay.TabRef{TabID: s.tabID}, &tab); err != nil {
 		return fail(browserError(fmt.Sprintf("finding tab %d", s.tabID), err))
+	}
+	if by == "agent" {
+		if err := d.checkSite(tab.URL); err != nil {
+			return fail(err)
+		}
 	}
 	if relay.Undebuggable(tab.URL) && opts.URL != "" {
 		// The browser will not attach to its own pages: leave for a blank
@@ -277,7 +301,7 @@ func (d *Daemon) startCapture(ctx context.Context, a api.StartCaptureArgs, by st
 	d.pushState()
 	d.retain()
 	st := c.Status()
-	res := api.StartCaptureResult{SessionID: s.id, CaptureID: c.ID(), TabID: s.tabID, StartTime: st.StartTime, Options: opts}
+	res := api.StartCaptureResult{SessionID: s.id, CaptureID: c.ID(), TabID: s.tabID, StartTime: st.StartTime, Options: c.Options()}
 	if old != nil {
 		res.PreviousCaptureID = old.ID()
 	}
@@ -458,7 +482,7 @@ func (d *Daemon) listCaptures() api.ListCapturesResult {
 			}
 			st := c.Status()
 			out.Captures = append(out.Captures, api.CaptureInfo{
-				SessionID: s.id, CaptureID: st.CaptureID, Browser: d.label, TabID: s.tabID, URL: s.url, Title: s.title,
+				SessionID: s.id, CaptureID: st.CaptureID, Browser: d.label, TabID: s.tabID, URL: redact.URL(s.url), Title: s.title,
 				Status: string(st.State), StartedBy: s.startedBy, StartTime: st.StartTime, Duration: st.Duration,
 				Summary: st.Summary, Dropped: st.Dropped.Total(), EndReason: st.EndReason,
 			})

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tabtap/tabtap/host/capture"
 	"github.com/tabtap/tabtap/host/link"
+	"github.com/tabtap/tabtap/host/redact"
 
 	"github.com/tabtap/tabtap/host/atomicfile"
 )
@@ -62,7 +63,9 @@ func (d *Daemon) save() error {
 		if s.capture == nil && len(s.earlier) == 0 && (s.closed || s.evicted) {
 			continue
 		}
-		ss := savedSession{ID: s.id, TabID: s.tabID, URL: s.url, Title: s.title, StartedBy: s.startedBy,
+		// Written down: the tab's URL with its secrets hidden, like the
+		// capture's records.
+		ss := savedSession{ID: s.id, TabID: s.tabID, URL: redact.URL(s.url), Title: s.title, StartedBy: s.startedBy,
 			Created: s.created, Closed: s.closed, TabClosed: s.tabClosed}
 		if s.capture != nil {
 			saved := s.capture.Save()

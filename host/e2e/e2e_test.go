@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"github.com/tabtap/tabtap/host/redact"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/tabtap/tabtap/host/api"
-	"github.com/tabtap/tabtap/host/capture"
 )
 
 // TestCaptureEndToEnd drives the whole product: before the browser runs the
@@ -120,13 +120,13 @@ func TestCaptureEndToEnd(t *testing.T) {
 		t.Errorf("the image's request: %+v", img)
 	}
 	// Secrets: the header is there, its value is not, anywhere.
-	if auth := findRequest(d, site, "GET", "/api/auth"); auth == nil || header(auth.Headers, "Authorization") != capture.Redacted {
+	if auth := findRequest(d, site, "GET", "/api/auth"); auth == nil || header(auth.Headers, "Authorization") != "Bearer "+redact.Redacted {
 		t.Errorf("Authorization not redacted: %+v", auth)
 	}
-	if resp := responseFor(t, d, site, "GET", "/api/cookie"); header(resp.Headers, "Set-Cookie") != capture.Redacted {
+	if resp := responseFor(t, d, site, "GET", "/api/cookie"); header(resp.Headers, "Set-Cookie") != "tt_session="+redact.Redacted+"; Path=/" {
 		t.Errorf("Set-Cookie not redacted: %v", resp.Headers)
 	}
-	if done := findRequest(d, site, "GET", "/done"); done == nil || header(done.Headers, "Cookie") != capture.Redacted {
+	if done := findRequest(d, site, "GET", "/done"); done == nil || header(done.Headers, "Cookie") != "tt_session="+redact.Redacted {
 		t.Errorf("the request after the cookie was set should carry a redacted Cookie header: %+v", done)
 	}
 	for _, secret := range []string{secretToken, secretCookie} {

@@ -22,8 +22,8 @@ import (
 func TestMCPOverStreamableHTTP(t *testing.T) {
 	e := newEnv(t)
 	const token = "e2e-http-token"
-	cmd := exec.Command(e.binary, "mcp", "--http", "127.0.0.1:0", "--token", token)
-	cmd.Env = append(os.Environ(), "TABTAP_RUNTIME_DIR="+e.runtimeDir)
+	cmd := exec.Command(e.binary, "mcp", "--http", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(), "TABTAP_RUNTIME_DIR="+e.runtimeDir, "TABTAP_HTTP_TOKEN="+token)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -69,6 +69,10 @@ func TestMCPOverStreamableHTTP(t *testing.T) {
 	if c, err := connect(map[string]string{"Authorization": "Bearer wrong"}); err == nil {
 		c.Close()
 		t.Fatal("a client with the wrong token was let in")
+	}
+	if c, err := connect(map[string]string{"Authorization": "Bearer " + token, "Origin": "https://evil.example"}); err == nil {
+		c.Close()
+		t.Fatal("a client from a foreign Origin was let in")
 	}
 	c, err := connect(map[string]string{"Authorization": "Bearer " + token})
 	if err != nil {

@@ -2,6 +2,7 @@ package har
 
 import (
 	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/redact"
 	"math"
 	"mime"
 	"net"
@@ -9,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/tabtap/tabtap/host/capture"
 )
 
 // timeLayout is how HAR dates are written: RFC 3339 in UTC, to the
@@ -118,7 +117,7 @@ func formParams(body string) []Param {
 // parseCookieHeader parses a Cookie header ("a=1; b=2"). A value the
 // capture redacted holds no cookie names and gives none.
 func parseCookieHeader(v string) []Cookie {
-	if v == capture.Redacted {
+	if v == redact.Redacted {
 		return nil
 	}
 	var out []Cookie
@@ -154,7 +153,7 @@ var cookieDateLayouts = []string{
 // redacted gives no cookie.
 func parseSetCookie(line string, received time.Time) (Cookie, bool) {
 	line = strings.TrimSpace(line)
-	if line == "" || line == capture.Redacted {
+	if line == "" || line == redact.Redacted {
 		return Cookie{}, false
 	}
 	parts := strings.Split(line, ";")

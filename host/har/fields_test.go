@@ -2,11 +2,10 @@ package har
 
 import (
 	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/redact"
 	"reflect"
 	"testing"
 	"time"
-
-	"github.com/tabtap/tabtap/host/capture"
 )
 
 func TestParseSetCookie(t *testing.T) {
@@ -28,7 +27,7 @@ func TestParseSetCookie(t *testing.T) {
 		{"id=1; Expires=someday", Cookie{Name: "id", Value: "1"}, true},
 		{`q="a b"; Path=/`, Cookie{Name: "q", Value: `"a b"`, Path: "/"}, true},
 		{"token", Cookie{Value: "token"}, true},
-		{capture.Redacted, Cookie{}, false},
+		{redact.Redacted, Cookie{}, false},
 		{"", Cookie{}, false},
 	}
 	for _, c := range cases {
@@ -45,7 +44,7 @@ func TestParseCookieHeader(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v", got)
 	}
-	if got := parseCookieHeader(capture.Redacted); got != nil {
+	if got := parseCookieHeader(redact.Redacted); got != nil {
 		t.Errorf("redacted: %+v", got)
 	}
 }

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"github.com/tabtap/tabtap/host/redact"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/tabtap/tabtap/host/api"
-	"github.com/tabtap/tabtap/host/capture"
 	"github.com/tabtap/tabtap/host/har"
 	"github.com/tabtap/tabtap/host/har/hartest"
 )
@@ -44,7 +44,7 @@ func fixture() api.StopResult {
 				Headers: map[string]string{"Accept": "text/html"}, Timestamp: at(900), Source: popup},
 			// A redirect chain: 302, then 200.
 			{RequestID: "1000.1:redirected.1", URL: "http://app.test/login?next=%2Fhome", Method: "GET", ResourceType: "Document",
-				Headers: map[string]string{"Accept": "text/html", "Cookie": capture.Redacted}, Timestamp: at(10), Source: page},
+				Headers: map[string]string{"Accept": "text/html", "Cookie": redact.Redacted}, Timestamp: at(10), Source: page},
 			{RequestID: "1000.1", URL: "https://app.test/home#top", Method: "GET", ResourceType: "Document",
 				Headers: map[string]string{"Accept": "text/html"}, Timestamp: at(40), Source: page,
 				RedirectedFrom: "http://app.test/login?next=%2Fhome"},

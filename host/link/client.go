@@ -25,12 +25,21 @@ type Client struct {
 	done  chan struct{}
 }
 
-// Dial connects to the daemon a registration describes.
+// Dial connects to the daemon a registration describes. The process at
+// the other end of the socket must run as this user.
 func Dial(ctx context.Context, reg Registration) (*Client, error) {
 	hc := &http.Client{Transport: &http.Transport{
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			var d net.Dialer
-			return d.DialContext(ctx, "unix", reg.Socket)
+			c, err := d.DialContext(ctx, "unix", reg.Socket)
+			if err != nil {
+				return nil, err
+			}
+			if err := checkPeer(c); err != nil {
+				c.Close()
+				return nil, err
+			}
+			return c, nil
 		},
 	}}
 	conn, _, err := websocket.Dial(ctx, "ws://tabtap/", &websocket.DialOptions{
@@ -167,6 +176,11 @@ func (p *Pool) Daemons(ctx context.Context) ([]*Client, []Unreachable, error) {
 			c = nil
 		}
 		if c == nil {
+			if err := checkSocket(p.dir, r.Socket); err != nil {
+				delete(p.clients, r.Tag)
+				failed = append(failed, Unreachable{Registration: r, Err: err})
+				continue
+			}
 			if c, err = Dial(ctx, r); err != nil {
 				delete(p.clients, r.Tag)
 				failed = append(failed, Unreachable{Registration: r, Err: err})

@@ -5,19 +5,28 @@ package link
 import (
 	"fmt"
 	"io/fs"
-	"os"
 	"syscall"
 )
 
-// checkOwner refuses a directory another user owns: its sockets could be
-// theirs.
+// checkOwner refuses a file another user owns: its sockets and
+// registrations could be theirs.
 func checkOwner(fi fs.FileInfo) error {
 	st, ok := fi.Sys().(*syscall.Stat_t)
 	if !ok {
 		return nil
 	}
-	if int(st.Uid) != os.Getuid() {
-		return fmt.Errorf("owned by uid %d, not by this user (uid %d)", st.Uid, os.Getuid())
+	if int(st.Uid) != ownUID() {
+		return &foreignOwnerError{owner: int(st.Uid), me: ownUID()}
 	}
 	return nil
 }
+
+// foreignOwnerError says a file belongs to another user.
+type foreignOwnerError struct{ owner, me int }
+
+func (e *foreignOwnerError) Error() string {
+	return fmt.Sprintf("it belongs to uid %d, not to you (uid %d)", e.owner, e.me)
+}
+
+// privateMode says whether the mode bits keep other users out.
+const checksMode = true

@@ -54,27 +54,18 @@ func RuntimeDirFor(goos string, getenv func(string) string) string {
 }
 
 // EnsureRuntimeDir creates dir with mode 0700, or checks that an existing
-// one belongs to this user and tightens its mode.
+// one is a real directory (not a symbolic link) that belongs to this user,
+// and tightens its mode. A directory another user made first (the
+// predictable /tmp/tabtap-<uid>, say) is refused: their sockets could
+// pose as the daemon's.
 func EnsureRuntimeDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
 		return fmt.Errorf("creating the runtime directory: %w", err)
 	}
-	fi, err := os.Stat(dir)
-	if err != nil {
-		return fmt.Errorf("checking the runtime directory: %w", err)
+	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("creating the runtime directory: %w", err)
 	}
-	if !fi.IsDir() {
-		return fmt.Errorf("runtime directory %s is not a directory", dir)
-	}
-	if err := checkOwner(fi); err != nil {
-		return fmt.Errorf("runtime directory %s: %w", dir, err)
-	}
-	if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o700 {
-		if err := os.Chmod(dir, 0o700); err != nil {
-			return fmt.Errorf("making the runtime directory private: %w", err)
-		}
-	}
-	return nil
+	return checkDir(dir, true)
 }
 
 // Registration is what a daemon writes beside its socket so that MCP
@@ -116,8 +107,13 @@ func writeRegistration(dir string, r Registration) error {
 }
 
 // Discover reads the registrations in dir, newest first. A missing
-// directory holds none; unreadable files are skipped.
+// directory holds none; unreadable files, and files that are not private
+// to this user, are skipped. A directory another user could control is an
+// error (ErrUntrusted) that says what to do.
 func Discover(dir string) ([]Registration, error) {
+	if err := CheckRuntimeDir(dir); err != nil {
+		return nil, err
+	}
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -130,7 +126,11 @@ func Discover(dir string) ([]Registration, error) {
 		if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") || strings.HasPrefix(e.Name(), ".") {
 			continue
 		}
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		path := filepath.Join(dir, e.Name())
+		if checkPrivateFile(path) != nil {
+			continue
+		}
+		b, err := os.ReadFile(path)
 		if err != nil {
 			continue
 		}

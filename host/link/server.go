@@ -70,9 +70,30 @@ func Listen(dir string, reg Registration, h Handler, log *slog.Logger) (*Server,
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Server{dir: dir, reg: reg, ln: ln, handler: h, log: log, ctx: ctx, cancel: cancel}
+	s := &Server{dir: dir, reg: reg, ln: peerChecked{ln, log}, handler: h, log: log, ctx: ctx, cancel: cancel}
 	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	return s, nil
+}
+
+// peerChecked accepts only connections from processes of this user.
+type peerChecked struct {
+	net.Listener
+	log *slog.Logger
+}
+
+func (l peerChecked) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		if err := checkPeer(c); err != nil {
+			l.log.Warn("refused a connection to the daemon's socket", "err", err)
+			c.Close()
+			continue
+		}
+		return c, nil
+	}
 }
 
 // Registration is what the server registered.
@@ -113,8 +134,8 @@ func ownsRegistration(regs []Registration, mine Registration) bool {
 
 // ServeHTTP checks the token and upgrades to websocket.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if subtle.ConstantTimeCompare([]byte(token), []byte(s.reg.Token)) != 1 {
+	token, bearer := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !bearer || subtle.ConstantTimeCompare([]byte(token), []byte(s.reg.Token)) != 1 {
 		http.Error(w, "tabtap: wrong or missing token", http.StatusUnauthorized)
 		return
 	}

@@ -166,6 +166,10 @@ const (
 	MethodTabsCreated = "tabs.created"
 	// MethodTabsRemoved reports chrome.tabs.onRemoved. Params: TabRef.
 	MethodTabsRemoved = "tabs.removed"
+	// MethodPolicy carries the person's settings from the extension's
+	// options page each time they change (the hello carries them first).
+	// Params: Policy.
+	MethodPolicy = "policy"
 )
 
 // Requests the extension sends to the daemon on behalf of its popup.
@@ -206,6 +210,34 @@ type Hello struct {
 	// ProfileID is a random identifier the extension keeps in
 	// chrome.storage.local, stable across restarts of its service worker.
 	ProfileID string `json:"profileId"`
+	// Policy is the person's settings as they stand when the port opens;
+	// absent, the defaults of Policy apply.
+	Policy *Policy `json:"policy,omitempty"`
+}
+
+// Policy is what the person allows agents, set in the extension's options
+// page and kept in chrome.storage.local. The zero Policy is the default:
+// agents may not turn redaction off, every site may be captured, bodies
+// are captured up to 1 MiB (agents may ask up to 64 MiB), and a capture
+// holds at most 256 MiB. The popup, the person's own tool, is bound by the
+// defaults and limits but not by BlockedSites nor AllowUnredacted.
+type Policy struct {
+	// AllowUnredacted lets agents pass redactSecrets: false. Default false.
+	AllowUnredacted bool `json:"allowUnredacted,omitempty"`
+	// BlockedSites are hosts agents may not capture, nor open a session
+	// on: "example.com" blocks it and every subdomain ("*.example.com" and
+	// "https://example.com/" say the same).
+	BlockedSites []string `json:"blockedSites,omitempty"`
+	// CaptureBodies, when false, keeps bodies out of every capture: agents
+	// may not ask for them. Absent: true.
+	CaptureBodies *bool `json:"captureBodies,omitempty"`
+	// MaxBodyBytes is the largest body a capture keeps unless an agent
+	// asks for less, and the most an agent may ask for. 0: a default of
+	// 1 MiB, and agents may ask up to 64 MiB.
+	MaxBodyBytes int `json:"maxBodyBytes,omitempty"`
+	// MaxTotalBytes is every capture's budget for bodies, payloads and
+	// chunks together. 0: 256 MiB.
+	MaxTotalBytes int64 `json:"maxTotalBytes,omitempty"`
 }
 
 // Welcome introduces the daemon, in answer to Hello.

@@ -10,7 +10,11 @@ import (
 )
 
 // redactionText says exactly what redactSecrets hides.
-const redactionText = "Secrets are replaced by [redacted] unless redactSecrets is false: the values of Authorization, Proxy-Authorization, Cookie and Set-Cookie headers."
+const redactionText = "Secrets are hidden unless redactSecrets is false (names stay, values become [redacted]): " +
+	"the credentials of Authorization and Proxy-Authorization; any header named like a token, secret, password, API key, auth, session, CSRF/XSRF, signature or JWT; " +
+	"every cookie value; secret query and fragment parameters (token, access_token, code, sig, key, password, session…) in every URL field; " +
+	"secret form, JSON and HTML-input fields in bodies, frames and streams; and any value learned as a secret wherever else it appears. " +
+	"Not hidden: secrets with no telling name never seen in a telling place (a token in a URL path or page text). The person's settings may forbid redactSecrets false."
 
 func startCapture(r router) tool {
 	return define(spec[api.StartCaptureArgs, api.StartCaptureResult]{
@@ -21,17 +25,16 @@ func startCapture(r router) tool {
 		params: []mcp.ToolOption{
 			sessionParam(),
 			mcp.WithBoolean("captureBodies", mcp.Description("Record response bodies (text as body, binary as bodyBase64). Default true.")),
-			mcp.WithInteger("maxBodyBytes", mcp.Description(fmt.Sprintf("Largest body kept per response, in bytes; larger ones are cut and marked bodyTruncated. Default %d, at most %d.",
-				api.DefaultMaxBodyBytes, api.MaxMaxBodyBytes)), mcp.Min(0), mcp.Max(api.MaxMaxBodyBytes)),
+			mcp.WithInteger("maxBodyBytes", mcp.Description(fmt.Sprintf("Largest body kept; larger ones are cut (bodyTruncated). Default %d.",
+				api.DefaultMaxBodyBytes)), mcp.Min(0), mcp.Max(api.MaxMaxBodyBytes)),
 			mcp.WithString("urlFilter", mcp.Description(urlFilterText)),
 			mcp.WithArray("urlFilters", mcp.Description("Keep only URLs containing one of these substrings (the reference tool's option)."), mcp.WithStringItems()),
 			mcp.WithArray("resourceTypes", mcp.Description("Keep only these resource types."), mcp.WithStringEnumItems(api.ResourceTypes)),
 			mcp.WithBoolean("includeWebSocket", mcp.Description("Record WebSocket connections and frames. Default true.")),
 			mcp.WithBoolean("includeStreaming", mcp.Description("Record EventSource messages and streamed bodies chunk by chunk. Default true.")),
-			mcp.WithBoolean("redactSecrets", mcp.Description("Hide secrets (see the description). Default true; the person's settings may forbid false.")),
-			mcp.WithInteger("maxEntries", mcp.Description(fmt.Sprintf("Most requests kept (and, separately, WebSocket frames and stream items); what is left out is counted under dropped. Default %d: maxTotalBytes is the real bound.", api.DefaultMaxEntries)), mcp.Min(1)),
-			mcp.WithInteger("maxTotalBytes", mcp.Description(fmt.Sprintf("The capture's memory budget: records and their bodies, payloads and chunks together; past it what is left out is counted under dropped. Default %d, between %d and %d.",
-				api.DefaultMaxTotalBytes, api.MinMaxTotalBytes, api.MaxMaxTotalBytes)), mcp.Min(api.MinMaxTotalBytes), mcp.Max(api.MaxMaxTotalBytes)),
+			mcp.WithBoolean("redactSecrets", mcp.Description("Hide secrets, as the description says. Default true; false is refused unless the person allowed it in the extension's options.")),
+			mcp.WithInteger("maxEntries", mcp.Description(fmt.Sprintf("Most requests kept (and, separately, WebSocket frames and stream items); what is left out is counted under dropped. Default %d.", api.DefaultMaxEntries)), mcp.Min(1)),
+			mcp.WithInteger("maxTotalBytes", mcp.Description(fmt.Sprintf("Byte budget. Default %d.", api.DefaultMaxTotalBytes))),
 			mcp.WithInteger("maxCaptures", mcp.Description("Same as maxEntries (the reference tool's name)."), mcp.Min(1)),
 			mcp.WithBoolean("capturePostOnly", mcp.Description("Keep only requests that send data: every POST, and any other request with a body (PUT, PATCH, DELETE…). The reference tool's option.")),
 			mcp.WithBoolean("captureStreaming", mcp.Description("Keep only streaming traffic: EventSource, streamed bodies and WebSockets.")),

@@ -51,6 +51,10 @@ func TestMain(m *testing.M) {
 func setup(t *testing.T, daemon bool) (Options, string) {
 	t.Helper()
 	runtimeDir := t.TempDir()
+	// A daemon makes its runtime directory private; tabtap trusts no other.
+	if err := os.Chmod(runtimeDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	home := t.TempDir()
 	env := nativehost.Env{
 		OS: "linux", Home: home,

@@ -155,6 +155,10 @@ func TestCheckUserDataDir(t *testing.T) {
 func TestCheckListsDaemons(t *testing.T) {
 	env, _, _ := installedEnv(t)
 	rt := t.TempDir()
+	// A daemon makes its runtime directory private; tabtap trusts no other.
+	if err := os.Chmod(rt, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	env.Getenv = func(k string) string {
 		if k == "TABTAP_RUNTIME_DIR" {
 			return rt

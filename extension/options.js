@@ -1,0 +1,45 @@
+// options.js — the options page: reads and writes the person's settings
+// (lib/policy.js) in chrome.storage.local. The service worker sends every
+// change to the daemon.
+
+import { MIB, POLICY_KEY, loadPolicy, normalizePolicy, parseSites } from './lib/policy.js';
+
+const $ = (id) => document.getElementById(id);
+
+function show(p) {
+  $('allowUnredacted').checked = p.allowUnredacted;
+  $('blockedSites').value = p.blockedSites.join('\n');
+  $('captureBodies').checked = p.captureBodies;
+  $('maxBodyMiB').value = p.maxBodyBytes ? String(p.maxBodyBytes / MIB) : '';
+  $('maxTotalMiB').value = p.maxTotalBytes ? String(p.maxTotalBytes / MIB) : '';
+}
+
+function read() {
+  return normalizePolicy({
+    allowUnredacted: $('allowUnredacted').checked,
+    blockedSites: parseSites($('blockedSites').value),
+    captureBodies: $('captureBodies').checked,
+    maxBodyBytes: Math.round(Number($('maxBodyMiB').value || 0) * MIB),
+    maxTotalBytes: Math.round(Number($('maxTotalMiB').value || 0) * MIB),
+  });
+}
+
+async function main() {
+  show(await loadPolicy(chrome.storage.local));
+  $('policy').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const p = read();
+    try {
+      await chrome.storage.local.set({ [POLICY_KEY]: p });
+      show(p);
+      $('saved').textContent = 'Saved.';
+    } catch (e) {
+      $('saved').textContent = `Not saved: ${e?.message ?? e}`;
+    }
+  });
+  chrome.storage.onChanged.addListener((changes, area) => {
+    if (area === 'local' && changes[POLICY_KEY]) show(normalizePolicy(changes[POLICY_KEY].newValue));
+  });
+}
+
+main();

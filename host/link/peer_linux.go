@@ -1,0 +1,14 @@
+//go:build linux
+
+package link
+
+import "syscall"
+
+// socketPeerUID reads SO_PEERCRED.
+func socketPeerUID(fd int) (int, error) {
+	cred, err := syscall.GetsockoptUcred(fd, syscall.SOL_SOCKET, syscall.SO_PEERCRED)
+	if err != nil {
+		return 0, err
+	}
+	return int(cred.Uid), nil
+}
