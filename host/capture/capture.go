@@ -159,9 +159,9 @@ func (c *Capture) Options() api.Options {
 }
 
 // Scrubber hides, in a copy of a record, what this capture's redaction
-// hides: data applies it to every record it copies out, and any other way
-// a record leaves the daemon must too. It is nil (and changes nothing)
-// when redactSecrets is false.
+// hides: Snapshot, Data and Save apply it to every record they copy out,
+// and any other way a record leaves the daemon must too. It is nil (and
+// changes nothing) when redactSecrets is false.
 func (c *Capture) Scrubber() *redact.Scrubber {
 	if !c.opts.RedactSecrets {
 		return nil

@@ -25,15 +25,18 @@ type Saved struct {
 // be stopped; Save of a running capture saves what it holds so far.
 func (c *Capture) Save() Saved {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	end := c.endTime
 	if end.IsZero() {
 		end = time.Now().UTC()
 	}
-	return Saved{
+	s := Saved{
 		ID: c.id, Options: c.Options(), MainTab: c.mainTab, Start: c.startTime, End: end,
-		Reason: c.endReason, Bytes: c.bytes, Dropped: c.dropped, Data: c.data(),
+		Reason: c.endReason, Bytes: c.bytes, Dropped: c.dropped, Data: c.copyData(),
 	}
+	sc := c.Scrubber()
+	c.mu.Unlock()
+	sc.Data(&s.Data)
+	return s
 }
 
 // Restore returns a stopped capture holding what s holds.

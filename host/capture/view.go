@@ -84,22 +84,27 @@ func (c *Capture) status() Status {
 // redactSecrets is on. The copies share nothing the capture will change.
 func (c *Capture) Data() api.Data {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.data()
+	d, sc := c.copyData(), c.Scrubber()
+	c.mu.Unlock()
+	sc.Data(&d)
+	return d
 }
 
 // Snapshot returns the status and the data of one instant.
 func (c *Capture) Snapshot() (Status, api.Data) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.status(), c.data()
+	st, d, sc := c.status(), c.copyData(), c.Scrubber()
+	c.mu.Unlock()
+	sc.Data(&d)
+	return st, d
 }
 
-// data copies every record out through the capture's Scrubber: this is
-// where redaction happens, for every way the records leave (results,
-// HAR, paged reads, downloads, saved captures).
-func (c *Capture) data() api.Data {
-	sc := c.Scrubber()
+// copyData copies every record out, under c.mu. The copies go through the
+// capture's Scrubber once the lock is released (see Snapshot, Data, Save):
+// this is where redaction happens, for every way the records leave
+// (results, HAR, paged reads, downloads, saved captures), and it never
+// holds up the events of a running capture.
+func (c *Capture) copyData() api.Data {
 	d := api.Data{
 		Requests:           make([]api.Request, 0, len(c.requests)),
 		Responses:          make([]api.Response, 0, len(c.responses)),
@@ -111,7 +116,6 @@ func (c *Capture) data() api.Data {
 		if keep(r.RequestID) {
 			cp := *r
 			cp.BlockedCookies = append([]api.BlockedCookie(nil), r.BlockedCookies...)
-			sc.Request(&cp)
 			d.Requests = append(d.Requests, cp)
 		}
 	}
@@ -128,7 +132,6 @@ func (c *Capture) data() api.Data {
 				cp.WebSocket = &ws
 			}
 			cp.BlockedCookies = append([]api.BlockedCookie(nil), r.BlockedCookies...)
-			sc.Response(&cp)
 			d.Responses = append(d.Responses, cp)
 		}
 	}
@@ -136,11 +139,7 @@ func (c *Capture) data() api.Data {
 		cp := *s
 		cp.Messages = append([]api.StreamMessage(nil), s.Messages...)
 		cp.Chunks = append([]api.StreamChunk(nil), s.Chunks...)
-		sc.Stream(&cp)
 		d.StreamingResponses = append(d.StreamingResponses, cp)
-	}
-	for i := range d.WSFrames {
-		sc.Frame(&d.WSFrames[i])
 	}
 	return d
 }

@@ -1,9 +1,11 @@
 package redact
 
 import (
+	"bytes"
 	"encoding/base64"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/tabtap/tabtap/host/api"
 )
@@ -229,5 +231,30 @@ func TestRecordsKeepShapeAndShareNothing(t *testing.T) {
 		cp.Headers["Cookie"] != "sid=[redacted]" || cp.PostData != `{"password":"[redacted]"}` ||
 		cp.DocumentURL != "https://a/?token=[redacted]" || cp.BlockedCookies[0].Line != "b=[redacted]" {
 		t.Errorf("scrubbed: %+v %+v", cp, *cp.Initiator)
+	}
+}
+
+// TestLargeContentsAreScrubbedOnce checks the cache of scrubbed contents:
+// a large body read twice is the same scrubbed text, and a value learned
+// afterwards is hidden the next time.
+func TestLargeContentsAreScrubbedOnce(t *testing.T) {
+	s := NewSet()
+	s.Learn("first-secret-9f3a2c")
+	body := strings.Repeat("padding text, ", 1000) + "first-secret-9f3a2c and second-secret-7b1e44 " + strings.Repeat("more, ", 1000)
+	one := s.Scrubber().Body("text/plain", body)
+	two := s.Scrubber().Body("text/plain", body)
+	if strings.Contains(one, "first-secret") || one != two {
+		t.Fatalf("a cached scrub differs or leaks")
+	}
+	if unsafe.StringData(one) != unsafe.StringData(two) {
+		t.Error("the second read was scrubbed again")
+	}
+	s.Learn("second-secret-7b1e44")
+	if got := s.Scrubber().Body("text/plain", body); strings.Contains(got, "second-secret") || strings.Contains(got, "first-secret") {
+		t.Error("a value learned after the first read is not hidden")
+	}
+	b64 := base64.StdEncoding.EncodeToString([]byte(body))
+	if got, _ := base64.StdEncoding.DecodeString(s.Scrubber().Base64(b64)); bytes.Contains(got, []byte("secret-")) || len(got) != len(body) {
+		t.Error("binary content keeps a secret or changed length")
 	}
 }

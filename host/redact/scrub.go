@@ -2,20 +2,75 @@ package redact
 
 import (
 	"encoding/base64"
+	"sync"
+	"unsafe"
 
 	"github.com/tabtap/tabtap/host/api"
 )
 
 // Scrubber hides secrets in records: by the rules of names and places, and
-// every value its Set had learned when it was made. It never changes. The
-// nil Scrubber changes nothing (redaction is off).
+// every value its Set had learned when it was made. What it hides never
+// changes (it only remembers what it already scrubbed). The nil Scrubber
+// changes nothing (redaction is off).
 //
 // Its record methods scrub a copy in place. They replace, never write
 // through, the copy's maps, pointers and slices (Headers, Initiator,
 // BlockedCookies, Messages, Chunks), so a shallow copy of a record the
 // engine still holds is safe to scrub.
 type Scrubber struct {
-	m *matcher
+	m     *matcher
+	cache *contentCache // nil for Pattern
+}
+
+// contentCache remembers the scrubbed form of large contents, so that a
+// body read again (a second page, another stop, a download) is scrubbed
+// once for each set of learned values: the cache goes with its Scrubber
+// when the Set learns a value. Keys are the contents' own bytes, which a
+// capture never changes; entries are bounded.
+type contentCache struct {
+	mu      sync.Mutex
+	entries map[contentKey]string
+	copies  int // bytes of scrubbed copies held (unchanged contents cost none)
+}
+
+type contentKey struct {
+	p    *byte
+	n    int
+	kind string
+}
+
+// Bounds of a contentCache.
+const (
+	cacheMinLen  = 4 << 10   // smaller contents are scrubbed each time
+	cacheEntries = 1 << 16   // most contents remembered
+	cacheCopies  = 256 << 20 // most bytes of changed contents held
+)
+
+// cached returns f(s), remembered under kind for large s.
+func (sc *Scrubber) cached(kind, s string, f func(string) string) string {
+	c := sc.cache
+	if c == nil || len(s) < cacheMinLen {
+		return f(s)
+	}
+	key := contentKey{unsafe.StringData(s), len(s), kind}
+	c.mu.Lock()
+	v, ok := c.entries[key]
+	c.mu.Unlock()
+	if ok {
+		return v
+	}
+	v = f(s)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	changed := 0
+	if v != s {
+		changed = len(v)
+	}
+	if len(c.entries) < cacheEntries && c.copies+changed <= cacheCopies {
+		c.entries[key] = v
+		c.copies += changed
+	}
+	return v
 }
 
 // Pattern is the Scrubber of the rules by name only, for text outside any
@@ -52,7 +107,9 @@ func (sc *Scrubber) Body(contentType, body string) string {
 	if sc == nil || body == "" {
 		return body
 	}
-	return sc.m.replace(replaceSpans(body, textSpans(body, isForm(contentType, body), nil)), false)
+	return sc.cached(contentType, body, func(body string) string {
+		return sc.m.replace(replaceSpans(body, textSpans(body, isForm(contentType, body), nil)), false)
+	})
 }
 
 // Base64 hides the learned values in binary content given as base64:
@@ -63,6 +120,10 @@ func (sc *Scrubber) Base64(b64 string) string {
 	if sc == nil || sc.m == nil || b64 == "" {
 		return b64
 	}
+	return sc.cached("\x00base64", b64, sc.base64)
+}
+
+func (sc *Scrubber) base64(b64 string) string {
 	raw, err := base64.StdEncoding.DecodeString(b64)
 	if err != nil {
 		return b64

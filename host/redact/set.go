@@ -241,7 +241,7 @@ func (s *Set) Scrubber() *Scrubber {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.sc == nil {
-		s.sc = &Scrubber{m: newMatcher(s.values)}
+		s.sc = &Scrubber{m: newMatcher(s.values), cache: &contentCache{entries: map[contentKey]string{}}}
 	}
 	return s.sc
 }
