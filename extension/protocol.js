@@ -1,8 +1,8 @@
 // protocol.js — the extension ⇄ daemon protocol, mirrored from
-// host/relay/protocol.go (the Go file is the reference: change both
-// together; host/relay/protocol_test.go fails when they disagree on a
+// host/extension/protocol.go (the Go file is the reference: change both
+// together; host/extension/protocol_test.go fails when they disagree on a
 // method, its params and result, an error code, or a constant below).
-// host/relay/PROTOCOL.md shows every message with an example. Also the small
+// host/extension/PROTOCOL.md shows every message with an example. Also the small
 // protocol between the popup and the service worker.
 //
 // Every native message is one JSON object:
@@ -44,7 +44,7 @@ export const HostRequest = Object.freeze({
  * The DevTools Protocol methods the daemon may send through debugger.send:
  * the extension refuses any other, so that a daemon cannot use the debugger
  * for more than capturing traffic (no Runtime.evaluate, no Page.navigate to
- * file:, no Storage reads). The one list: host/relay/allowlist_test.go
+ * file:, no Storage reads). The one list: host/extension/allowlist_test.go
  * checks that every method the Go side sends is on it.
  */
 export const RELAYED_CDP_METHODS = Object.freeze([

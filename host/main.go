@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/tabtap/tabtap/host/daemon"
-	"github.com/tabtap/tabtap/host/link"
+	"github.com/tabtap/tabtap/host/mcplink"
 	"github.com/tabtap/tabtap/host/tools"
 )
 
@@ -95,8 +95,8 @@ func logger(stderr io.Writer, file string) (*slog.Logger, func()) {
 }
 
 func runDaemon(ctx context.Context, origin string, stdin io.Reader, stdout, stderr io.Writer) int {
-	dir := link.RuntimeDir()
-	if err := link.EnsureRuntimeDir(dir); err != nil {
+	dir := mcplink.RuntimeDir()
+	if err := mcplink.EnsureRuntimeDir(dir); err != nil {
 		fmt.Fprintln(stderr, "tabtap:", err)
 		return 1
 	}
@@ -147,7 +147,7 @@ func runMCP(ctx context.Context, args []string, stderr io.Writer) int {
 	}
 	log, closeLog := logger(stderr, "")
 	defer closeLog()
-	pool := link.NewPool(link.RuntimeDir())
+	pool := mcplink.NewPool(mcplink.RuntimeDir())
 	defer pool.Close()
 	backend := tools.PoolBackend{Pool: pool}
 	srv := tools.NewServer(backend, version)
@@ -163,8 +163,8 @@ func runMCP(ctx context.Context, args []string, stderr io.Writer) int {
 }
 
 func runStatus(ctx context.Context, stdout, stderr io.Writer) int {
-	dir := link.RuntimeDir()
-	pool := link.NewPool(dir)
+	dir := mcplink.RuntimeDir()
+	pool := mcplink.NewPool(dir)
 	defer pool.Close()
 	ds, failed, err := pool.Daemons(ctx)
 	if err != nil {

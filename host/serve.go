@@ -18,7 +18,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/server"
 
-	"github.com/tabtap/tabtap/host/link"
+	"github.com/tabtap/tabtap/host/mcplink"
 )
 
 func serveStdio(ctx context.Context, srv *server.MCPServer, in io.Reader, out io.Writer) error {
@@ -67,7 +67,7 @@ func serveHTTP(ctx context.Context, srv *server.MCPServer, addr, token string, l
 		return 2
 	}
 	if token == "" {
-		token = link.NewToken()
+		token = mcplink.NewToken()
 		fmt.Fprintf(stderr, "tabtap mcp: HTTP clients must send the header\n  Authorization: Bearer %s\n", token)
 	}
 	ln, err := net.Listen("tcp", addr)

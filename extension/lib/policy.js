@@ -1,6 +1,6 @@
 // lib/policy.js — the person's settings: what agents may do, kept in
 // chrome.storage.local under POLICY_KEY, edited on the options page, sent
-// to the daemon in the hello and on every change (host/relay/protocol.go,
+// to the daemon in the hello and on every change (host/extension/protocol.go,
 // Policy). The daemon enforces them on agents' calls; the popup, the
 // person's own tool, is bound by the defaults and limits only.
 

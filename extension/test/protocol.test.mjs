@@ -1,6 +1,6 @@
-// protocol.js's helpers. Whether protocol.js agrees with host/relay/protocol.go
+// protocol.js's helpers. Whether protocol.js agrees with host/extension/protocol.go
 // (methods, params, error codes, constants) is checked from the Go side:
-// host/relay/protocol_test.go.
+// host/extension/protocol_test.go.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 

@@ -19,8 +19,8 @@ import (
 
 	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/capture"
-	"github.com/tabtap/tabtap/host/link"
-	"github.com/tabtap/tabtap/host/relay"
+	"github.com/tabtap/tabtap/host/extension"
+	"github.com/tabtap/tabtap/host/mcplink"
 )
 
 // Options configure a daemon.
@@ -50,14 +50,14 @@ type Options struct {
 type Daemon struct {
 	opts    Options
 	log     *slog.Logger
-	conn    *relay.Conn
-	browser *relayBrowser
-	hello   chan relay.Hello
-	server  *link.Server
+	conn    *extension.Conn
+	browser *extensionBrowser
+	hello   chan extension.Hello
+	server  *mcplink.Server
 	ready   chan struct{} // closed once restored and listening
 
 	mu       sync.Mutex
-	profile  relay.Hello
+	profile  extension.Hello
 	mismatch *api.Error // set when the extension speaks another protocol version
 	tag      string
 	label    string
@@ -67,7 +67,7 @@ type Daemon struct {
 	seq      int
 	evicted  int
 	// policy is the person's settings; blocked its sites, parsed.
-	policy  relay.Policy
+	policy  extension.Policy
 	blocked []string
 	// agents are the running captures an agent started, which the
 	// person's blocked sites fence; fenced those that reached one and
@@ -106,12 +106,12 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, opts Options) error {
 		opts.MaxStopped = 20
 	}
 	d := &Daemon{
-		opts: opts, log: opts.Log, hello: make(chan relay.Hello, 1), ready: make(chan struct{}),
+		opts: opts, log: opts.Log, hello: make(chan extension.Hello, 1), ready: make(chan struct{}),
 		sessions: map[string]*session{}, byTab: map[int64]*capture.Capture{},
 		agents: map[*capture.Capture]bool{}, fenced: map[*capture.Capture]bool{},
 	}
-	d.conn = relay.New(r, w, d, opts.Log)
-	d.browser = &relayBrowser{conn: d.conn}
+	d.conn = extension.New(r, w, d, opts.Log)
+	d.browser = &extensionBrowser{conn: d.conn}
 	if opts.created != nil {
 		opts.created(d)
 	}
@@ -121,7 +121,7 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, opts Options) error {
 	ended := make(chan error, 1)
 	go func() { ended <- d.conn.Run(ctx) }()
 
-	var hello relay.Hello
+	var hello extension.Hello
 	select {
 	case hello = <-d.hello:
 	case <-time.After(opts.HelloTimeout):
@@ -137,7 +137,7 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, opts Options) error {
 	}
 	d.restore()
 
-	srv, err := link.Listen(opts.RuntimeDir, link.Registration{
+	srv, err := mcplink.Listen(opts.RuntimeDir, mcplink.Registration{
 		Tag: d.tag, PID: os.Getpid(), Browser: d.label, Version: opts.Version, StartedAt: time.Now().UTC(),
 	}, d.handle, d.log)
 	if err != nil {
@@ -173,13 +173,13 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, opts Options) error {
 const tagLen = 16
 
 // identify names the daemon after the extension's profile.
-func (d *Daemon) identify(h relay.Hello) {
+func (d *Daemon) identify(h extension.Hello) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.profile = h
 	seed := h.ProfileID
 	if seed == "" {
-		seed = link.NewToken()
+		seed = mcplink.NewToken()
 	}
 	sum := sha256.Sum256([]byte(seed))
 	d.tag = hex.EncodeToString(sum[:])[:tagLen]
@@ -208,11 +208,11 @@ func (d *Daemon) shutdown(reason string) {
 	wg.Wait()
 }
 
-// Notify handles the extension's notifications, on the relay's read loop.
+// Notify handles the extension's notifications, on the extension link's read loop.
 func (d *Daemon) Notify(method string, params json.RawMessage) {
 	switch method {
-	case relay.MethodHello:
-		var h relay.Hello
+	case extension.MethodHello:
+		var h extension.Hello
 		if err := json.Unmarshal(params, &h); err != nil {
 			d.log.Warn("malformed hello", "err", err)
 			return
@@ -222,33 +222,33 @@ func (d *Daemon) Notify(method string, params json.RawMessage) {
 		case d.hello <- h:
 		default:
 		}
-	case relay.MethodPolicy:
-		var p relay.Policy
+	case extension.MethodPolicy:
+		var p extension.Policy
 		if err := json.Unmarshal(params, &p); err != nil {
 			d.log.Warn("malformed policy", "err", err)
 			return
 		}
 		d.setPolicy(p)
 		d.log.Info("the person's settings changed", "allowUnredacted", p.AllowUnredacted, "blockedSites", len(p.BlockedSites))
-	case relay.MethodCDPEvents:
-		var b relay.EventBatch
+	case extension.MethodCDPEvents:
+		var b extension.EventBatch
 		if err := json.Unmarshal(params, &b); err != nil {
 			d.log.Warn("malformed event batch", "err", err)
 			return
 		}
 		d.route(b)
-	case relay.MethodDebuggerDetached:
-		var e relay.Detached
+	case extension.MethodDebuggerDetached:
+		var e extension.Detached
 		if json.Unmarshal(params, &e) == nil {
 			d.tabLost(e.TabID, detachReason(e))
 		}
-	case relay.MethodTabsRemoved:
-		var e relay.TabRef
+	case extension.MethodTabsRemoved:
+		var e extension.TabRef
 		if json.Unmarshal(params, &e) == nil {
 			d.tabRemoved(e.TabID)
 		}
-	case relay.MethodTabsCreated:
-		var t relay.Tab
+	case extension.MethodTabsCreated:
+		var t extension.Tab
 		if json.Unmarshal(params, &t) == nil {
 			d.tabCreated(t)
 		}
@@ -260,14 +260,14 @@ func (d *Daemon) Notify(method string, params json.RawMessage) {
 // delivery is one event and the capture it goes to.
 type delivery struct {
 	c  *capture.Capture
-	ev relay.Event
+	ev extension.Event
 	// fence says the capture is an agent's and the person blocked sites.
 	fence bool
 }
 
 // handleEvent hands one event to a capture; tests replace it to watch
 // the locks it runs under.
-var handleEvent = func(c *capture.Capture, ev relay.Event) { c.HandleEvent(capture.Event(ev)) }
+var handleEvent = func(c *capture.Capture, ev extension.Event) { c.HandleEvent(capture.Event(ev)) }
 
 // charge is a count of events the extension dropped and the capture of
 // the tab they came from.
@@ -281,9 +281,9 @@ type charge struct {
 // The captures are looked up under d.mu, and the events handed over once
 // it is released: a capture's filter never runs with a lock other
 // captures, or the operations of agents, wait for. Events are handed over
-// in their order (route runs on the relay's one read loop), so each
+// in their order (route runs on the extension link's one read loop), so each
 // capture sees its tab's events in the order the browser sent them.
-func (d *Daemon) route(b relay.EventBatch) {
+func (d *Daemon) route(b extension.EventBatch) {
 	d.mu.Lock()
 	var charged []charge
 	for tabID, n := range b.DroppedByTab {
@@ -318,9 +318,9 @@ func (d *Daemon) route(b relay.EventBatch) {
 	}
 }
 
-// record writes an event to Options.Record; only route, on the relay's
+// record writes an event to Options.Record; only route, on the extension link's
 // read loop, calls it.
-func (d *Daemon) record(ev relay.Event) {
+func (d *Daemon) record(ev extension.Event) {
 	if d.opts.Record == nil {
 		return
 	}
@@ -334,7 +334,7 @@ func (d *Daemon) record(ev relay.Event) {
 	}
 }
 
-func detachReason(e relay.Detached) string {
+func detachReason(e extension.Detached) string {
 	switch e.Reason {
 	case "canceled_by_user":
 		return "the debugging session was canceled from the browser's infobar"
@@ -393,7 +393,7 @@ func (d *Daemon) tabLost(tabID int64, reason string) {
 // tabCreated brings a tab opened by a captured tab into its capture. The
 // extension attached it already when its opener follows popups; a tab the
 // capture cannot take is let go, so that no debugging bar stays for nothing.
-func (d *Daemon) tabCreated(t relay.Tab) {
+func (d *Daemon) tabCreated(t extension.Tab) {
 	if t.OpenerTabID == 0 {
 		return
 	}
@@ -459,8 +459,8 @@ func (d *Daemon) stopCapture(c *capture.Capture, reason string) {
 
 // pushState tells the extension what runs, for its badge and popup.
 func (d *Daemon) pushState() {
-	st := relay.State{Captures: d.captureStates()}
-	if err := d.conn.Notify(relay.MethodState, st); err != nil {
+	st := extension.State{Captures: d.captureStates()}
+	if err := d.conn.Notify(extension.MethodState, st); err != nil {
 		d.log.Debug("sending state", "err", err)
 	}
 }

@@ -8,9 +8,9 @@ import (
 	"testing"
 
 	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/extension"
 	"github.com/tabtap/tabtap/host/har/hartest"
-	"github.com/tabtap/tabtap/host/link"
-	"github.com/tabtap/tabtap/host/relay"
+	"github.com/tabtap/tabtap/host/mcplink"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -58,7 +58,7 @@ func (r *rig) fetched(session, requestID, body string) api.RequestDetail {
 // far: the relay handles them in order, before the request that follows.
 func (r *rig) settled() {
 	r.t.Helper()
-	if err := r.ext.ui(relay.MethodUIStatus, relay.TabRef{}, nil); err != nil {
+	if err := r.ext.ui(extension.MethodUIStatus, extension.TabRef{}, nil); err != nil {
 		r.t.Fatal(err)
 	}
 }
@@ -77,7 +77,7 @@ func TestInitializeSession(t *testing.T) {
 		t.Errorf("the active tab: %+v", s)
 	}
 	r.must(api.InitializeSession, api.InitializeSessionArgs{URL: "https://new.test/"}, &s)
-	if s.TabID < 100 || s.URL != "https://new.test/" || r.ext.sent(relay.MethodTabsOpen, 0) != 1 {
+	if s.TabID < 100 || s.URL != "https://new.test/" || r.ext.sent(extension.MethodTabsOpen, 0) != 1 {
 		t.Errorf("by url: %+v", s)
 	}
 	if got := r.fails(api.InitializeSession, api.InitializeSessionArgs{TabID: ptr[int64](1), URL: "https://x.test/"}, api.CodeInvalid); got != "give tabId or url, not both" {
@@ -89,7 +89,7 @@ func TestInitializeSession(t *testing.T) {
 	if got := r.fails(api.InitializeSession, api.InitializeSessionArgs{URL: "example.com"}, api.CodeInvalid); !strings.Contains(got, "not an absolute URL") {
 		t.Errorf("relative url: %q", got)
 	}
-	if n := r.ext.sent(relay.MethodDebuggerAttach, 1) + r.ext.sent(relay.MethodDebuggerAttach, 2); n != 0 {
+	if n := r.ext.sent(extension.MethodDebuggerAttach, 1) + r.ext.sent(extension.MethodDebuggerAttach, 2); n != 0 {
 		t.Errorf("choosing a tab attached the debugger %d times", n)
 	}
 	var tabs api.ListTabsResult
@@ -156,7 +156,7 @@ func TestCaptureLifecycle(t *testing.T) {
 		len(res.Data.Responses) != 1 || res.Data.Responses[0].Body != "after the clear" || res.Summary.TotalRequests != 1 {
 		t.Errorf("stop: %+v", res)
 	}
-	if r.ext.isAttached(1) || r.ext.sent(relay.MethodDebuggerDetach, 1) != 1 {
+	if r.ext.isAttached(1) || r.ext.sent(extension.MethodDebuggerDetach, 1) != 1 {
 		t.Error("stopping did not detach the debugger once")
 	}
 	if st := r.status(s.SessionID); st.Status != "stopped" || st.EndTime == nil || st.Tab.Attached {
@@ -246,7 +246,7 @@ func TestTabClosedDuringTheCapture(t *testing.T) {
 	release := r.ext.hold("Network.getResponseBody")
 	defer release()
 	r.ext.load(1, "1.3", "https://app.test/slow", 200, "slow")
-	eventually(t, "the third body is asked for", func() bool { return r.ext.sent(relay.MethodDebuggerSend, 1) >= 5 })
+	eventually(t, "the third body is asked for", func() bool { return r.ext.sent(extension.MethodDebuggerSend, 1) >= 5 })
 	r.ext.closeTab(1)
 	var st api.StatusResult
 	eventually(t, "the capture stops", func() bool { st = r.status(s.SessionID); return st.Status == "stopped" })
@@ -274,9 +274,9 @@ func TestTabClosedDuringTheCapture(t *testing.T) {
 func TestDebuggingCanceledByTheUser(t *testing.T) {
 	r := start(t)
 	s, first := r.capturing(2, api.Settings{})
-	release := r.ext.hold(relay.MethodDebuggerDetach)
+	release := r.ext.hold(extension.MethodDebuggerDetach)
 	defer release()
-	r.ext.notify(relay.MethodDebuggerDetached, relay.Detached{TabID: 2, Reason: "canceled_by_user"})
+	r.ext.notify(extension.MethodDebuggerDetached, extension.Detached{TabID: 2, Reason: "canceled_by_user"})
 	var st api.StatusResult
 	eventually(t, "the capture stops", func() bool { st = r.status(s.SessionID); return st.Status == "stopped" })
 	if st.EndReason != "the debugging session was canceled from the browser's infobar; 0 requests kept" || st.Tab.Closed || st.Tab.Attached {
@@ -329,7 +329,7 @@ func TestPopupsJoinTheCapture(t *testing.T) {
 	r.ext.openPopup(2, 70)
 	r.settled()
 	for _, tab := range []int64{60, 70} {
-		if r.ext.sent(relay.MethodDebuggerAttach, tab) != 0 {
+		if r.ext.sent(extension.MethodDebuggerAttach, tab) != 0 {
 			t.Errorf("tab %d was attached", tab)
 		}
 	}
@@ -352,10 +352,10 @@ func TestExtensionDisconnecting(t *testing.T) {
 		return len(cs) == 1 && cs[0].Status == "stopped" && cs[0].Requests == 1 &&
 			strings.Contains(cs[0].EndReason, "connection to tabtap ended") && strings.HasSuffix(cs[0].EndReason, "; 1 requests kept")
 	})
-	if regs, _ := link.Discover(r.dir); len(regs) != 0 {
+	if regs, _ := mcplink.Discover(r.dir); len(regs) != 0 {
 		t.Errorf("registration left: %+v", regs)
 	}
-	if err := r.call(api.ListCaptures, nil, nil); !link.IsGone(err) {
+	if err := r.call(api.ListCaptures, nil, nil); !mcplink.IsGone(err) {
 		t.Errorf("a call after the daemon left got %v", err)
 	}
 }
@@ -388,8 +388,8 @@ func TestMalformedNotificationsAreIgnored(t *testing.T) {
 func TestPopupRequests(t *testing.T) {
 	r := start(t)
 	label := "Chromium 156 (" + r.client.Registration().Tag + ")"
-	var st relay.UIStatus
-	if err := r.ext.ui(relay.MethodUIStart, relay.UIStart{TabID: 2}, &st); err != nil {
+	var st extension.UIStatus
+	if err := r.ext.ui(extension.MethodUIStart, extension.UIStart{TabID: 2}, &st); err != nil {
 		t.Fatal(err)
 	}
 	if len(st.Captures) != 1 || st.Captures[0].TabID != 2 || st.Captures[0].Status != "active" || st.Captures[0].StartedBy != "popup" ||
@@ -397,7 +397,7 @@ func TestPopupRequests(t *testing.T) {
 		t.Fatalf("ui.start: %+v", st)
 	}
 	eventually(t, "the popup counts the agent's connection", func() bool {
-		return r.ext.ui(relay.MethodUIStatus, relay.TabRef{}, &st) == nil && st.Clients == 1
+		return r.ext.ui(extension.MethodUIStatus, extension.TabRef{}, &st) == nil && st.Clients == 1
 	})
 	id := st.Captures[0].SessionID
 	if !r.ext.isAttached(2) {
@@ -414,13 +414,13 @@ func TestPopupRequests(t *testing.T) {
 	if len(caps.Captures) != 1 || caps.Captures[0].SessionID != id || caps.Captures[0].StartedBy != "popup" {
 		t.Errorf("the agent does not see the popup's capture: %+v", caps)
 	}
-	if err := r.ext.ui(relay.MethodUIStatus, relay.TabRef{TabID: 2}, &st); err != nil || st.Captures[0].Requests != 2 {
+	if err := r.ext.ui(extension.MethodUIStatus, extension.TabRef{TabID: 2}, &st); err != nil || st.Captures[0].Requests != 2 {
 		t.Errorf("ui.status: %+v, %v", st, err)
 	}
 
-	var exp relay.UIExportResult
+	var exp extension.UIExportResult
 	eventually(t, "the big body is fetched", func() bool {
-		if err := r.ext.ui(relay.MethodUIExport, relay.UIExport{SessionID: id, Format: "json"}, &exp); err != nil {
+		if err := r.ext.ui(extension.MethodUIExport, extension.UIExport{SessionID: id, Format: "json"}, &exp); err != nil {
 			t.Fatal(err)
 		}
 		return len(exp.Content) > 1<<20
@@ -430,21 +430,21 @@ func TestPopupRequests(t *testing.T) {
 		doc.SessionID != id || doc.Data == nil || len(doc.Data.Requests) != 2 || doc.Data.Responses[0].Body != big {
 		t.Errorf("ui.export json: %s (%v)", exp.FileName, err)
 	}
-	if err := r.ext.ui(relay.MethodUIExport, relay.UIExport{SessionID: id}, &exp); err != nil {
+	if err := r.ext.ui(extension.MethodUIExport, extension.UIExport{SessionID: id}, &exp); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasSuffix(exp.FileName, ".har") {
 		t.Errorf("ui.export's default: %s", exp.FileName)
 	}
 	hartest.Check(t, exp.Content)
-	if err := r.ext.ui(relay.MethodUIExport, relay.UIExport{SessionID: id, Format: "xml"}, nil); err == nil || !strings.Contains(err.Error(), "unknown format") {
+	if err := r.ext.ui(extension.MethodUIExport, extension.UIExport{SessionID: id, Format: "xml"}, nil); err == nil || !strings.Contains(err.Error(), "unknown format") {
 		t.Errorf("ui.export xml: %v", err)
 	}
 
-	if err := r.ext.ui(relay.MethodUIClear, relay.SessionRef{SessionID: id}, &st); err != nil || st.Captures[0].Requests != 0 || st.Captures[0].Status != "active" {
+	if err := r.ext.ui(extension.MethodUIClear, extension.SessionRef{SessionID: id}, &st); err != nil || st.Captures[0].Requests != 0 || st.Captures[0].Status != "active" {
 		t.Errorf("ui.clear: %+v, %v", st, err)
 	}
-	if err := r.ext.ui(relay.MethodUIStop, relay.SessionRef{SessionID: id}, &st); err != nil || st.Captures[0].Status != "stopped" || r.ext.isAttached(2) {
+	if err := r.ext.ui(extension.MethodUIStop, extension.SessionRef{SessionID: id}, &st); err != nil || st.Captures[0].Status != "stopped" || r.ext.isAttached(2) {
 		t.Errorf("ui.stop: %+v, %v", st, err)
 	}
 	// The agent can read what the person captured.
@@ -457,10 +457,10 @@ func TestPopupRequests(t *testing.T) {
 		params any
 		want   string
 	}{
-		{relay.MethodUIStart, relay.UIStart{TabID: 99}, "No tab with id: 99."},
-		{relay.MethodUIStart, relay.UIStart{TabID: 3}, "the browser does not allow debugging this page"},
-		{relay.MethodUIStop, relay.SessionRef{SessionID: "s-ffff-1"}, "session s-ffff-1 not found"},
-		{relay.MethodUIExport, relay.UIExport{SessionID: "s-ffff-1"}, "session s-ffff-1 not found"},
+		{extension.MethodUIStart, extension.UIStart{TabID: 99}, "No tab with id: 99."},
+		{extension.MethodUIStart, extension.UIStart{TabID: 3}, "the browser does not allow debugging this page"},
+		{extension.MethodUIStop, extension.SessionRef{SessionID: "s-ffff-1"}, "session s-ffff-1 not found"},
+		{extension.MethodUIExport, extension.UIExport{SessionID: "s-ffff-1"}, "session s-ffff-1 not found"},
 		{"ui.reboot", nil, `unknown request "ui.reboot"`},
 	} {
 		if err := r.ext.ui(c.method, c.params, nil); err == nil || !strings.Contains(err.Error(), c.want) {
@@ -477,10 +477,10 @@ func TestTabsLastEventsAfterItsRemoval(t *testing.T) {
 	p, _ := json.Marshal(map[string]any{"requestId": "9.9", "loaderId": "L1", "documentURL": "https://app.test/",
 		"request":   map[string]any{"url": "https://app.test/upload", "method": "POST", "headers": map[string]any{}},
 		"timestamp": 1000.0, "wallTime": 1764000000.0, "initiator": map[string]any{"type": "script"}, "type": "Fetch"})
-	r.ext.notify(relay.MethodCDPEvents, relay.EventBatch{Events: []relay.Event{{TabID: 1, Method: "Network.requestWillBeSent", Params: p}}})
+	r.ext.notify(extension.MethodCDPEvents, extension.EventBatch{Events: []extension.Event{{TabID: 1, Method: "Network.requestWillBeSent", Params: p}}})
 	eventually(t, "the request is recorded", func() bool { return r.status(s.SessionID).CurrentStats.Requests == 1 })
 	failed, _ := json.Marshal(map[string]any{"requestId": "9.9", "timestamp": 1000.5, "type": "Fetch", "errorText": "net::ERR_ABORTED", "canceled": true})
-	r.ext.closeTab(1, relay.Event{TabID: 1, Method: "Network.loadingFailed", Params: failed})
+	r.ext.closeTab(1, extension.Event{TabID: 1, Method: "Network.loadingFailed", Params: failed})
 	var st api.StatusResult
 	eventually(t, "the capture stops", func() bool { st = r.status(s.SessionID); return st.Status == "stopped" })
 	var res api.StopResult

@@ -19,9 +19,9 @@ import (
 	"time"
 
 	"github.com/tabtap/tabtap/host/api"
-	"github.com/tabtap/tabtap/host/link"
+	"github.com/tabtap/tabtap/host/extension"
+	"github.com/tabtap/tabtap/host/mcplink"
 	"github.com/tabtap/tabtap/host/nativemsg"
-	"github.com/tabtap/tabtap/host/relay"
 	"github.com/tabtap/tabtap/host/rpc"
 )
 
@@ -38,15 +38,15 @@ type fakeExtension struct {
 	in io.Closer         // closing it closes the port
 
 	mu       sync.Mutex
-	tabs     map[int64]relay.Tab
+	tabs     map[int64]extension.Tab
 	active   int64
 	focused  int64 // tabs.active's focusedAt
 	attached map[int64]bool
-	bodies   map[string]string // response bodies by CDP request id
-	requests []string          // "method tabId" of each request from the daemon
-	state    relay.State       // the last state notification
-	welcome  *relay.Welcome    // the daemon's answer to hello
-	replies  map[int64]chan relay.Message
+	bodies   map[string]string  // response bodies by CDP request id
+	requests []string           // "method tabId" of each request from the daemon
+	state    extension.State    // the last state notification
+	welcome  *extension.Welcome // the daemon's answer to hello
+	replies  map[int64]chan extension.Message
 	nextID   int64
 	streams  map[int64]*bytes.Buffer
 	held     map[string]chan struct{} // requests (or CDP commands) that wait to be released
@@ -56,7 +56,7 @@ type fakeExtension struct {
 type rig struct {
 	t      *testing.T
 	ext    *fakeExtension
-	client *link.Client
+	client *mcplink.Client
 	dir    string
 	done   chan error // Run's result
 	d      atomic.Pointer[Daemon]
@@ -69,11 +69,11 @@ func (r *rig) daemon() *Daemon { return r.d.Load() }
 // browser page that cannot be debugged).
 func start(t *testing.T) *rig {
 	t.Helper()
-	return startWith(t, relay.Hello{ProtocolVersion: relay.ProtocolVersion, ExtensionID: "ext", ExtensionVersion: "1", Browser: "Chromium 156", ProfileID: "profile-1"})
+	return startWith(t, extension.Hello{ProtocolVersion: extension.ProtocolVersion, ExtensionID: "ext", ExtensionVersion: "1", Browser: "Chromium 156", ProfileID: "profile-1"})
 }
 
 // startWith is start with the extension introducing itself with hello.
-func startWith(t *testing.T, hello relay.Hello) *rig {
+func startWith(t *testing.T, hello extension.Hello) *rig {
 	t.Helper()
 	parent, err := os.MkdirTemp("", "tt") // short: socket paths are limited
 	if err != nil {
@@ -84,23 +84,23 @@ func startWith(t *testing.T, hello relay.Hello) *rig {
 	outR, outW := io.Pipe()
 	ext := &fakeExtension{
 		t: t, w: nativemsg.NewWriter(inW, nativemsg.MaxFromBrowser), in: inW,
-		tabs: map[int64]relay.Tab{
+		tabs: map[int64]extension.Tab{
 			1: {TabID: 1, WindowID: 1, Title: "App", URL: "https://app.test/", Active: true},
 			2: {TabID: 2, WindowID: 1, Title: "Docs", URL: "https://docs.test/"},
 			3: {TabID: 3, WindowID: 1, Title: "Settings", URL: "chrome://settings/"},
 		},
 		active: 1, attached: map[int64]bool{}, bodies: map[string]string{},
-		replies: map[int64]chan relay.Message{}, streams: map[int64]*bytes.Buffer{}, held: map[string]chan struct{}{},
+		replies: map[int64]chan extension.Message{}, streams: map[int64]*bytes.Buffer{}, held: map[string]chan struct{}{},
 	}
 	go ext.read(outR)
 	r := &rig{t: t, ext: ext, dir: parent + "/run", done: make(chan error, 1)}
 	go func() {
 		r.done <- Run(context.Background(), inR, outW, Options{RuntimeDir: r.dir, Version: "test", Log: slog.New(slog.DiscardHandler), created: func(d *Daemon) { r.d.Store(d) }})
 	}()
-	ext.notify(relay.MethodHello, hello)
-	var reg link.Registration
+	ext.notify(extension.MethodHello, hello)
+	var reg mcplink.Registration
 	eventually(t, "the daemon registers", func() bool {
-		regs, _ := link.Discover(r.dir)
+		regs, _ := mcplink.Discover(r.dir)
 		if len(regs) == 1 {
 			reg = regs[0]
 		}
@@ -108,7 +108,7 @@ func startWith(t *testing.T, hello relay.Hello) *rig {
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
-	if r.client, err = link.Dial(ctx, reg); err != nil {
+	if r.client, err = mcplink.Dial(ctx, reg); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
@@ -168,7 +168,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// send writes one frame: a relay.Message, or raw bytes.
+// send writes one frame: a extension.Message, or raw bytes.
 func (x *fakeExtension) send(v any) {
 	b, ok := v.([]byte)
 	if !ok {
@@ -187,7 +187,7 @@ func (x *fakeExtension) notify(method string, params any) {
 	if err != nil {
 		panic(err)
 	}
-	x.send(relay.Message{Method: method, Params: p})
+	x.send(extension.Message{Method: method, Params: p})
 }
 
 // disconnect closes the port, as a reloaded extension does.
@@ -198,11 +198,11 @@ func (x *fakeExtension) ui(method string, params, result any) error {
 	x.mu.Lock()
 	x.nextID++
 	id := x.nextID
-	ch := make(chan relay.Message, 1)
+	ch := make(chan extension.Message, 1)
 	x.replies[id] = ch
 	x.mu.Unlock()
 	p, _ := json.Marshal(params)
-	x.send(relay.Message{ID: id, Method: method, Params: p})
+	x.send(extension.Message{ID: id, Method: method, Params: p})
 	select {
 	case m := <-ch:
 		if m.Error != nil {
@@ -233,14 +233,14 @@ func (x *fakeExtension) read(out io.Reader) {
 }
 
 func (x *fakeExtension) handle(frame []byte) {
-	var m relay.Message
+	var m extension.Message
 	if err := json.Unmarshal(frame, &m); err != nil {
 		x.t.Errorf("the daemon wrote %q: %v", frame, err)
 		return
 	}
 	switch {
-	case m.Method == relay.MethodChunk:
-		var c relay.Chunk
+	case m.Method == extension.MethodChunk:
+		var c extension.Chunk
 		if err := json.Unmarshal(m.Params, &c); err != nil {
 			x.t.Errorf("chunk: %v", err)
 			return
@@ -264,16 +264,16 @@ func (x *fakeExtension) handle(frame []byte) {
 		if c.Final {
 			x.handle(buf.Bytes())
 		}
-	case m.Method == relay.MethodWelcome:
-		var w relay.Welcome
+	case m.Method == extension.MethodWelcome:
+		var w extension.Welcome
 		if err := json.Unmarshal(m.Params, &w); err != nil {
 			x.t.Errorf("welcome: %v", err)
 		}
 		x.mu.Lock()
 		x.welcome = &w
 		x.mu.Unlock()
-	case m.Method == relay.MethodState:
-		var st relay.State
+	case m.Method == extension.MethodState:
+		var st extension.State
 		if err := json.Unmarshal(m.Params, &st); err != nil {
 			x.t.Errorf("state: %v", err)
 		}
@@ -284,7 +284,7 @@ func (x *fakeExtension) handle(frame []byte) {
 		// Answered concurrently, as chrome.* calls complete.
 		go func() {
 			res, err := x.answer(m.Method, m.Params)
-			out := relay.Message{ID: m.ID}
+			out := extension.Message{ID: m.ID}
 			if err != nil {
 				out.Error = rpc.AsError(err)
 			} else {
@@ -318,7 +318,7 @@ func (x *fakeExtension) answer(method string, params json.RawMessage) (any, erro
 	x.mu.Lock()
 	x.requests = append(x.requests, fmt.Sprintf("%s %d", method, p.TabID))
 	held := x.held[method]
-	if method == relay.MethodDebuggerSend {
+	if method == extension.MethodDebuggerSend {
 		held = x.held[p.Method]
 	}
 	x.mu.Unlock()
@@ -328,47 +328,47 @@ func (x *fakeExtension) answer(method string, params json.RawMessage) (any, erro
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	tab, known := x.tabs[p.TabID]
-	noTab := rpc.Errorf(relay.CodeNoTab, "No tab with id: %d.", p.TabID)
+	noTab := rpc.Errorf(extension.CodeNoTab, "No tab with id: %d.", p.TabID)
 	switch method {
-	case relay.MethodTabsList:
-		list := relay.TabList{Tabs: []relay.Tab{}}
+	case extension.MethodTabsList:
+		list := extension.TabList{Tabs: []extension.Tab{}}
 		for _, id := range slices.Sorted(maps.Keys(x.tabs)) {
 			list.Tabs = append(list.Tabs, x.tabs[id])
 		}
 		return list, nil
-	case relay.MethodTabsActive:
+	case extension.MethodTabsActive:
 		t := x.tabs[x.active]
 		t.FocusedAt = x.focused
 		return t, nil
-	case relay.MethodTabsOpen:
+	case extension.MethodTabsOpen:
 		id := int64(100 + len(x.tabs))
-		x.tabs[id] = relay.Tab{TabID: id, WindowID: 1, URL: p.URL, Active: true}
+		x.tabs[id] = extension.Tab{TabID: id, WindowID: 1, URL: p.URL, Active: true}
 		x.active = id
 		return x.tabs[id], nil
-	case relay.MethodTabsGet, relay.MethodTabsNavigate, relay.MethodTabsReload, relay.MethodDebuggerAttach:
+	case extension.MethodTabsGet, extension.MethodTabsNavigate, extension.MethodTabsReload, extension.MethodDebuggerAttach:
 		if !known {
 			return nil, noTab
 		}
 		switch method {
-		case relay.MethodTabsNavigate:
+		case extension.MethodTabsNavigate:
 			tab.URL = p.URL
 			x.tabs[p.TabID] = tab
-		case relay.MethodDebuggerAttach:
+		case extension.MethodDebuggerAttach:
 			if strings.HasPrefix(tab.URL, "chrome://") {
-				return nil, rpc.Errorf(relay.CodeNotDebuggable, "Cannot access a chrome:// URL")
+				return nil, rpc.Errorf(extension.CodeNotDebuggable, "Cannot access a chrome:// URL")
 			}
 			x.attached[p.TabID] = true
 		}
-		if method == relay.MethodTabsGet {
+		if method == extension.MethodTabsGet {
 			return tab, nil
 		}
 		return struct{}{}, nil
-	case relay.MethodDebuggerDetach:
+	case extension.MethodDebuggerDetach:
 		delete(x.attached, p.TabID)
 		return struct{}{}, nil
-	case relay.MethodDebuggerSend:
+	case extension.MethodDebuggerSend:
 		if !x.attached[p.TabID] {
-			return nil, rpc.Errorf(relay.CodeBrowser, "Debugger is not attached to the tab with id: %d.", p.TabID)
+			return nil, rpc.Errorf(extension.CodeBrowser, "Debugger is not attached to the tab with id: %d.", p.TabID)
 		}
 		if p.Method == "Network.getResponseBody" {
 			var q struct {
@@ -377,13 +377,13 @@ func (x *fakeExtension) answer(method string, params json.RawMessage) (any, erro
 			_ = json.Unmarshal(p.Params, &q)
 			body, ok := x.bodies[q.RequestID]
 			if !ok {
-				return nil, rpc.Errorf(relay.CodeBrowser, "No resource with given identifier found")
+				return nil, rpc.Errorf(extension.CodeBrowser, "No resource with given identifier found")
 			}
 			return map[string]any{"body": body, "base64Encoded": false}, nil
 		}
 		return struct{}{}, nil
 	}
-	return nil, rpc.Errorf(relay.CodeInvalidArgument, "fake extension: unknown method %s", method)
+	return nil, rpc.Errorf(extension.CodeInvalidArgument, "fake extension: unknown method %s", method)
 }
 
 // hold makes a request of the daemon (debugger.detach, say), or a
@@ -415,7 +415,7 @@ func (x *fakeExtension) isAttached(tab int64) bool {
 	return x.attached[tab]
 }
 
-func (x *fakeExtension) lastState() relay.State {
+func (x *fakeExtension) lastState() extension.State {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	return x.state
@@ -432,11 +432,11 @@ func (x *fakeExtension) load(tab int64, id, url string, status int, body string)
 	}
 	x.mu.Unlock()
 	ts := 1000.0 + float64(len(id))
-	ev := func(method string, params map[string]any) relay.Event {
+	ev := func(method string, params map[string]any) extension.Event {
 		p, _ := json.Marshal(params)
-		return relay.Event{TabID: tab, Method: method, Params: p}
+		return extension.Event{TabID: tab, Method: method, Params: p}
 	}
-	x.notify(relay.MethodCDPEvents, relay.EventBatch{Events: []relay.Event{
+	x.notify(extension.MethodCDPEvents, extension.EventBatch{Events: []extension.Event{
 		ev("Network.requestWillBeSent", map[string]any{"requestId": id, "loaderId": "L1", "documentURL": url,
 			"request":   map[string]any{"url": url, "method": "GET", "headers": map[string]any{"Accept": "*/*"}},
 			"timestamp": ts, "wallTime": 1764000000.0, "initiator": map[string]any{"type": "other"}, "type": "Fetch", "frameId": "F1"}),
@@ -449,23 +449,23 @@ func (x *fakeExtension) load(tab int64, id, url string, status int, body string)
 
 // closeTab closes a tab as Chrome reports it: tabs.removed first, then
 // the tab's last events, then the debugger's detach notice.
-func (x *fakeExtension) closeTab(tab int64, last ...relay.Event) {
+func (x *fakeExtension) closeTab(tab int64, last ...extension.Event) {
 	x.mu.Lock()
 	delete(x.tabs, tab)
 	delete(x.attached, tab)
 	x.mu.Unlock()
-	x.notify(relay.MethodTabsRemoved, relay.TabRef{TabID: tab})
+	x.notify(extension.MethodTabsRemoved, extension.TabRef{TabID: tab})
 	if len(last) > 0 {
-		x.notify(relay.MethodCDPEvents, relay.EventBatch{Events: last})
+		x.notify(extension.MethodCDPEvents, extension.EventBatch{Events: last})
 	}
-	x.notify(relay.MethodDebuggerDetached, relay.Detached{TabID: tab, Reason: "target_closed"})
+	x.notify(extension.MethodDebuggerDetached, extension.Detached{TabID: tab, Reason: "target_closed"})
 }
 
 // openPopup makes opener open a new tab, as window.open does.
 func (x *fakeExtension) openPopup(opener, id int64) {
-	t := relay.Tab{TabID: id, WindowID: 2, URL: "about:blank", OpenerTabID: opener}
+	t := extension.Tab{TabID: id, WindowID: 2, URL: "about:blank", OpenerTabID: opener}
 	x.mu.Lock()
 	x.tabs[id] = t
 	x.mu.Unlock()
-	x.notify(relay.MethodTabsCreated, t)
+	x.notify(extension.MethodTabsCreated, t)
 }

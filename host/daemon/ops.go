@@ -11,8 +11,8 @@ import (
 
 	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/capture"
+	"github.com/tabtap/tabtap/host/extension"
 	"github.com/tabtap/tabtap/host/redact"
-	"github.com/tabtap/tabtap/host/relay"
 )
 
 // handle serves one operation for an MCP process.
@@ -65,18 +65,18 @@ func call[T any](params json.RawMessage, fn func(T) (any, error)) (any, error) {
 // browserError explains a failure of the extension or the browser, by
 // the code the extension gave it.
 func browserError(what string, err error) error {
-	if errors.Is(err, relay.ErrClosed) {
+	if errors.Is(err, extension.ErrClosed) {
 		return api.Errorf(api.CodeNoBrowser, "%s: the extension disconnected; is the browser still open?", what)
 	}
 	msg := err.Error()
 	switch api.CodeOf(err) {
-	case relay.CodeNoTab:
+	case extension.CodeNoTab:
 		return api.Errorf(api.CodeNotFound, "%s: %s (call list_tabs for the open tabs)", what, msg)
-	case relay.CodeAlreadyAttached:
+	case extension.CodeAlreadyAttached:
 		return api.Errorf(api.CodeConflict, "%s: another debugger (DevTools of another extension, or an automation tool) is attached to this tab; close it and try again", what)
-	case relay.CodeNotDebuggable:
+	case extension.CodeNotDebuggable:
 		return api.Errorf(api.CodeBrowser, "%s: the browser does not allow debugging this page (%s); navigate the tab to a web page, or pass url to start_network_capture", what, msg)
-	case relay.CodeInvalidArgument:
+	case extension.CodeInvalidArgument:
 		return api.Errorf(api.CodeInternal, "%s: the extension refused the request (%s); tabtap and its extension may not match: run `go run ./installer` and reload the extension", what, msg)
 	}
 	return api.Errorf(api.CodeBrowser, "%s: %s", what, msg)
@@ -90,8 +90,8 @@ func (d *Daemon) browserLabel() string {
 }
 
 func (d *Daemon) listTabs(ctx context.Context) (api.ListTabsResult, error) {
-	var list relay.TabList
-	if err := d.conn.Call(ctx, relay.MethodTabsList, nil, &list); err != nil {
+	var list extension.TabList
+	if err := d.conn.Call(ctx, extension.MethodTabsList, nil, &list); err != nil {
 		return api.ListTabsResult{}, browserError("listing tabs", err)
 	}
 	d.mu.Lock()
@@ -120,8 +120,8 @@ func (d *Daemon) sessionOf(c *capture.Capture) string {
 // activeTab answers which tab is active, and when its window last had the
 // focus, so that the MCP side can pick the browser used last.
 func (d *Daemon) activeTab(ctx context.Context) (api.ActiveTabResult, error) {
-	var tab relay.Tab
-	if err := d.conn.Call(ctx, relay.MethodTabsActive, nil, &tab); err != nil {
+	var tab extension.Tab
+	if err := d.conn.Call(ctx, extension.MethodTabsActive, nil, &tab); err != nil {
 		return api.ActiveTabResult{}, browserError("finding the active tab", err)
 	}
 	out := api.ActiveTabResult{Tab: api.Tab{TabID: tab.TabID, WindowID: tab.WindowID, Title: tab.Title, URL: tab.URL, Active: tab.Active, Browser: d.browserLabel()}}
@@ -132,7 +132,7 @@ func (d *Daemon) activeTab(ctx context.Context) (api.ActiveTabResult, error) {
 }
 
 func (d *Daemon) initializeSession(ctx context.Context, a api.InitializeSessionArgs) (api.Session, error) {
-	var tab relay.Tab
+	var tab extension.Tab
 	switch {
 	case a.URL != "" && a.TabID != nil:
 		return api.Session{}, api.Errorf(api.CodeInvalid, "give tabId or url, not both")
@@ -143,15 +143,15 @@ func (d *Daemon) initializeSession(ctx context.Context, a api.InitializeSessionA
 		if err := d.checkSite(a.URL); err != nil {
 			return api.Session{}, err
 		}
-		if err := d.conn.Call(ctx, relay.MethodTabsOpen, relay.OpenTab{URL: a.URL, Active: true}, &tab); err != nil {
+		if err := d.conn.Call(ctx, extension.MethodTabsOpen, extension.OpenTab{URL: a.URL, Active: true}, &tab); err != nil {
 			return api.Session{}, browserError("opening a tab", err)
 		}
 	case a.TabID != nil:
-		if err := d.conn.Call(ctx, relay.MethodTabsGet, relay.TabRef{TabID: *a.TabID}, &tab); err != nil {
+		if err := d.conn.Call(ctx, extension.MethodTabsGet, extension.TabRef{TabID: *a.TabID}, &tab); err != nil {
 			return api.Session{}, browserError(fmt.Sprintf("finding tab %d", *a.TabID), err)
 		}
 	default:
-		if err := d.conn.Call(ctx, relay.MethodTabsActive, nil, &tab); err != nil {
+		if err := d.conn.Call(ctx, extension.MethodTabsActive, nil, &tab); err != nil {
 			return api.Session{}, browserError("finding the active tab", err)
 		}
 	}
@@ -171,7 +171,7 @@ func checkURL(raw string) error {
 	return nil
 }
 
-func (d *Daemon) newSession(tab relay.Tab, by string) *session {
+func (d *Daemon) newSession(tab extension.Tab, by string) *session {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.seq++
@@ -255,8 +255,8 @@ func (d *Daemon) startCapture(ctx context.Context, a api.StartCaptureArgs, by st
 		d.mu.Unlock()
 		return api.StartCaptureResult{}, err
 	}
-	var tab relay.Tab
-	if err := d.conn.Call(ctx, relay.MethodTabsGet, relay.TabRef{TabID: s.tabID}, &tab); err != nil {
+	var tab extension.Tab
+	if err := d.conn.Call(ctx, extension.MethodTabsGet, extension.TabRef{TabID: s.tabID}, &tab); err != nil {
 		return fail(browserError(fmt.Sprintf("finding tab %d", s.tabID), err))
 	}
 	if by == "agent" {
@@ -264,7 +264,7 @@ func (d *Daemon) startCapture(ctx context.Context, a api.StartCaptureArgs, by st
 			return fail(err)
 		}
 	}
-	if relay.Undebuggable(tab.URL) && opts.URL != "" {
+	if extension.Undebuggable(tab.URL) && opts.URL != "" {
 		// The browser will not attach to its own pages: leave for a blank
 		// page first, then load the URL under capture.
 		if err := d.leavePrivileged(ctx, s.tabID); err != nil {
@@ -288,12 +288,12 @@ func (d *Daemon) startCapture(ctx context.Context, a api.StartCaptureArgs, by st
 	d.mu.Unlock()
 	switch {
 	case opts.URL != "":
-		if err := d.conn.Call(ctx, relay.MethodTabsNavigate, relay.Navigate{TabID: s.tabID, URL: opts.URL}, nil); err != nil {
+		if err := d.conn.Call(ctx, extension.MethodTabsNavigate, extension.Navigate{TabID: s.tabID, URL: opts.URL}, nil); err != nil {
 			d.stopCapture(c, "navigation failed")
 			return api.StartCaptureResult{}, browserError("loading "+opts.URL, err)
 		}
 	case opts.Reload:
-		if err := d.conn.Call(ctx, relay.MethodTabsReload, relay.TabRef{TabID: s.tabID}, nil); err != nil {
+		if err := d.conn.Call(ctx, extension.MethodTabsReload, extension.TabRef{TabID: s.tabID}, nil); err != nil {
 			d.stopCapture(c, "reload failed")
 			return api.StartCaptureResult{}, browserError("reloading the tab", err)
 		}
@@ -310,13 +310,13 @@ func (d *Daemon) startCapture(ctx context.Context, a api.StartCaptureArgs, by st
 
 // leavePrivileged sends a tab to about:blank and waits until it is there.
 func (d *Daemon) leavePrivileged(ctx context.Context, tabID int64) error {
-	if err := d.conn.Call(ctx, relay.MethodTabsNavigate, relay.Navigate{TabID: tabID, URL: "about:blank"}, nil); err != nil {
+	if err := d.conn.Call(ctx, extension.MethodTabsNavigate, extension.Navigate{TabID: tabID, URL: "about:blank"}, nil); err != nil {
 		return browserError("leaving the browser's own page", err)
 	}
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
-		var t relay.Tab
-		if err := d.conn.Call(ctx, relay.MethodTabsGet, relay.TabRef{TabID: tabID}, &t); err == nil && !relay.Undebuggable(t.URL) {
+		var t extension.Tab
+		if err := d.conn.Call(ctx, extension.MethodTabsGet, extension.TabRef{TabID: tabID}, &t); err == nil && !extension.Undebuggable(t.URL) {
 			return nil
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -522,16 +522,16 @@ func (d *Daemon) closeSession(a api.SessionArgs) (api.CloseSessionResult, error)
 }
 
 // captureStates lists the captures for the extension.
-func (d *Daemon) captureStates() []relay.CaptureState {
+func (d *Daemon) captureStates() []extension.CaptureState {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	out := []relay.CaptureState{}
+	out := []extension.CaptureState{}
 	for _, s := range d.order {
 		if s.capture == nil {
 			continue
 		}
 		st := s.capture.Status()
-		out = append(out, relay.CaptureState{
+		out = append(out, extension.CaptureState{
 			SessionID: s.id, CaptureID: st.CaptureID, TabID: s.tabID, Status: string(st.State), StartedBy: s.startedBy,
 			URL: s.url, Title: s.title, StartTime: st.StartTime.Format(time.RFC3339), Stats: api.StatsOf(st.Summary),
 			Bytes: st.BytesHeld, Dropped: st.Dropped.Total(), EndReason: st.EndReason,

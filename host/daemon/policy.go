@@ -7,10 +7,10 @@ import (
 
 	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/capture"
-	"github.com/tabtap/tabtap/host/relay"
+	"github.com/tabtap/tabtap/host/extension"
 )
 
-// The person's policy (relay.Policy) comes with the extension's hello and
+// The person's policy (extension.Policy) comes with the extension's hello and
 // with every change of its options page. Agents get only what it allows:
 // their calls are checked here, and a refusal says it is the person's
 // setting and where the person changes it.
@@ -19,7 +19,7 @@ import (
 const whereToChange = "only the person can change it, in the tabtap extension's options (chrome://extensions → tabtap → Details → Extension options)"
 
 // setPolicy takes the person's settings.
-func (d *Daemon) setPolicy(p relay.Policy) {
+func (d *Daemon) setPolicy(p extension.Policy) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.policy = p
@@ -27,7 +27,7 @@ func (d *Daemon) setPolicy(p relay.Policy) {
 }
 
 // policyNow returns the settings in force.
-func (d *Daemon) policyNow() relay.Policy {
+func (d *Daemon) policyNow() extension.Policy {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.policy
@@ -102,7 +102,7 @@ func redactedHost(raw string) string {
 
 // applyPolicy checks an agent's (or the popup's) capture settings against
 // the person's policy and fills in the person's defaults.
-func applyPolicy(p relay.Policy, a *api.Settings, by string) error {
+func applyPolicy(p extension.Policy, a *api.Settings, by string) error {
 	if by == "agent" && a.RedactSecrets != nil && !*a.RedactSecrets && !p.AllowUnredacted {
 		return api.Errorf(api.CodeForbidden, "redactSecrets: false is refused: the person's tabtap settings do not let agents turn redaction off; %s (“Agents may turn off redaction”)", whereToChange)
 	}
@@ -125,7 +125,7 @@ func applyPolicy(p relay.Policy, a *api.Settings, by string) error {
 }
 
 // applyLimits applies the person's capture budget to resolved options.
-func applyLimits(p relay.Policy, o *api.Options) {
+func applyLimits(p extension.Policy, o *api.Options) {
 	if p.MaxTotalBytes > 0 {
 		o.MaxTotalBytes = p.MaxTotalBytes
 	}
@@ -135,7 +135,7 @@ func applyLimits(p relay.Policy, o *api.Options) {
 // document request of a blocked site ends the capture, and neither it nor
 // anything after it is recorded. It reports whether the event must be
 // dropped.
-func (d *Daemon) fence(c *capture.Capture, ev relay.Event) bool {
+func (d *Daemon) fence(c *capture.Capture, ev extension.Event) bool {
 	if ev.Method != "Network.requestWillBeSent" {
 		return false
 	}

@@ -6,12 +6,12 @@ import (
 	"testing"
 
 	"github.com/tabtap/tabtap/host/api"
-	"github.com/tabtap/tabtap/host/relay"
+	"github.com/tabtap/tabtap/host/extension"
 )
 
-func (r *rig) setPolicy(p relay.Policy) {
+func (r *rig) setPolicy(p extension.Policy) {
 	r.t.Helper()
-	r.ext.notify(relay.MethodPolicy, p)
+	r.ext.notify(extension.MethodPolicy, p)
 	r.settled()
 }
 
@@ -32,7 +32,7 @@ func TestRedactionOffNeedsThePersonsLeave(t *testing.T) {
 	if r.ext.isAttached(1) {
 		t.Error("a refused capture attached the debugger")
 	}
-	r.setPolicy(relay.Policy{AllowUnredacted: true})
+	r.setPolicy(extension.Policy{AllowUnredacted: true})
 	var st api.StartCaptureResult
 	r.must(api.StartCapture, off, &st)
 	if st.Options.RedactSecrets {
@@ -44,13 +44,13 @@ func TestRedactionOffNeedsThePersonsLeave(t *testing.T) {
 // nor capture one, nor follow a tab there; the person still can.
 func TestBlockedSites(t *testing.T) {
 	r := start(t)
-	r.setPolicy(relay.Policy{BlockedSites: []string{" *.Docs.test ", "https://bank.test/login"}})
+	r.setPolicy(extension.Policy{BlockedSites: []string{" *.Docs.test ", "https://bank.test/login"}})
 	for _, a := range []api.InitializeSessionArgs{{TabID: ptr[int64](2)}, {URL: "https://sub.docs.test/x"}, {URL: "https://bank.test/"}} {
 		if got := r.fails(api.InitializeSession, a, api.CodeForbidden); !strings.Contains(got, "keep agents away from") || !strings.Contains(got, "popup") {
 			t.Errorf("%+v: %q", a, got)
 		}
 	}
-	if r.ext.sent(relay.MethodTabsOpen, 0) != 0 {
+	if r.ext.sent(extension.MethodTabsOpen, 0) != 0 {
 		t.Error("a tab was opened on a blocked site")
 	}
 	var s api.Session
@@ -59,8 +59,8 @@ func TestBlockedSites(t *testing.T) {
 		t.Errorf("start_network_capture url: %q", got)
 	}
 	// The person's popup is not bound by it.
-	var ui relay.UIStatus
-	if err := r.ext.ui(relay.MethodUIStart, relay.UIStart{TabID: 2}, &ui); err != nil {
+	var ui extension.UIStatus
+	if err := r.ext.ui(extension.MethodUIStart, extension.UIStart{TabID: 2}, &ui); err != nil {
 		t.Errorf("the popup on a blocked site: %v", err)
 	}
 
@@ -73,7 +73,7 @@ func TestBlockedSites(t *testing.T) {
 	p, _ := json.Marshal(map[string]any{"requestId": "1.2", "loaderId": "1.2", "documentURL": "https://www.docs.test/",
 		"request":   map[string]any{"url": "https://www.docs.test/", "method": "GET", "headers": map[string]any{}},
 		"timestamp": 1001.0, "wallTime": 1764000001.0, "initiator": map[string]any{"type": "other"}, "type": "Document", "frameId": "F1"})
-	r.ext.notify(relay.MethodCDPEvents, relay.EventBatch{Events: []relay.Event{{TabID: 1, Method: "Network.requestWillBeSent", Params: p}}})
+	r.ext.notify(extension.MethodCDPEvents, extension.EventBatch{Events: []extension.Event{{TabID: 1, Method: "Network.requestWillBeSent", Params: p}}})
 	eventually(t, "the capture ends", func() bool { return r.status(s.SessionID).Status == "stopped" })
 	end := r.status(s.SessionID)
 	if !strings.Contains(end.EndReason, "www.docs.test") || end.CurrentStats.Requests != 1 {
@@ -84,7 +84,7 @@ func TestBlockedSites(t *testing.T) {
 // TestThePersonsBodyDefaultsAndLimits apply to agents' captures.
 func TestThePersonsBodyDefaultsAndLimits(t *testing.T) {
 	r := start(t)
-	r.setPolicy(relay.Policy{MaxBodyBytes: 1000, MaxTotalBytes: 5000})
+	r.setPolicy(extension.Policy{MaxBodyBytes: 1000, MaxTotalBytes: 5000})
 	var s api.Session
 	r.must(api.InitializeSession, api.InitializeSessionArgs{TabID: ptr[int64](1)}, &s)
 	if got := r.fails(api.StartCapture, api.StartCaptureArgs{SessionID: s.SessionID, Settings: api.Settings{MaxBodyBytes: ptr(2000)}}, api.CodeForbidden); !strings.Contains(got, "at most 1000") {
@@ -97,7 +97,7 @@ func TestThePersonsBodyDefaultsAndLimits(t *testing.T) {
 	}
 	r.must(api.StopCapture, api.SessionArgs{SessionID: s.SessionID}, nil)
 
-	r.setPolicy(relay.Policy{CaptureBodies: ptr(false)})
+	r.setPolicy(extension.Policy{CaptureBodies: ptr(false)})
 	if got := r.fails(api.StartCapture, api.StartCaptureArgs{SessionID: s.SessionID, Settings: api.Settings{CaptureBodies: ptr(true)}}, api.CodeForbidden); !strings.Contains(got, "captureBodies") {
 		t.Errorf("captureBodies against the person's setting: %q", got)
 	}

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/tabtap/tabtap/host/capture"
-	"github.com/tabtap/tabtap/host/link"
+	"github.com/tabtap/tabtap/host/mcplink"
 	"github.com/tabtap/tabtap/host/redact"
 
 	"github.com/tabtap/tabtap/host/atomicfile"
@@ -152,7 +152,7 @@ func removeStaleStates(dir string) {
 func (d *Daemon) waitForPredecessor() {
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
-		regs, _ := link.Discover(d.opts.RuntimeDir)
+		regs, _ := mcplink.Discover(d.opts.RuntimeDir)
 		alive := false
 		for _, r := range regs {
 			if r.Tag == d.tag && r.PID != os.Getpid() && processAlive(r.PID) {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/capture"
-	"github.com/tabtap/tabtap/host/relay"
+	"github.com/tabtap/tabtap/host/extension"
 )
 
 // TestEventsAreHandedOverOutsideTheDaemonsLock: a capture's filter runs
@@ -17,7 +17,7 @@ func TestEventsAreHandedOverOutsideTheDaemonsLock(t *testing.T) {
 	var handed, locked atomic.Int32
 	var r *rig
 	prev := handleEvent
-	handleEvent = func(c *capture.Capture, ev relay.Event) {
+	handleEvent = func(c *capture.Capture, ev extension.Event) {
 		handed.Add(1)
 		// Were d.mu held by route, it would be released only after this
 		// returns: taking it here would never end.
@@ -55,7 +55,7 @@ func TestAgentsNavigateOnlyToWebPages(t *testing.T) {
 	if got := r.fails(api.StartCapture, api.StartCaptureArgs{SessionID: s.SessionID, Settings: api.Settings{URL: "file:///etc/passwd"}}, api.CodeInvalid); !strings.Contains(got, "only http:// and https://") {
 		t.Errorf("start_network_capture url file: %q", got)
 	}
-	if n := r.ext.sent(relay.MethodTabsOpen, 0) + r.ext.sent(relay.MethodTabsNavigate, 2); n != 0 {
+	if n := r.ext.sent(extension.MethodTabsOpen, 0) + r.ext.sent(extension.MethodTabsNavigate, 2); n != 0 {
 		t.Errorf("%d tabs were opened or navigated", n)
 	}
 	r.must(api.InitializeSession, api.InitializeSessionArgs{URL: "about:blank"}, &s)

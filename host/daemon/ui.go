@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/extension"
 	"github.com/tabtap/tabtap/host/har"
-	"github.com/tabtap/tabtap/host/relay"
 	"time"
 )
 
@@ -18,84 +18,84 @@ func (d *Daemon) Request(ctx context.Context, method string, params json.RawMess
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	case <-time.After(15 * time.Second):
-		return nil, api.Errorf(relay.CodeInternal, "tabtap is still starting; try again in a moment")
+		return nil, api.Errorf(extension.CodeInternal, "tabtap is still starting; try again in a moment")
 	}
 	if err := d.mismatched(); err != nil {
 		return nil, err
 	}
 	switch method {
-	case relay.MethodUIStatus:
+	case extension.MethodUIStatus:
 		return d.uiStatus(), nil
-	case relay.MethodUIStart:
-		return call(params, func(a relay.UIStart) (any, error) { return d.uiStart(ctx, a) })
-	case relay.MethodUIStop:
-		return call(params, func(a relay.SessionRef) (any, error) {
+	case extension.MethodUIStart:
+		return call(params, func(a extension.UIStart) (any, error) { return d.uiStart(ctx, a) })
+	case extension.MethodUIStop:
+		return call(params, func(a extension.SessionRef) (any, error) {
 			if _, err := d.stop(api.StopCaptureArgs{SessionID: a.SessionID, MaxResultBytes: &uiStopBytes}); err != nil {
 				return nil, err
 			}
 			return d.uiStatus(), nil
 		})
-	case relay.MethodUIClear:
-		return call(params, func(a relay.SessionRef) (any, error) {
+	case extension.MethodUIClear:
+		return call(params, func(a extension.SessionRef) (any, error) {
 			if _, err := d.clear(api.SessionArgs{SessionID: a.SessionID}); err != nil {
 				return nil, err
 			}
 			return d.uiStatus(), nil
 		})
-	case relay.MethodUIExport:
-		return call(params, func(a relay.UIExport) (any, error) { return d.uiExport(a) })
+	case extension.MethodUIExport:
+		return call(params, func(a extension.UIExport) (any, error) { return d.uiExport(a) })
 	}
-	return nil, api.Errorf(relay.CodeInvalidArgument, "unknown request %q", method)
+	return nil, api.Errorf(extension.CodeInvalidArgument, "unknown request %q", method)
 }
 
 // uiStopBytes bounds what a stop from the popup builds: the popup reads
 // the status, not the result.
 var uiStopBytes = api.MinResultBytes
 
-func (d *Daemon) uiStatus() relay.UIStatus {
+func (d *Daemon) uiStatus() extension.UIStatus {
 	clients := 0
 	if d.server != nil {
 		clients = d.server.Clients()
 	}
-	return relay.UIStatus{Captures: d.captureStates(), Browser: d.browserLabel(), Clients: clients}
+	return extension.UIStatus{Captures: d.captureStates(), Browser: d.browserLabel(), Clients: clients}
 }
 
 // uiStart captures a tab for a person, with the default options.
-func (d *Daemon) uiStart(ctx context.Context, a relay.UIStart) (relay.UIStatus, error) {
-	var tab relay.Tab
-	if err := d.conn.Call(ctx, relay.MethodTabsGet, relay.TabRef{TabID: a.TabID}, &tab); err != nil {
-		return relay.UIStatus{}, browserError(fmt.Sprintf("finding tab %d", a.TabID), err)
+func (d *Daemon) uiStart(ctx context.Context, a extension.UIStart) (extension.UIStatus, error) {
+	var tab extension.Tab
+	if err := d.conn.Call(ctx, extension.MethodTabsGet, extension.TabRef{TabID: a.TabID}, &tab); err != nil {
+		return extension.UIStatus{}, browserError(fmt.Sprintf("finding tab %d", a.TabID), err)
 	}
 	s := d.newSession(tab, "popup")
 	args := api.StartCaptureArgs{SessionID: s.id}
 	args.Reload = a.Reload
 	if _, err := d.startCapture(ctx, args, "popup"); err != nil {
 		d.closeSession(api.SessionArgs{SessionID: s.id})
-		return relay.UIStatus{}, err
+		return extension.UIStatus{}, err
 	}
 	return d.uiStatus(), nil
 }
 
 // uiExport returns a capture for the popup's download button.
-func (d *Daemon) uiExport(a relay.UIExport) (relay.UIExportResult, error) {
+func (d *Daemon) uiExport(a extension.UIExport) (extension.UIExportResult, error) {
 	res, err := d.full(a.SessionID)
 	if err != nil {
-		return relay.UIExportResult{}, err
+		return extension.UIExportResult{}, err
 	}
 	stamp := res.StartTime.Local().Format("2006-01-02T15-04-05")
 	switch a.Format {
 	case "json":
 		b, err := api.Encode(res, false)
 		if err != nil {
-			return relay.UIExportResult{}, fmt.Errorf("encoding the capture: %w", err)
+			return extension.UIExportResult{}, fmt.Errorf("encoding the capture: %w", err)
 		}
-		return relay.UIExportResult{FileName: fmt.Sprintf("tabtap-%s.json", stamp), Content: b}, nil
+		return extension.UIExportResult{FileName: fmt.Sprintf("tabtap-%s.json", stamp), Content: b}, nil
 	case "", "har":
 		b, err := api.Encode(har.Build(res, d.opts.Version), false)
 		if err != nil {
-			return relay.UIExportResult{}, fmt.Errorf("encoding the HAR: %w", err)
+			return extension.UIExportResult{}, fmt.Errorf("encoding the HAR: %w", err)
 		}
-		return relay.UIExportResult{FileName: fmt.Sprintf("tabtap-%s.har", stamp), Content: b}, nil
+		return extension.UIExportResult{FileName: fmt.Sprintf("tabtap-%s.har", stamp), Content: b}, nil
 	}
-	return relay.UIExportResult{}, api.Errorf(relay.CodeInvalidArgument, "unknown format %q: use har or json", a.Format)
+	return extension.UIExportResult{}, api.Errorf(extension.CodeInvalidArgument, "unknown format %q: use har or json", a.Format)
 }

@@ -7,14 +7,14 @@ import (
 	"time"
 
 	"github.com/tabtap/tabtap/host/api"
-	"github.com/tabtap/tabtap/host/relay"
+	"github.com/tabtap/tabtap/host/extension"
 	"github.com/tabtap/tabtap/host/rpc"
 )
 
 // welcomed waits for the daemon's answer to hello.
-func (r *rig) welcomed() relay.Welcome {
+func (r *rig) welcomed() extension.Welcome {
 	r.t.Helper()
-	var w relay.Welcome
+	var w extension.Welcome
 	eventually(r.t, "the daemon answers hello", func() bool {
 		r.ext.mu.Lock()
 		defer r.ext.mu.Unlock()
@@ -28,8 +28,8 @@ func (r *rig) welcomed() relay.Welcome {
 
 func TestWelcomeAnswersHello(t *testing.T) {
 	r := start(t)
-	if w := r.welcomed(); w.ProtocolVersion != relay.ProtocolVersion || w.HostVersion != "test" {
-		t.Errorf("welcome %+v, want protocol %d and the daemon's version", w, relay.ProtocolVersion)
+	if w := r.welcomed(); w.ProtocolVersion != extension.ProtocolVersion || w.HostVersion != "test" {
+		t.Errorf("welcome %+v, want protocol %d and the daemon's version", w, extension.ProtocolVersion)
 	}
 	var tabs api.ListTabsResult
 	r.must(api.ListTabs, nil, &tabs)
@@ -43,17 +43,17 @@ func TestVersionMismatch(t *testing.T) {
 		advice   string
 	}{
 		{0, "is older than the tabtap host (version test, protocol 1): reload the extension"},
-		{relay.ProtocolVersion + 1, "run `go run ./installer` again"},
+		{extension.ProtocolVersion + 1, "run `go run ./installer` again"},
 	} {
-		r := startWith(t, relay.Hello{ProtocolVersion: c.protocol, ExtensionVersion: "0.0.9", Browser: "Chromium 156", ProfileID: "p"})
-		if w := r.welcomed(); w.ProtocolVersion != relay.ProtocolVersion {
+		r := startWith(t, extension.Hello{ProtocolVersion: c.protocol, ExtensionVersion: "0.0.9", Browser: "Chromium 156", ProfileID: "p"})
+		if w := r.welcomed(); w.ProtocolVersion != extension.ProtocolVersion {
 			t.Errorf("welcome %+v", w)
 		}
 		if msg := r.fails(api.ListTabs, nil, api.CodeVersionMismatch); !strings.Contains(msg, c.advice) || !strings.Contains(msg, "0.0.9") {
 			t.Errorf("protocol %d: list_tabs says %q, want %q", c.protocol, msg, c.advice)
 		}
 		var e *rpc.Error
-		if err := r.ext.ui(relay.MethodUIStatus, relay.TabRef{}, nil); !errors.As(err, &e) || e.Code != relay.CodeVersionMismatch || !strings.Contains(e.Message, c.advice) {
+		if err := r.ext.ui(extension.MethodUIStatus, extension.TabRef{}, nil); !errors.As(err, &e) || e.Code != extension.CodeVersionMismatch || !strings.Contains(e.Message, c.advice) {
 			t.Errorf("protocol %d: ui.status gave %v, want a version_mismatch error", c.protocol, err)
 		}
 	}
@@ -65,7 +65,7 @@ func TestExtensionDropsGoToTheirTab(t *testing.T) {
 	r := start(t)
 	one, _ := r.capturing(1, api.Settings{})
 	two, _ := r.capturing(2, api.Settings{})
-	r.ext.notify(relay.MethodCDPEvents, relay.EventBatch{Events: []relay.Event{}, DroppedByTab: map[int64]int{1: 3, 77: 2}})
+	r.ext.notify(extension.MethodCDPEvents, extension.EventBatch{Events: []extension.Event{}, DroppedByTab: map[int64]int{1: 3, 77: 2}})
 	r.settled()
 	if d := r.status(one.SessionID).Dropped; d.Events != 3 || d.Total() != 3 || len(d.Reasons) != 1 {
 		t.Errorf("tab 1's capture: dropped %+v, want its 3 events", d)

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/tabtap/tabtap/host/api"
-	"github.com/tabtap/tabtap/host/link"
+	"github.com/tabtap/tabtap/host/mcplink"
 )
 
 // TestCaptureSurvivesItsEnds closes a tab in the middle of a capture, then
@@ -87,7 +87,7 @@ func TestCaptureSurvivesItsEnds(t *testing.T) {
 
 // daemonPID is the process id of the daemon registered now, or 0.
 func (e *env) daemonPID() int {
-	regs, err := link.Discover(e.runtimeDir)
+	regs, err := mcplink.Discover(e.runtimeDir)
 	if err != nil || len(regs) == 0 {
 		return 0
 	}

@@ -1,7 +1,7 @@
 // Package nativemsg reads and writes the frames of Chrome's native messaging:
 // a 4-byte length in the machine's byte order, then that many bytes of UTF-8
 // JSON. It knows the size limits of each direction and nothing of what the
-// frames mean; the relay package gives them meaning.
+// frames mean; package extension gives them meaning.
 package nativemsg
 
 import (

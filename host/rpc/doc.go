@@ -1,6 +1,6 @@
 // Package rpc matches requests to their replies on tabtap's two links: the
 // native-messaging port between the extension and the daemon (package
-// relay) and the socket between `tabtap mcp` and the daemon (package link).
+// extension) and the socket between `tabtap mcp` and the daemon (package mcplink).
 // Both speak the same envelope:
 //
 //	request:      {"id": 7, "method": "tabs.list", "params": {…}}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// Codes every link shares. Each link adds its own (relay/protocol.go,
+// Codes every link shares. Each link adds its own (extension/protocol.go,
 // api/api.go); once published a code is never renamed or reused.
 const (
 	// CodeInvalidArgument: the request is malformed or its params are

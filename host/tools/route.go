@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/tabtap/tabtap/host/api"
-	"github.com/tabtap/tabtap/host/link"
+	"github.com/tabtap/tabtap/host/mcplink"
 )
 
 // Daemon is one connected browser profile, as the tools see it.
@@ -30,7 +30,7 @@ type Backend interface {
 }
 
 // PoolBackend serves the tools from the daemons of a runtime directory.
-type PoolBackend struct{ Pool *link.Pool }
+type PoolBackend struct{ Pool *mcplink.Pool }
 
 // Daemons implements Backend. When no daemon answers but some are
 // registered, the error names each one, its socket, and why. When some
@@ -55,7 +55,7 @@ func (b PoolBackend) Daemons(ctx context.Context) ([]Daemon, error) {
 }
 
 // unreachable is a registered daemon that does not answer.
-type unreachable struct{ u link.Unreachable }
+type unreachable struct{ u mcplink.Unreachable }
 
 func (d unreachable) Label() string { return d.u.Registration.Browser }
 func (d unreachable) Tag() string   { return d.u.Registration.Tag }
@@ -67,7 +67,7 @@ func (d unreachable) Call(context.Context, string, any, any) error {
 func (b PoolBackend) Where() string { return b.Pool.Dir() }
 
 // noneReachable says why no registered daemon answers.
-func noneReachable(failed []link.Unreachable, where string) error {
+func noneReachable(failed []mcplink.Unreachable, where string) error {
 	var each []string
 	for _, f := range failed {
 		each = append(each, f.Error())
@@ -77,13 +77,13 @@ func noneReachable(failed []link.Unreachable, where string) error {
 		"tabtap looks for browsers in %s", strings.Join(each, "; "), where)
 }
 
-type linkDaemon struct{ c *link.Client }
+type linkDaemon struct{ c *mcplink.Client }
 
 func (d linkDaemon) Label() string { return d.c.Registration().Browser }
 func (d linkDaemon) Tag() string   { return d.c.Registration().Tag }
 func (d linkDaemon) Call(ctx context.Context, method string, params, result any) error {
 	err := d.c.Call(ctx, method, params, result)
-	if link.IsGone(err) {
+	if mcplink.IsGone(err) {
 		return api.Errorf(api.CodeNoBrowser, "%s went away during the call (was the browser closed?): %v", d.Label(), err)
 	}
 	return err

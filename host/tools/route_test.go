@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/tabtap/tabtap/host/api"
-	"github.com/tabtap/tabtap/host/link"
+	"github.com/tabtap/tabtap/host/mcplink"
 )
 
 // With several browsers, initialize_session without arguments goes to the
@@ -48,15 +48,15 @@ func TestNoReachableDaemonSaysWhy(t *testing.T) {
 	}
 	t.Cleanup(func() { os.RemoveAll(parent) })
 	dir := filepath.Join(parent, "run")
-	if err := link.EnsureRuntimeDir(dir); err != nil {
+	if err := mcplink.EnsureRuntimeDir(dir); err != nil {
 		t.Fatal(err)
 	}
-	reg := link.Registration{Tag: "dead", Socket: link.SocketPath(dir, "dead"), Token: "t", PID: 4242, Browser: "Chromium 156 (dead)", StartedAt: t0}
+	reg := mcplink.Registration{Tag: "dead", Socket: mcplink.SocketPath(dir, "dead"), Token: "t", PID: 4242, Browser: "Chromium 156 (dead)", StartedAt: t0}
 	b, _ := json.Marshal(reg)
 	if err := os.WriteFile(filepath.Join(dir, "dead.json"), b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	pool := link.NewPool(dir)
+	pool := mcplink.NewPool(dir)
 	defer pool.Close()
 	_, err = router{b: PoolBackend{Pool: pool}}.all(context.Background())
 	msg := ""

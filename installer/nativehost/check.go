@@ -11,7 +11,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/tabtap/tabtap/host/link"
+	"github.com/tabtap/tabtap/host/mcplink"
 )
 
 // Report is what Check found. Problems are things that keep the extension
@@ -117,7 +117,7 @@ func Check(ctx context.Context, opts Options) (*Report, error) {
 // listDaemons describes the daemons registered in the runtime directory
 // dir, one line each.
 func listDaemons(dir string) ([]string, error) {
-	regs, err := link.Discover(dir)
+	regs, err := mcplink.Discover(dir)
 	if err != nil {
 		return nil, fmt.Errorf("list the daemons: %w", err)
 	}

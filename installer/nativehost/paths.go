@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"github.com/tabtap/tabtap/host/link"
+	"github.com/tabtap/tabtap/host/mcplink"
 )
 
 // HostName is the native-messaging host name the extension connects to.
@@ -63,7 +63,7 @@ func DefaultExtensionDir(env Env) (string, error) {
 // $TABTAP_RUNTIME_DIR, else $TMPDIR/tabtap on macOS,
 // %LOCALAPPDATA%\tabtap\run on Windows, $XDG_RUNTIME_DIR/tabtap elsewhere,
 // and failing those <temp dir>/tabtap-<uid>. It follows the host's own
-// rule (host/link); the host owns the files in it, the installer only
+// rule (host/mcplink); the host owns the files in it, the installer only
 // lists them.
 func RuntimeDir(env Env) (string, error) {
 	env, err := env.resolve()
@@ -73,7 +73,7 @@ func RuntimeDir(env Env) (string, error) {
 	return runtimeDir(env), nil
 }
 
-func runtimeDir(env Env) string { return link.RuntimeDirFor(env.OS, env.Getenv) }
+func runtimeDir(env Env) string { return mcplink.RuntimeDirFor(env.OS, env.Getenv) }
 
 func dataDir(env Env) string {
 	switch {

@@ -1,6 +1,6 @@
 //go:build linux || darwin || freebsd
 
-package link
+package mcplink
 
 import (
 	"errors"

@@ -1,6 +1,6 @@
 //go:build linux
 
-package link
+package mcplink
 
 import "syscall"
 

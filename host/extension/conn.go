@@ -1,10 +1,10 @@
-// Package relay is the daemon's side of the extension protocol: it turns
+// Package extension is the daemon's side of the extension protocol: it turns
 // native-messaging frames into requests, responses and notifications
 // (matched to their calls by package rpc, as on the MCP side's link),
 // splits messages too large for one frame into chunks, and hands
 // everything else to a Handler. protocol.go holds the messages themselves;
 // PROTOCOL.md shows each with an example.
-package relay
+package extension
 
 import (
 	"context"

@@ -1,6 +1,6 @@
 //go:build darwin || freebsd
 
-package link
+package mcplink
 
 import "golang.org/x/sys/unix"
 

@@ -1,4 +1,4 @@
-package link
+package mcplink
 
 // Read limits for each side: requests are small, results can hold a whole
 // capture. Messages are rpc.Message in both directions:
