@@ -3,7 +3,6 @@ package e2e
 import (
 	"encoding/json"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,7 +19,6 @@ func TestPopupCaptureHandedToAgent(t *testing.T) {
 	e := newEnv(t)
 	site := newSite(t)
 	e.launch()
-	downloads := e.downloads
 
 	e.devtoolsGet("/json/new?" + site.URL + "/page")
 	waitForDone(t, site)
@@ -76,30 +74,7 @@ func TestPopupCaptureHandedToAgent(t *testing.T) {
 	}
 
 	// The popup shows the capture stopped, and downloads it as HAR.
-	waitFor(t, "the popup to show the stopped capture", func() bool {
-		var shown bool
-		_ = json.Unmarshal(e.evaluateValue(popup, `!document.querySelector('#stopped-actions').hidden`), &shown)
-		return shown
-	})
-	e.evaluate(popup, `document.querySelector('#har').click()`, true)
-	var file string
-	defer func() {
-		if file == "" {
-			t.Logf("popup message: %s; downloads: %v", e.evaluateValue(popup, `document.querySelector('#message').textContent`), mustGlob(downloads))
-		}
-	}()
-	waitFor(t, "the HAR download", func() bool {
-		matches, _ := filepath.Glob(filepath.Join(downloads, "*.har"))
-		if len(matches) == 0 {
-			return false
-		}
-		file = matches[0]
-		return true
-	})
-	b, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, file := e.popupHAR(popup)
 	if err := hartest.Validate(b); err != nil {
 		t.Fatalf("the downloaded HAR is not valid: %v", err)
 	}

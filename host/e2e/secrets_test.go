@@ -203,6 +203,15 @@ func popupDownload(t *testing.T, e *env, tabID int64) string {
 	popupURL := "chrome-extension://" + nativehost.ExtensionID + "/popup.html?tabId=" + jsonNumber(tabID)
 	e.devtoolsGet("/json/new?" + url.PathEscape(popupURL))
 	_, popup := e.target("popup.html")
+	b, _ := e.popupHAR(popup)
+	return string(b)
+}
+
+// popupHAR waits until a popup shows its tab's capture stopped, presses
+// Download HAR as the person would, and returns the file and its name.
+func (e *env) popupHAR(popup string) ([]byte, string) {
+	t := e.t
+	t.Helper()
 	waitFor(t, "the popup to show the stopped capture", func() bool {
 		var shown bool
 		_ = json.Unmarshal(e.evaluateValue(popup, `!document.querySelector('#stopped-actions').hidden`), &shown)
@@ -210,6 +219,11 @@ func popupDownload(t *testing.T, e *env, tabID int64) string {
 	})
 	e.evaluate(popup, `document.querySelector('#har').click()`, true)
 	var file string
+	defer func() {
+		if file == "" {
+			t.Logf("popup message: %s; downloads: %v", e.evaluateValue(popup, `document.querySelector('#message').textContent`), mustGlob(e.downloads))
+		}
+	}()
 	waitFor(t, "the popup's HAR download", func() bool {
 		matches, _ := filepath.Glob(filepath.Join(e.downloads, "*.har"))
 		if len(matches) == 0 {
@@ -222,7 +236,7 @@ func popupDownload(t *testing.T, e *env, tabID int64) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return string(b)
+	return b, file
 }
 
 // TestPlantedSecretsNeverLeaveByDefault plants one distinct secret in each
