@@ -29,7 +29,7 @@ func TestResultsFitAnAgent(t *testing.T) {
 	var sess api.Session
 	e.tool("initialize_session", map[string]any{"url": "about:blank"}, &sess)
 	var started api.StartCaptureResult
-	e.tool("start_network_capture", map[string]any{"sessionId": sess.SessionID, "maxBodyBytes": 10 << 20,
+	e.tool("start_network_capture", map[string]any{"sessionId": sess.SessionID,
 		"url": site.URL + "/busy?n=" + itoa(n) + "&frames=" + itoa(frames)}, &started)
 	loading := time.Now()
 	select {
@@ -72,8 +72,7 @@ func TestResultsFitAnAgent(t *testing.T) {
 	if err := json.Unmarshal(res.RawStructuredContent, &stopped); err != nil {
 		t.Fatal(err)
 	}
-	first := strings.SplitN(text(res), "\n", 2)[0]
-	t.Logf("the agent reads: %s", first)
+	t.Logf("the agent reads:\n%s…", text(res)[:min(1600, len(text(res)))])
 	if stopped.Summary.TotalRequests < n+4 || stopped.Overview == nil || stopped.Truncated == nil {
 		t.Fatalf("stop: %+v", stopped.Summary)
 	}

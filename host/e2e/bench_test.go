@@ -16,7 +16,7 @@ func loadedCapture(b *testing.B, n, frames int) (*env, string) {
 	e.launch()
 	var sess api.Session
 	e.tool("initialize_session", map[string]any{"url": "about:blank"}, &sess)
-	e.tool("start_network_capture", map[string]any{"sessionId": sess.SessionID, "maxBodyBytes": 10 << 20, "maxEntries": 1 << 20,
+	e.tool("start_network_capture", map[string]any{"sessionId": sess.SessionID,
 		"url": site.URL + "/busy?n=" + itoa(n) + "&frames=" + itoa(frames)}, nil)
 	select {
 	case <-site.done:
