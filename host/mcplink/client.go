@@ -144,6 +144,7 @@ type Unreachable struct {
 	Err error
 }
 
+// Error says which daemon does not answer and why.
 func (u Unreachable) Error() string {
 	return fmt.Sprintf("%s (pid %d) does not answer: %v", label(u.Registration), u.Registration.PID, u.Err)
 }

@@ -54,6 +54,7 @@ func DirFor(goos string, getenv func(string) string) string {
 // Error is a path the caller must change; its message says how.
 type Error struct{ msg string }
 
+// Error is the sentence for the caller.
 func (e *Error) Error() string { return e.msg }
 
 func errorf(format string, args ...any) error { return &Error{fmt.Sprintf(format, args...)} }

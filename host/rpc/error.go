@@ -24,6 +24,7 @@ type Error struct {
 	Message string `json:"message"`
 }
 
+// Error is the sentence for a person.
 func (e *Error) Error() string { return e.Message }
 
 // Errorf returns an *Error with the given code.

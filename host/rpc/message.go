@@ -47,6 +47,7 @@ type Invalid struct {
 	Reason string
 }
 
+// Error says what is malformed.
 func (e *Invalid) Error() string { return "malformed message: " + e.Reason }
 
 // Decode parses one frame. A frame that is not a valid message returns an

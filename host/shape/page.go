@@ -16,6 +16,7 @@ const (
 // Invalid is an argument error, written for the caller.
 type Invalid string
 
+// Error is the sentence for the caller.
 func (e Invalid) Error() string { return string(e) }
 
 // rowFilter selects rows by the filters of GetDataArgs.
