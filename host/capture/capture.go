@@ -96,7 +96,7 @@ type Capture struct {
 	skipped      map[string]bool      // sockets and event sources the filter left out
 	droppedIDs   map[string]bool      // requests dropped at a bound while in flight (see budget.go)
 	capped       map[string]string    // URL of sockets whose handshake was dropped at a bound
-	settled      []string             // ids of exchanges complete with their bodies, in order
+	settled      []*exchange          // exchanges complete with their bodies, in order
 	changed      chan struct{}        // closed at the next change, for waiters; nil when none wait
 	bytes        int64
 	dropped      api.Dropped
@@ -478,7 +478,7 @@ func (c *Capture) settle(ex *exchange) {
 		return
 	}
 	ex.settled = true
-	c.settled = append(c.settled, ex.id)
+	c.settled = append(c.settled, ex)
 	c.touch()
 }
 

@@ -273,46 +273,33 @@ type Exchange struct {
 // starts over from the beginning.
 func (c *Capture) Since(p Progress) ([]Exchange, []api.WSFrame, Progress) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	sc := c.Scrubber()
 	if p.gen != c.gen {
 		p = Progress{gen: c.gen}
 	}
 	var xs []Exchange
-	if p.settled < len(c.settled) {
-		want := map[string]bool{}
-		for _, id := range c.settled[p.settled:] {
-			want[id] = true
+	for _, ex := range c.settled[min(p.settled, len(c.settled)):] {
+		if ex.req == nil {
+			continue
 		}
-		byID := map[string]*api.Response{}
-		for _, r := range c.responses {
-			if want[r.RequestID] {
-				byID[r.RequestID] = r
-			}
+		q := *ex.req
+		x := Exchange{Request: &q}
+		if ex.resp != nil {
+			r := *ex.resp
+			x.Response = &r
 		}
-		found := map[string]Exchange{}
-		for _, r := range c.requests {
-			if want[r.RequestID] {
-				q := *r
-				sc.Request(&q)
-				x := Exchange{Request: &q}
-				if resp := byID[r.RequestID]; resp != nil {
-					cp := *resp
-					sc.Response(&cp)
-					x.Response = &cp
-				}
-				found[r.RequestID] = x
-			}
-		}
-		for _, id := range c.settled[p.settled:] {
-			if x, ok := found[id]; ok {
-				xs = append(xs, x)
-			}
-		}
+		xs = append(xs, x)
 	}
 	frames := append([]api.WSFrame(nil), c.frames[min(p.frames, len(c.frames)):]...)
+	next := Progress{gen: c.gen, settled: len(c.settled), frames: len(c.frames)}
+	sc := c.Scrubber()
+	c.mu.Unlock()
+	// Copies are scrubbed once the lock is released, as Snapshot does.
+	for _, x := range xs {
+		sc.Request(x.Request)
+		sc.Response(x.Response)
+	}
 	for i := range frames {
 		sc.Frame(&frames[i])
 	}
-	return xs, frames, Progress{gen: c.gen, settled: len(c.settled), frames: len(c.frames)}
+	return xs, frames, next
 }

@@ -53,6 +53,10 @@ func (d *Daemon) stop(a api.StopCaptureArgs) (api.StopResult, error) {
 	path := ""
 	if a.OutputPath != "" {
 		p, err := outfile.CapturePath(outfile.Dir(), a.OutputPath, format)
+		if err == nil {
+			// Before stopping anything: a call that cannot write stops nothing.
+			err = outfile.Check(outfile.Dir(), p, a.Overwrite)
+		}
 		if err != nil {
 			return api.StopResult{}, shapeError(err)
 		}

@@ -30,9 +30,12 @@ func (d *Daemon) Request(ctx context.Context, method string, params json.RawMess
 		return call(params, func(a extension.UIStart) (any, error) { return d.uiStart(ctx, a) })
 	case extension.MethodUIStop:
 		return call(params, func(a extension.SessionRef) (any, error) {
-			if _, err := d.stop(api.StopCaptureArgs{SessionID: a.SessionID, MaxResultBytes: &uiStopBytes}); err != nil {
+			// The popup reads the status, not a result: nothing to shape.
+			_, c, err := d.captureOf(a.SessionID, "")
+			if err != nil {
 				return nil, err
 			}
+			d.stopCapture(c, "")
 			return d.uiStatus(), nil
 		})
 	case extension.MethodUIClear:
@@ -47,10 +50,6 @@ func (d *Daemon) Request(ctx context.Context, method string, params json.RawMess
 	}
 	return nil, api.Errorf(extension.CodeInvalidArgument, "unknown request %q", method)
 }
-
-// uiStopBytes bounds what a stop from the popup builds: the popup reads
-// the status, not the result.
-var uiStopBytes = api.MinResultBytes
 
 func (d *Daemon) uiStatus() extension.UIStatus {
 	clients := 0

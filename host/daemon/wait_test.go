@@ -2,6 +2,8 @@ package daemon
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -86,5 +88,38 @@ func TestWaitForRequest(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("the wait outlived its capture")
+	}
+}
+
+// TestARefusedOutputPathStopsNothing: a stop whose file cannot be written
+// says why, and the capture runs on with everything it held.
+func TestARefusedOutputPathStopsNothing(t *testing.T) {
+	r := start(t)
+	t.Setenv("TABTAP_CAPTURES_DIR", t.TempDir())
+	s, _ := r.capturing(1, api.Settings{})
+	r.ext.load(1, "1.1", "https://app.test/a", 200, "a")
+	r.counted(s.SessionID, 1)
+	existing := filepath.Join(t.TempDir(), "kept.json")
+	os.WriteFile(existing, []byte("mine"), 0o600)
+	for path, want := range map[string]string{
+		existing:                 "already exists",
+		"/no/such/folder/c.json": "does not exist",
+		"notes.txt":              "must end in .json or .har",
+	} {
+		msg := r.fails(api.StopCapture, api.StopCaptureArgs{SessionID: s.SessionID, OutputPath: path}, api.CodeInvalid)
+		if !strings.Contains(msg, want) {
+			t.Errorf("%s: %q", path, msg)
+		}
+	}
+	if b, _ := os.ReadFile(existing); string(b) != "mine" {
+		t.Error("an existing file was replaced")
+	}
+	if st := r.status(s.SessionID); st.Status != "active" || st.CurrentStats.Requests != 1 {
+		t.Errorf("after refused stops: %+v", st)
+	}
+	var res api.StopResult
+	r.must(api.StopCapture, api.StopCaptureArgs{SessionID: s.SessionID, OutputPath: "c.json"}, &res)
+	if b, err := os.ReadFile(res.OutputPath); err != nil || !strings.Contains(string(b), "https://app.test/a") || int64(len(b)) != res.BytesWritten {
+		t.Errorf("the written capture: %v %+v", err, res)
 	}
 }

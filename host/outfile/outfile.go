@@ -79,17 +79,14 @@ func CapturePath(dir, p, format string) (string, error) {
 	return filepath.Clean(p), nil
 }
 
-// Write writes what write produces to path, mode 0600. The captures
-// folder is created (0700) when path is inside it; another folder must
-// exist. An existing file is replaced only when replace is true.
-func Write(dir, path string, replace bool, write func(io.Writer) error) error {
-	parent := filepath.Dir(path)
-	if inside(dir, path) {
-		if err := os.MkdirAll(parent, 0o700); err != nil {
-			return fmt.Errorf("creating the captures folder %s: %w", parent, err)
+// Check says, before any work, whether Write could write path: its
+// folder exists (or is the captures folder, created when needed), and it
+// names no existing file unless replace is true, and then a regular one.
+func Check(dir, path string, replace bool) error {
+	if !inside(dir, path) {
+		if fi, err := os.Stat(filepath.Dir(path)); err != nil || !fi.IsDir() {
+			return errorf("the folder of %s does not exist; give a path in an existing folder, or a bare file name for the captures folder %s", path, dir)
 		}
-	} else if fi, err := os.Stat(parent); err != nil || !fi.IsDir() {
-		return errorf("the folder of %s does not exist; give a path in an existing folder, or a bare file name for the captures folder %s", path, dir)
 	}
 	if fi, err := os.Lstat(path); err == nil {
 		if !replace {
@@ -97,6 +94,21 @@ func Write(dir, path string, replace bool, write func(io.Writer) error) error {
 		}
 		if !fi.Mode().IsRegular() {
 			return errorf("%s exists and is not a regular file; choose another name", path)
+		}
+	}
+	return nil
+}
+
+// Write writes what write produces to path, mode 0600, after Check. The
+// captures folder is created (0700) when path is inside it. An existing
+// file is replaced only when replace is true.
+func Write(dir, path string, replace bool, write func(io.Writer) error) error {
+	if err := Check(dir, path, replace); err != nil {
+		return err
+	}
+	if inside(dir, path) {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return fmt.Errorf("creating the captures folder %s: %w", filepath.Dir(path), err)
 		}
 	}
 	err := atomicfile.WriteFunc(path, 0o600, replace, write)
