@@ -73,24 +73,23 @@ func omitStream(s *api.StreamingResponse) bool {
 }
 
 // exchangeCopy copies an exchange's records for a result, keeping their
-// content only when it is at most keep bytes. It returns how many
-// contents it left out.
-func exchangeCopy(x exchange, keep int) (req *api.Request, resp *api.Response, omitted int) {
+// content only when it is at most keep bytes.
+func exchangeCopy(x exchange, keep int) (req *api.Request, resp *api.Response) {
 	if x.req != nil {
 		r := *x.req
-		if requestContent(&r) > keep && omitRequest(&r) {
-			omitted++
+		if requestContent(&r) > keep {
+			omitRequest(&r)
 		}
 		req = &r
 	}
 	if x.resp != nil {
 		r := *x.resp
-		if responseContent(&r) > keep && omitResponse(&r) {
-			omitted++
+		if responseContent(&r) > keep {
+			omitResponse(&r)
 		}
 		resp = &r
 	}
-	return req, resp, omitted
+	return req, resp
 }
 
 // squeezeRequest cuts every string of a request to at most n bytes, and
@@ -98,13 +97,13 @@ func exchangeCopy(x exchange, keep int) (req *api.Request, resp *api.Response, o
 // record would not fit a result otherwise. The record is marked
 // contentOmitted either way; get_request has it whole.
 func squeezeRequest(r *api.Request, n int) {
-	r.URL = cut(r.URL, max(n, 200))
-	r.DocumentURL = cut(r.DocumentURL, n)
-	r.RedirectedFrom = cut(r.RedirectedFrom, n)
+	r.URL = Cut(r.URL, max(n, 200))
+	r.DocumentURL = Cut(r.DocumentURL, n)
+	r.RedirectedFrom = Cut(r.RedirectedFrom, n)
 	r.Headers = squeezeHeaders(r.Headers, n)
 	if r.Initiator != nil {
 		in := *r.Initiator
-		in.URL = cut(in.URL, n)
+		in.URL = Cut(in.URL, n)
 		r.Initiator = &in
 	}
 	r.BlockedCookies = nil
@@ -112,8 +111,8 @@ func squeezeRequest(r *api.Request, n int) {
 }
 
 func squeezeResponse(r *api.Response, n int) {
-	r.URL = cut(r.URL, max(n, 200))
-	r.RedirectURL = cut(r.RedirectURL, n)
+	r.URL = Cut(r.URL, max(n, 200))
+	r.RedirectURL = Cut(r.RedirectURL, n)
 	r.Headers = squeezeHeaders(r.Headers, n)
 	r.BlockedCookies = nil
 	r.ContentOmitted = true
@@ -125,7 +124,7 @@ func squeezeHeaders(h map[string]string, n int) map[string]string {
 	}
 	out := make(map[string]string, len(h))
 	for k, v := range h {
-		out[cut(k, n)] = cut(v, n)
+		out[Cut(k, n)] = Cut(v, n)
 	}
 	return out
 }

@@ -97,7 +97,7 @@ func baseID(id string) string {
 
 // row describes an exchange in one line.
 func row(x exchange) api.RequestRow {
-	r := api.RequestRow{ID: x.id(), URL: cut(x.url(), rowURLBytes)}
+	r := api.RequestRow{ID: x.id(), URL: Cut(x.url(), rowURLBytes)}
 	var flags []string
 	if q := x.req; q != nil {
 		r.Method, r.Type = q.Method, q.ResourceType

@@ -211,7 +211,7 @@ func (ix *index) socket(id string) api.SocketSummary {
 			s.URL = f.URL
 		}
 	}
-	s.URL = cut(s.URL, rowURLBytes)
+	s.URL = Cut(s.URL, rowURLBytes)
 	if len(fs) > 0 {
 		s.First = framePreview(&ix.d.WSFrames[fs[0]])
 		if len(fs) > 1 {
@@ -228,13 +228,13 @@ func framePreview(f *api.WSFrame) *api.FramePreview {
 			p.Payload = base64.StdEncoding.EncodeToString(cutBytes(b, previewBytes*3/4, false))
 		}
 	} else {
-		p.Payload = cut(f.Payload, previewBytes)
+		p.Payload = Cut(f.Payload, previewBytes)
 	}
 	return p
 }
 
 func streamSummary(s *api.StreamingResponse) api.StreamSummary {
-	out := api.StreamSummary{RequestID: s.RequestID, URL: cut(s.URL, rowURLBytes), Kind: s.Kind, Complete: s.Complete}
+	out := api.StreamSummary{RequestID: s.RequestID, URL: Cut(s.URL, rowURLBytes), Kind: s.Kind, Complete: s.Complete}
 	var items []api.ItemPreview
 	for _, m := range s.Messages {
 		out.Bytes += int64(len(m.Data))
@@ -251,11 +251,11 @@ func streamSummary(s *api.StreamingResponse) api.StreamSummary {
 	out.Items = len(items)
 	if len(items) > 0 {
 		first := items[0]
-		first.Data = cut(first.Data, previewBytes)
+		first.Data = Cut(first.Data, previewBytes)
 		out.First = &first
 		if len(items) > 1 {
 			last := items[len(items)-1]
-			last.Data = cut(last.Data, previewBytes)
+			last.Data = Cut(last.Data, previewBytes)
 			out.Last = &last
 		}
 	}

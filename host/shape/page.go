@@ -95,7 +95,7 @@ func Page(d *api.Data, a api.GetDataArgs, budget int) (api.GetDataResult, error)
 				continue
 			}
 			rows = append(rows, func() (func(*api.Data), int) {
-				req, resp, _ := exchangeCopy(x, keep)
+				req, resp := exchangeCopy(x, keep)
 				switch out.Kind {
 				case api.KindRequests:
 					resp = nil
@@ -193,10 +193,10 @@ func squeezeData(d *api.Data, n int) {
 	}
 	for i := range d.WSFrames {
 		omitFrame(&d.WSFrames[i])
-		d.WSFrames[i].URL = cut(d.WSFrames[i].URL, max(n, 200))
+		d.WSFrames[i].URL = Cut(d.WSFrames[i].URL, max(n, 200))
 	}
 	for i := range d.StreamingResponses {
 		omitStream(&d.StreamingResponses[i])
-		d.StreamingResponses[i].URL = cut(d.StreamingResponses[i].URL, max(n, 200))
+		d.StreamingResponses[i].URL = Cut(d.StreamingResponses[i].URL, max(n, 200))
 	}
 }

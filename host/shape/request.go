@@ -129,7 +129,7 @@ func Request(f *Found, a api.GetRequestArgs, budget int) (api.RequestDetail, err
 		out.Response = &r
 	}
 	for _, h := range f.hops {
-		req, resp, _ := exchangeCopy(h, StopContentBytes)
+		req, resp := exchangeCopy(h, StopContentBytes)
 		hop := api.RedirectHop{Response: resp}
 		if req != nil {
 			hop.Request = *req
@@ -174,64 +174,55 @@ func items(out *api.RequestDetail, f *Found, offset, limit, room int) (*api.Item
 	switch {
 	case len(f.frames) > 0:
 		p := &api.ItemPage{Offset: offset, Total: len(f.frames)}
-		for i := offset; i < len(f.frames) && i < offset+limit; i++ {
-			fr := f.frames[i]
-			n := Size(fr) + 1
-			if n > room && omitFrame(&fr) {
-				p.ContentsOmitted++
-				n = Size(fr) + 1
-			}
-			if n > room && p.Returned > 0 {
-				break
-			}
-			out.WSFrames = append(out.WSFrames, fr)
-			room -= n
-			p.Returned++
-		}
+		out.WSFrames = pageItems(f.frames, p, limit, &room, omitFrame)
 		return withNext(p), room
 	case f.stream != nil:
 		s := *f.stream
 		s.Messages, s.Chunks = nil, nil
-		total := len(f.stream.Messages) + len(f.stream.Chunks)
-		p := &api.ItemPage{Offset: offset, Total: total}
 		room -= Size(s)
-		for i := offset; i < total && i < offset+limit; i++ {
-			if i < len(f.stream.Messages) {
-				m := f.stream.Messages[i]
-				n := Size(m) + 1
-				if n > room && m.Data != "" {
-					m.Data = ""
-					p.ContentsOmitted++
-					n = Size(m) + 1
-				}
-				if n > room && p.Returned > 0 {
-					break
-				}
-				s.Messages = append(s.Messages, m)
-				room -= n
-			} else {
-				c := f.stream.Chunks[i-len(f.stream.Messages)]
-				n := Size(c) + 1
-				if n > room && c.Data+c.DataBase64 != "" {
-					c.Data, c.DataBase64 = "", ""
-					p.ContentsOmitted++
-					n = Size(c) + 1
-				}
-				if n > room && p.Returned > 0 {
-					break
-				}
-				s.Chunks = append(s.Chunks, c)
-				room -= n
-			}
-			p.Returned++
+		var p *api.ItemPage
+		if len(f.stream.Messages) > 0 {
+			p = &api.ItemPage{Offset: offset, Total: len(f.stream.Messages)}
+			s.Messages = pageItems(f.stream.Messages, p, limit, &room, func(m *api.StreamMessage) bool {
+				had := m.Data != ""
+				m.Data = ""
+				return had
+			})
+		} else {
+			p = &api.ItemPage{Offset: offset, Total: len(f.stream.Chunks)}
+			s.Chunks = pageItems(f.stream.Chunks, p, limit, &room, func(c *api.StreamChunk) bool {
+				had := c.Data+c.DataBase64 != ""
+				c.Data, c.DataBase64 = "", ""
+				return had
+			})
 		}
-		if p.ContentsOmitted > 0 {
-			s.ContentOmitted = true
-		}
+		s.ContentOmitted = p.ContentsOmitted > 0
 		out.Stream = &s
 		return withNext(p), room
 	}
 	return nil, room
+}
+
+// pageItems takes all[p.Offset:], at most limit, while they fit *room; an
+// item too large on its own comes without its content (omit leaves it
+// out and reports whether there was any). The first item always comes.
+func pageItems[T any](all []T, p *api.ItemPage, limit int, room *int, omit func(*T) bool) []T {
+	var out []T
+	for i := p.Offset; i < len(all) && i < p.Offset+limit; i++ {
+		it := all[i]
+		n := Size(it) + 1
+		if n > *room && omit(&it) {
+			p.ContentsOmitted++
+			n = Size(it) + 1
+		}
+		if n > *room && p.Returned > 0 {
+			break
+		}
+		out = append(out, it)
+		*room -= n
+		p.Returned++
+	}
+	return out
 }
 
 func withNext(p *api.ItemPage) *api.ItemPage {

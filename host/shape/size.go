@@ -32,9 +32,9 @@ const (
 	squeezeBytes = 1 << 10
 )
 
-// cut shortens s to at most n bytes on a character boundary, saying how
+// Cut shortens s to at most n bytes on a character boundary, saying how
 // long it was.
-func cut(s string, n int) string {
+func Cut(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}

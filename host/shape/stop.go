@@ -113,7 +113,7 @@ func fill(ix *index, out *api.StopResult, room int) {
 		if p.prio == prioAsset {
 			limit = 0
 		}
-		req, resp, _ := exchangeCopy(ix.exchanges[p.x], limit)
+		req, resp := exchangeCopy(ix.exchanges[p.x], limit)
 		n := 0
 		if req != nil {
 			n += Size(req) + 1

@@ -13,6 +13,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/shape"
 )
 
 // fakeDaemon is a browser profile answering operations from a table.
@@ -146,7 +147,7 @@ func (s *mcpSession) call(name string, args any) *mcp.CallToolResult {
 			budget = n
 		}
 	}
-	if n := wireSize(res); n > budget {
+	if n := shape.Size(res); n > budget {
 		s.t.Errorf("%s: the result takes %d bytes, over its budget of %d", name, n, budget)
 	}
 	return res

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/shape"
 )
 
 func listCaptures(r router) tool {
@@ -35,7 +36,7 @@ func listCaptures(r router) tool {
 			}
 			// The newest matter most: the oldest are left out first.
 			slices.Reverse(out.Captures)
-			out.Unlisted = cutList(&out.Captures, share-(sizeOf(out)-sizeOf(out.Captures)))
+			out.Unlisted = cutList(&out.Captures, share-(shape.Size(out)-shape.Size(out.Captures)))
 			slices.Reverse(out.Captures)
 			return out, nil
 		},

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/shape"
 )
 
 func listTabs(r router) tool {
@@ -35,7 +36,7 @@ func listTabs(r router) tool {
 				out.Browsers = append(out.Browsers, one.Browsers...)
 			}
 			out.Unreachable = failed
-			out.Unlisted = cutList(&out.Tabs, share-(sizeOf(out)-sizeOf(out.Tabs)))
+			out.Unlisted = cutList(&out.Tabs, share-(shape.Size(out)-shape.Size(out.Tabs)))
 			return out, nil
 		},
 		headline: func(r api.ListTabsResult) string {

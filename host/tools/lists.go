@@ -1,31 +1,24 @@
 package tools
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/tabtap/tabtap/host/shape"
 )
 
 // cutList drops items from the end of *xs until their JSON takes at most
 // room bytes, and returns how many it dropped.
 func cutList[T any](xs *[]T, room int) int {
-	total := sizeOf(*xs)
+	total := shape.Size(*xs)
 	cut := 0
 	for total > room && len(*xs) > 0 {
 		last := (*xs)[len(*xs)-1]
-		total -= sizeOf(last) + 1
+		total -= shape.Size(last) + 1
 		*xs = (*xs)[:len(*xs)-1]
 		cut++
 	}
 	return cut
-}
-
-func sizeOf(v any) int {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return 0
-	}
-	return len(b)
 }
 
 // failure says which daemon failed and why, naming it once.

@@ -12,6 +12,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/shape"
 )
 
 // Captures are MCP resources too, for clients that attach resources
@@ -39,7 +40,7 @@ func resourceHooks(r router) *server.Hooks {
 			for _, v := range views {
 				uri := fmt.Sprintf("tabtap://captures/%s/%s/%s", c.SessionID, c.CaptureID, v.name)
 				res.Resources = append(res.Resources, mcp.NewResource(uri,
-					fmt.Sprintf("%s %s: %s", c.CaptureID, v.what, cut(c.URL, 80)),
+					fmt.Sprintf("%s %s: %s", c.CaptureID, v.what, shape.Cut(c.URL, 80)),
 					mcp.WithResourceDescription(fmt.Sprintf("%s capture of tab %d (%s), %d requests, started %s by %s.",
 						c.Status, c.TabID, c.Title, c.Summary.TotalRequests, c.StartTime.Format(time.RFC3339), c.StartedBy)),
 					mcp.WithMIMEType(v.mime)))
@@ -123,12 +124,4 @@ func WatchCaptures(ctx context.Context, s *server.MCPServer, b Backend, interval
 			last = sum
 		}
 	}
-}
-
-// cut shortens s to n bytes for a name.
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/shape"
 )
 
 // tool is one MCP tool and its handler.
@@ -74,7 +75,7 @@ func define[A, R any](s spec[A, R]) tool {
 				return mcp.NewToolResultError(err.Error()), nil
 			}
 			out = mcp.NewToolResultStructured(res, render(s.headline(res), res))
-			n := wireSize(out)
+			n := shape.Size(out) // as the client receives it
 			if n <= total {
 				break
 			}
@@ -96,15 +97,6 @@ func render(headline string, res any) string {
 		return fmt.Sprintf("%s\n\n(the result could not be encoded: %v)", headline, err)
 	}
 	return headline + "\n\n" + string(b)
-}
-
-// wireSize is the size of a tool result as the client receives it.
-func wireSize(r *mcp.CallToolResult) int {
-	b, err := json.Marshal(r)
-	if err != nil {
-		return 0
-	}
-	return len(b)
 }
 
 // bindArgs decodes a call's arguments strictly: an unknown argument is an
