@@ -27,11 +27,32 @@ func TestResultsFitAnAgent(t *testing.T) {
 	e.launch()
 	const n, frames = 320, 2000
 
+	logged := map[string]bool{}
+	budgeted := func(name string, args map[string]any) *mcp.CallToolResult {
+		t.Helper()
+		res, err := e.call(name, args)
+		if err != nil || res.IsError {
+			t.Fatalf("%s: %v %s", name, err, text(res))
+		}
+		if size := wireSize(res); size > api.DefaultResultBytes {
+			t.Errorf("%s: the default result takes %d bytes, over %d", name, size, api.DefaultResultBytes)
+		} else if !logged[name] {
+			logged[name] = true
+			t.Logf("%s: %d bytes", name, size)
+		}
+		return res
+	}
+	decode := func(res *mcp.CallToolResult, out any) {
+		t.Helper()
+		if err := json.Unmarshal(res.RawStructuredContent, out); err != nil {
+			t.Fatal(err)
+		}
+	}
 	var sess api.Session
-	e.tool("initialize_session", map[string]any{"url": "about:blank"}, &sess)
+	decode(budgeted("initialize_session", map[string]any{"url": "about:blank"}), &sess)
 	var started api.StartCaptureResult
-	e.tool("start_network_capture", map[string]any{"sessionId": sess.SessionID,
-		"url": site.URL + "/busy?n=" + itoa(n) + "&frames=" + itoa(frames)}, &started)
+	decode(budgeted("start_network_capture", map[string]any{"sessionId": sess.SessionID,
+		"url": site.URL + "/busy?n=" + itoa(n) + "&frames=" + itoa(frames)}), &started)
 	loading := time.Now()
 	select {
 	case <-site.done:
@@ -49,21 +70,6 @@ func TestResultsFitAnAgent(t *testing.T) {
 		return c.Requests >= n+4 && c.Responses >= c.Requests && c.WSFrames >= frames+frames/100
 	})
 
-	logged := map[string]bool{}
-	budgeted := func(name string, args map[string]any) *mcp.CallToolResult {
-		t.Helper()
-		res, err := e.call(name, args)
-		if err != nil || res.IsError {
-			t.Fatalf("%s: %v %s", name, err, text(res))
-		}
-		if size := wireSize(res); size > api.DefaultResultBytes {
-			t.Errorf("%s: the default result takes %d bytes, over %d", name, size, api.DefaultResultBytes)
-		} else if !logged[name] {
-			logged[name] = true
-			t.Logf("%s: %d bytes", name, size)
-		}
-		return res
-	}
 	id := map[string]any{"sessionId": sess.SessionID}
 	budgeted("list_tabs", nil)
 	budgeted("list_captures", nil)
@@ -150,7 +156,7 @@ func TestResultsFitAnAgent(t *testing.T) {
 
 	// A wait reaching back to the start finds a request that finished.
 	var waited api.WaitResult
-	e.tool("wait_for_request", map[string]any{"sessionId": sess.SessionID, "urlFilter": "/item/41", "since": started.StartTime.Format(time.RFC3339Nano), "timeoutSeconds": 5}, &waited)
+	decode(budgeted("wait_for_request", map[string]any{"sessionId": sess.SessionID, "urlFilter": "/item/41", "since": started.StartTime.Format(time.RFC3339Nano), "timeoutSeconds": 5}), &waited)
 	if !waited.Matched {
 		t.Errorf("wait_for_request: %+v", waited)
 	}
@@ -177,6 +183,7 @@ func TestResultsFitAnAgent(t *testing.T) {
 	if tc, ok := read.Contents[0].(mcp.TextResourceContents); !ok || json.Unmarshal([]byte(tc.Text), &summary) != nil || summary.Summary != stopped.Summary {
 		t.Errorf("the summary resource differs from the stop result")
 	}
+	budgeted("close_session", id)
 }
 
 // pathOf is the path of a URL.
