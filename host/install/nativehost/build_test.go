@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tabtap/tabtap/installer/internal/testenv"
+	"github.com/tabtap/tabtap/internal/testenv"
 )
 
 func TestFindModuleRoot(t *testing.T) {
@@ -39,7 +39,7 @@ func TestFindModuleRootOfThisCheckout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(root, "installer", "nativehost", "doc.go")); err != nil {
+	if _, err := os.Stat(filepath.Join(root, "host", "install", "nativehost", "doc.go")); err != nil {
 		t.Errorf("root %s: %v", root, err)
 	}
 }
