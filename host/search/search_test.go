@@ -158,7 +158,7 @@ func TestInflateBomb(t *testing.T) {
 	var gz bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
 	chunk := bytes.Repeat([]byte("a"), 1<<20)
-	for range 64 { // 64 MiB of text in about 64 KiB
+	for range MaxInflatedBytes>>20 + 4 { // 20 MiB of text in about 20 KiB
 		zw.Write(chunk)
 	}
 	zw.Write([]byte("needle"))
