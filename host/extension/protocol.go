@@ -218,8 +218,8 @@ type Hello struct {
 // Policy is what the person allows agents, set in the extension's options
 // page and kept in chrome.storage.local. The zero Policy is the default:
 // agents may not turn redaction off, every site may be captured, bodies
-// are captured up to 1 MiB (agents may ask up to 64 MiB), and a capture
-// holds at most 256 MiB. The popup, the person's own tool, is bound by the
+// are captured up to 1 MiB (agents may ask up to 64 MiB), a capture
+// holds at most 256 MiB, and agents may send no request as the person. The popup, the person's own tool, is bound by the
 // defaults and limits but not by BlockedSites nor AllowUnredacted.
 type Policy struct {
 	// AllowUnredacted lets agents pass redactSecrets: false. Default false.
@@ -238,6 +238,14 @@ type Policy struct {
 	// MaxTotalBytes is every capture's budget for bodies, payloads and
 	// chunks together. 0: 256 MiB.
 	MaxTotalBytes int64 `json:"maxTotalBytes,omitempty"`
+	// SendSites are the sites where agents may send requests as the person
+	// (send_request: with the person's cookies and the credentials the
+	// captured request carried), in BlockedSites' syntax. Default: none.
+	// BlockedSites win.
+	SendSites []string `json:"sendSites,omitempty"`
+	// SendChanges lets agents send, to SendSites, requests that change
+	// things: any method but GET, HEAD and OPTIONS. Default false.
+	SendChanges bool `json:"sendChanges,omitempty"`
 }
 
 // Welcome introduces the daemon, in answer to Hello.
