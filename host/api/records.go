@@ -39,6 +39,11 @@ type Request struct {
 	Partial bool `json:"partial,omitempty"`
 	// BlockedCookies lists cookies the browser did not send, with why.
 	BlockedCookies []BlockedCookie `json:"blockedCookies,omitempty"`
+	// Redacted names the places in this record whose values redaction
+	// hid, each once ("header:Authorization", "cookie:sid",
+	// "query:token", "body:$.access_token"); never the values. The
+	// format is stable: docs/records.md, "What was hidden".
+	Redacted []string `json:"redacted,omitempty"`
 	// ContentOmitted is true when this copy was sent without its content
 	// (body, payload, data) to keep a result small, and in the tightest
 	// results with its long strings cut and its headers left out;
@@ -114,6 +119,11 @@ type Response struct {
 	BlockedCookies []BlockedCookie `json:"blockedCookies,omitempty"`
 	// WebSocket describes the connection when this is a WebSocket handshake.
 	WebSocket *WebSocketState `json:"webSocket,omitempty"`
+	// Redacted names the places in this record whose values redaction
+	// hid, each once ("header:Authorization", "cookie:sid",
+	// "query:token", "body:$.access_token"); never the values. The
+	// format is stable: docs/records.md, "What was hidden".
+	Redacted []string `json:"redacted,omitempty"`
 	// ContentOmitted is true when this copy was sent without its content
 	// (body, payload, data) to keep a result small, and in the tightest
 	// results with its long strings cut and its headers left out;
@@ -178,6 +188,11 @@ type WSFrame struct {
 	Length    int       `json:"length"`
 	Truncated bool      `json:"truncated,omitempty"`
 	Timestamp time.Time `json:"timestamp"`
+	// Redacted names the places in this record whose values redaction
+	// hid, each once ("header:Authorization", "cookie:sid",
+	// "query:token", "body:$.access_token"); never the values. The
+	// format is stable: docs/records.md, "What was hidden".
+	Redacted []string `json:"redacted,omitempty"`
 	// ContentOmitted is true when this copy was sent without its content
 	// (body, payload, data) to keep a result small, and in the tightest
 	// results with its long strings cut and its headers left out;
@@ -202,6 +217,11 @@ type StreamingResponse struct {
 	// Dropped counts messages or chunks left out to keep memory bounded.
 	Dropped   int       `json:"dropped,omitempty"`
 	Timestamp time.Time `json:"timestamp"`
+	// Redacted names the places in this record whose values redaction
+	// hid, each once ("header:Authorization", "cookie:sid",
+	// "query:token", "body:$.access_token"); never the values. The
+	// format is stable: docs/records.md, "What was hidden".
+	Redacted []string `json:"redacted,omitempty"`
 	// ContentOmitted is true when this copy was sent without its content
 	// (body, payload, data) to keep a result small, and in the tightest
 	// results with its long strings cut and its headers left out;

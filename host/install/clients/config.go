@@ -12,7 +12,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/tabtap/tabtap/installer/nativehost"
+	"github.com/tabtap/tabtap/host/install/nativehost"
 )
 
 // maxConfigBytes bounds what is read of a configuration file. Claude Code's

@@ -6,7 +6,7 @@ import (
 	"log"
 	"os"
 
-	"github.com/tabtap/tabtap/installer/nativehost"
+	"github.com/tabtap/tabtap/host/install/nativehost"
 )
 
 // An end-to-end test registers the host into a throwaway Chromium profile,

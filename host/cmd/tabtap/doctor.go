@@ -9,8 +9,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/tabtap/tabtap/installer/doctor"
-	"github.com/tabtap/tabtap/installer/nativehost"
+	"github.com/tabtap/tabtap/host/install/doctor"
+	"github.com/tabtap/tabtap/host/install/nativehost"
 )
 
 // runDoctor is `tabtap doctor`: the installer's --check, run by the

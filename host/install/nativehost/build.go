@@ -17,6 +17,10 @@ import (
 // ModulePath is the Go module the host is built from.
 const ModulePath = "github.com/tabtap/tabtap"
 
+// MainPackage is the host binary's main package, relative to the module
+// root: `go install` names the binary after its folder, tabtap.
+const MainPackage = "./host/cmd/tabtap"
+
 // FindModuleRoot walks up from dir to the directory whose go.mod declares
 // ModulePath. It works from anywhere inside the checkout, host/e2e included.
 func FindModuleRoot(dir string) (string, error) {
@@ -59,7 +63,7 @@ func modulePath(gomod string) (string, error) {
 	return "", fmt.Errorf("%s has no module line", gomod)
 }
 
-// BuildHost compiles the host (./host of the module at moduleRoot) to
+// BuildHost compiles the host (MainPackage of the module at moduleRoot) to
 // binaryPath with `go build -trimpath`, adding flags (e.g. "-race" or
 // "-cover"). It builds into a temporary file in binaryPath's directory and
 // renames it into place, so a daemon running the previous binary keeps
@@ -81,7 +85,7 @@ func BuildHost(ctx context.Context, moduleRoot, binaryPath string, flags ...stri
 	tmp := filepath.Join(tmpDir, filepath.Base(binaryPath))
 
 	args := append([]string{"build", "-trimpath", "-o", tmp}, flags...)
-	args = append(args, "./host")
+	args = append(args, MainPackage)
 	cmd := exec.CommandContext(ctx, goCmd, args...)
 	cmd.Dir = moduleRoot
 	var out bytes.Buffer

@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tabtap/tabtap/installer/internal/testenv"
+	"github.com/tabtap/tabtap/internal/testenv"
 )
 
 // The store zip, unpacked, is an extension Chromium loads: its service

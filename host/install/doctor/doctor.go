@@ -18,8 +18,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tabtap/tabtap/installer/clients"
-	"github.com/tabtap/tabtap/installer/nativehost"
+	"github.com/tabtap/tabtap/host/install/clients"
+	"github.com/tabtap/tabtap/host/install/nativehost"
 )
 
 // Options say what to check.

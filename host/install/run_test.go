@@ -1,4 +1,4 @@
-package main
+package install
 
 import (
 	"bytes"
@@ -14,9 +14,9 @@ import (
 	"github.com/pelletier/go-toml/v2"
 	"github.com/tailscale/hujson"
 
-	"github.com/tabtap/tabtap/installer/clients"
-	"github.com/tabtap/tabtap/installer/internal/testenv"
-	"github.com/tabtap/tabtap/installer/nativehost"
+	"github.com/tabtap/tabtap/host/install/clients"
+	"github.com/tabtap/tabtap/host/install/nativehost"
+	"github.com/tabtap/tabtap/internal/testenv"
 )
 
 // fakeEnv is a Linux user whose home is a fresh temporary folder, with no
@@ -71,7 +71,7 @@ func TestExitCodes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var stdout, stderr bytes.Buffer
-		code := run(context.Background(), fakeEnv(t), tt.args, &stdout, &stderr)
+		code := Run(context.Background(), fakeEnv(t), tt.args, &stdout, &stderr)
 		got := stdout.String()
 		if code != exitOK {
 			got = stderr.String()
@@ -87,7 +87,7 @@ func TestExitCodes(t *testing.T) {
 func TestCheckExitCode(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	profile := t.TempDir()
-	code := run(context.Background(), fakeEnv(t), []string{"--check", "--user-data-dir", profile, "--bin-dir", t.TempDir()}, &stdout, &stderr)
+	code := Run(context.Background(), fakeEnv(t), []string{"--check", "--user-data-dir", profile, "--bin-dir", t.TempDir()}, &stdout, &stderr)
 	want := "problem: manifest missing: " + filepath.Join(profile, "NativeMessagingHosts", "dev.tabtap.host.json") + " — fix: go run ./installer --user-data-dir " + profile
 	if code != exitError || !strings.Contains(stdout.String(), want) {
 		t.Errorf("exit %d, want a line with %q:\n%s%s", code, want, stdout.String(), stderr.String())
@@ -98,7 +98,7 @@ func TestCheckExitCode(t *testing.T) {
 func TestPackExtensionFlag(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	out := filepath.Join(t.TempDir(), "tabtap.zip")
-	if code := run(context.Background(), fakeEnv(t), []string{"--pack-extension", out}, &stdout, &stderr); code != exitOK {
+	if code := Run(context.Background(), fakeEnv(t), []string{"--pack-extension", out}, &stdout, &stderr); code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	if _, err := os.Stat(out); err != nil || !strings.Contains(stdout.String(), "wrote "+out) || !strings.Contains(stdout.String(), "--extension-id ID") {
@@ -185,7 +185,7 @@ func TestInstallClients(t *testing.T) {
 	binDir := t.TempDir()
 	args := []string{"--client", "all", "--user-data-dir", t.TempDir(), "--bin-dir", binDir}
 	var stdout, stderr bytes.Buffer
-	if code := run(context.Background(), env, args, &stdout, &stderr); code != exitOK {
+	if code := Run(context.Background(), env, args, &stdout, &stderr); code != exitOK {
 		t.Fatalf("install: exit %d\n%s%s", code, stdout.String(), stderr.String())
 	}
 	bin := filepath.Join(binDir, "tabtap")
@@ -216,7 +216,7 @@ func TestInstallClients(t *testing.T) {
 	}
 
 	stdout.Reset()
-	if code := run(context.Background(), env, append([]string{"--check"}, args...), &stdout, &stderr); code != exitOK {
+	if code := Run(context.Background(), env, append([]string{"--check"}, args...), &stdout, &stderr); code != exitOK {
 		t.Errorf("check: exit %d\n%s", code, stdout.String())
 	}
 	for _, want := range []string{"Cursor: ok", "VS Code: ok", "Codex CLI: ok", "No problem found."} {
@@ -226,7 +226,7 @@ func TestInstallClients(t *testing.T) {
 	}
 
 	stdout.Reset()
-	if code := run(context.Background(), env, []string{"--uninstall", "--user-data-dir", args[3], "--bin-dir", binDir}, &stdout, &stderr); code != exitOK {
+	if code := Run(context.Background(), env, []string{"--uninstall", "--user-data-dir", args[3], "--bin-dir", binDir}, &stdout, &stderr); code != exitOK {
 		t.Fatalf("uninstall: exit %d\n%s%s", code, stdout.String(), stderr.String())
 	}
 	for name, f := range files {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tabtap/tabtap/installer/internal/testenv"
+	"github.com/tabtap/tabtap/internal/testenv"
 )
 
 // Install, Check and Uninstall end to end on a fake checkout: the e2e tests'

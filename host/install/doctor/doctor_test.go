@@ -14,8 +14,8 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
-	"github.com/tabtap/tabtap/installer/clients"
-	"github.com/tabtap/tabtap/installer/nativehost"
+	"github.com/tabtap/tabtap/host/install/clients"
+	"github.com/tabtap/tabtap/host/install/nativehost"
 )
 
 // fakeServerVar makes the test binary, started as `tabtap mcp`, an MCP

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/tabtap/tabtap/installer/clients"
-	"github.com/tabtap/tabtap/installer/nativehost"
+	"github.com/tabtap/tabtap/host/install/clients"
+	"github.com/tabtap/tabtap/host/install/nativehost"
 )
 
 // Flags are the command-line flags that say which installation is meant:

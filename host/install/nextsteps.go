@@ -1,12 +1,12 @@
-package main
+package install
 
 import (
 	"fmt"
 	"io"
 	"strings"
 
-	"github.com/tabtap/tabtap/installer/clients"
-	"github.com/tabtap/tabtap/installer/nativehost"
+	"github.com/tabtap/tabtap/host/install/clients"
+	"github.com/tabtap/tabtap/host/install/nativehost"
 )
 
 // clientOutcome is what the install did to the MCP clients.

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tabtap/tabtap/installer/internal/testenv"
+	"github.com/tabtap/tabtap/internal/testenv"
 )
 
 func TestFindModuleRoot(t *testing.T) {
@@ -39,12 +39,12 @@ func TestFindModuleRootOfThisCheckout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(root, "installer", "nativehost", "doc.go")); err != nil {
+	if _, err := os.Stat(filepath.Join(root, "host", "install", "nativehost", "doc.go")); err != nil {
 		t.Errorf("root %s: %v", root, err)
 	}
 }
 
-// BuildHost compiles ./host of a module and swaps the result in, leaving
+// BuildHost compiles the MainPackage of a module and swaps the result in, leaving
 // nothing else in the bin dir.
 func TestBuildHost(t *testing.T) {
 	testenv.GoTool(t)
@@ -65,7 +65,7 @@ func TestBuildHost(t *testing.T) {
 	defer old.Close()
 	oldInfo, _ := old.Stat()
 
-	writeFile(t, filepath.Join(root, "host", "main.go"), hostSource("two"), 0o644)
+	writeFile(t, filepath.Join(root, filepath.FromSlash(MainPackage), "main.go"), hostSource("two"), 0o644)
 	if err := BuildHost(ctx, root, bin); err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestBuildHost(t *testing.T) {
 	}
 	assertOnlyFiles(t, binDir, filepath.Base(bin))
 
-	writeFile(t, filepath.Join(root, "host", "main.go"), "package main\nfunc main() { undefined() }\n", 0o644)
+	writeFile(t, filepath.Join(root, filepath.FromSlash(MainPackage), "main.go"), "package main\nfunc main() { undefined() }\n", 0o644)
 	err = BuildHost(ctx, root, bin)
 	if err == nil || !strings.Contains(err.Error(), "undefined") {
 		t.Errorf("a failed build: err = %v", err)
@@ -94,7 +94,7 @@ func fakeModule(t *testing.T, word string) string {
 	t.Helper()
 	root := t.TempDir()
 	writeFile(t, filepath.Join(root, "go.mod"), "module github.com/tabtap/tabtap\n\ngo 1.22\n", 0o644)
-	writeFile(t, filepath.Join(root, "host", "main.go"), hostSource(word), 0o644)
+	writeFile(t, filepath.Join(root, filepath.FromSlash(MainPackage), "main.go"), hostSource(word), 0o644)
 	writeFile(t, filepath.Join(root, "extension", "manifest.json"), `{"manifest_version": 3, "name": "tabtap"}`, 0o644)
 	writeFile(t, filepath.Join(root, "extension", "sw.js"), "// service worker\n", 0o644)
 	return root
