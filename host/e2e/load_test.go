@@ -31,10 +31,10 @@ type loadSite struct {
 	URL      string
 	fetches  int
 	frames   int
-	served   atomic.Int64 // requests answered, every path
-	items    atomic.Int64 // /load/item requests answered
-	sent     atomic.Int64 // frames the server wrote
-	received atomic.Int64 // frames the server read
+	served   atomic.Int64  // requests answered, every path
+	items    atomic.Int64  // /load/item requests answered
+	sent     atomic.Int64  // frames the server wrote
+	received atomic.Int64  // frames the server read
 	arrived  chan struct{} // closed when the page says its last frame arrived
 	done     chan struct{}
 	once     sync.Once
