@@ -28,8 +28,9 @@ import (
 // equal. It goes up by one with every change the other side cannot ignore
 // (a message or field removed or renamed, a meaning changed); a new
 // optional field or a new notification that an older side would ignore
-// does not change it.
-const ProtocolVersion = 1
+// does not change it. Version 2 added debugger.drain, which every stop
+// relies on.
+const ProtocolVersion = 2
 
 // Message is the envelope of every frame in both directions.
 type Message = rpc.Message
@@ -150,7 +151,27 @@ const (
 	// Command. Result: the command's own result object, with the fields
 	// cut by MaxFieldLength listed under "_truncated".
 	MethodDebuggerSend = "debugger.send"
+	// MethodDebuggerDrain is a stop's barrier: it answers once every event
+	// the browser emitted for the tab before the request has been sent to
+	// the daemon ahead of the answer. For the tab's own session, then each
+	// child session it knows (Target.attachedToTarget), the extension sends
+	// DrainCommand, whose reply the browser sends after that session's
+	// earlier events; once every reply is in (or DrainTimeoutMs has passed)
+	// it sends what its batch queue holds, then the answer. Params: TabRef.
+	// Result: Drained.
+	MethodDebuggerDrain = "debugger.drain"
 )
+
+// DrainCommand is the DevTools command debugger.drain sends to each
+// session as its barrier: the page's or worker's own JavaScript engine
+// answers it, after the events that session emitted before, and it
+// changes nothing.
+const DrainCommand = "Runtime.getIsolateId"
+
+// DrainTimeoutMs bounds how long debugger.drain waits for one session's
+// barrier (a page stuck in a long script answers late); the session is
+// then listed in Drained.Missed.
+const DrainTimeoutMs = 10000
 
 // Notifications the daemon sends to the extension.
 const (
@@ -403,6 +424,24 @@ type EventBatch struct {
 	// out or empty (an event too large for a native message), so that the
 	// daemon charges them to the capture of that tab.
 	DroppedByTab map[int64]int `json:"droppedByTab,omitempty"`
+}
+
+// Drained answers debugger.drain.
+type Drained struct {
+	// Targets counts the sessions drained: the tab's own and its children's.
+	Targets int `json:"targets"`
+	// Missed lists the sessions whose barrier failed or timed out: some of
+	// the events they emitted before the drain may still be on their way,
+	// or lost.
+	Missed []DrainMiss `json:"missed,omitempty"`
+}
+
+// DrainMiss is one session debugger.drain could not drain.
+type DrainMiss struct {
+	// SessionID is the child session; empty for the tab's own.
+	SessionID string `json:"sessionId,omitempty"`
+	// Reason is the browser's error, or that the barrier timed out.
+	Reason string `json:"reason"`
 }
 
 // Detached reports that chrome.debugger let go of a tab.
