@@ -296,13 +296,18 @@ type Dropped struct {
 	// Targets are iframes, workers (or a tab's children as a whole) the
 	// browser refused to capture: their traffic is missing.
 	Targets int `json:"targets"`
+	// Undrained are targets (a tab, an iframe, a worker) whose events
+	// still on their way at the stop could not be waited for (the tab was
+	// gone, the browser did not answer in time): some of what they sent
+	// just before the stop may be missing.
+	Undrained int `json:"undrained,omitempty"`
 	// Reasons says which limits were hit, for a person.
 	Reasons []string `json:"reasons,omitempty"`
 }
 
 // Total is the number of things dropped.
 func (d Dropped) Total() int {
-	return d.Requests + d.WSFrames + d.StreamItems + d.Bodies + d.Payloads + d.Events + d.Targets
+	return d.Requests + d.WSFrames + d.StreamItems + d.Bodies + d.Payloads + d.Events + d.Targets + d.Undrained
 }
 
 // Redactions counts what redaction hid in a capture's records.
