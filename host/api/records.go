@@ -39,6 +39,9 @@ type Request struct {
 	Partial bool `json:"partial,omitempty"`
 	// BlockedCookies lists cookies the browser did not send, with why.
 	BlockedCookies []BlockedCookie `json:"blockedCookies,omitempty"`
+	// SentBy is "agent" for a request tabtap sent again from the tab for
+	// an agent (send_request), as the person.
+	SentBy string `json:"sentBy,omitempty"`
 	// Redacted names the places in this record whose values redaction
 	// hid, each once ("header:Authorization", "cookie:sid",
 	// "query:token", "body:$.access_token"); never the values. The

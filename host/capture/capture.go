@@ -129,6 +129,14 @@ type Capture struct {
 	lost         map[string]bool   // targets counted in dropped.Targets, by "tab/session"
 	recovered    map[string]string // URL of popups' documents recorded after the fact, by frame id (popup.go)
 	contentLoads map[int64]string  // URL of a document the browser reloads from its cache for documentContent, by tab
+	// restored is set for a capture read back from disk (Restore): its
+	// records hold no secrets any more.
+	restored bool
+	// sent counts the requests agents sent as the person through the
+	// capture's tab; sentTags maps the tag of each one under way to the
+	// id of its request once recorded (sent.go).
+	sent     int
+	sentTags map[string]string
 }
 
 // New returns a capture of tabID, not yet attached. Start attaches it.

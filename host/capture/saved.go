@@ -48,6 +48,7 @@ func Restore(s Saved) *Capture {
 	close(c.done)
 	c.tabs = map[int64]bool{}
 	c.state, c.startTime, c.endTime, c.endReason, c.by = StateStopped, s.Start, s.End, s.Reason, s.StartedBy
+	c.restored = true
 	c.bytes, c.dropped = s.Bytes, s.Dropped
 	for _, r := range s.Dropped.Reasons {
 		c.reasons[r] = true

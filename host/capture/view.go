@@ -28,6 +28,9 @@ type Status struct {
 	MainTab int64   `json:"mainTab"`
 	// Redacted counts what redaction hid, in a Snapshot's status only.
 	Redacted *api.Redactions `json:"redacted,omitempty"`
+	// Sent counts the requests agents sent as the person through the
+	// capture's tab while it ran (send_request).
+	Sent int `json:"sent,omitempty"`
 }
 
 // Status describes the capture now.
@@ -40,7 +43,7 @@ func (c *Capture) Status() Status {
 func (c *Capture) status() Status {
 	st := Status{
 		CaptureID: c.id, State: c.state, StartTime: c.startTime, EndTime: c.endTime,
-		EndReason: c.endReason, BytesHeld: c.bytes, Dropped: c.dropped, MainTab: c.mainTab,
+		EndReason: c.endReason, BytesHeld: c.bytes, Dropped: c.dropped, MainTab: c.mainTab, Sent: c.sent,
 		Tabs: make([]int64, 0, len(c.tabs)),
 	}
 	st.Dropped.Reasons = append([]string(nil), c.dropped.Reasons...)

@@ -21,6 +21,12 @@ var views = map[string]func(c *Capture) any{
 	},
 }
 
+// unscrubbed are the methods that hand records out as the browser sent
+// them, with why that is safe.
+var unscrubbed = map[string]string{
+	"Unredacted": "send_request alone: the request is sent again from the person's browser and never leaves the daemon",
+}
+
 // holdsRecords reports whether a value of type t can hold a record.
 func holdsRecords(t reflect.Type, seen map[reflect.Type]bool) bool {
 	if seen[t] {
@@ -47,7 +53,8 @@ func holdsRecords(t reflect.Type, seen map[reflect.Type]bool) bool {
 }
 
 // TestRecordsLeaveOnlyThroughViews fails when a method of Capture hands
-// out records without being one of the views, and checks that each view
+// out records without being one of the views (or listed, with why, in
+// unscrubbed), and checks that each view
 // hides a secret the capture learned.
 func TestRecordsLeaveOnlyThroughViews(t *testing.T) {
 	ct := reflect.TypeOf(&Capture{})
@@ -55,7 +62,8 @@ func TestRecordsLeaveOnlyThroughViews(t *testing.T) {
 		m := ct.Method(i)
 		for j := 0; j < m.Type.NumOut(); j++ {
 			if holdsRecords(m.Type.Out(j), map[reflect.Type]bool{}) {
-				if _, ok := views[m.Name]; !ok {
+				_, exempt := unscrubbed[m.Name]
+				if _, ok := views[m.Name]; !ok && !exempt {
 					t.Errorf("Capture.%s hands out records without going through Capture.view (view.go): make it a view and list it in views", m.Name)
 				}
 			}

@@ -485,6 +485,9 @@ type CaptureState struct {
 	api.Stats
 	Bytes   int64 `json:"bytes"`
 	Dropped int   `json:"dropped"`
+	// Sent counts the requests agents sent as the person through the
+	// capture's tab while it ran (send_request).
+	Sent int `json:"sent,omitempty"`
 	// EndReason says why a capture ended when it was not stopped by hand,
 	// e.g. "the tab was closed".
 	EndReason string `json:"endReason,omitempty"`

@@ -36,6 +36,7 @@ var exemptFields = map[string]string{
 	"Request.ResourceType":        "the browser's resource type",
 	"Request.FrameID":             "the browser's id",
 	"Request.Redacted":            "names and places, never values",
+	"Request.SentBy":              "agent, or empty",
 	"Initiator.Type":              "the browser's initiator type",
 	"Initiator.RequestID":         "the browser's id",
 	"Source.Target":               "the kind of target",
