@@ -156,13 +156,13 @@ func (r Result) Fit(budget int) Result {
 
 // searcher is one search under way.
 type searcher struct {
-	find   finder
-	in     map[string]bool
-	limit  int
-	full   bool
-	res    Result
-	dec    decoder
-	polls  int
+	find  finder
+	in    map[string]bool
+	limit int
+	full  bool
+	res   Result
+	dec   decoder
+	polls int
 }
 
 func newSearcher(a Args) (*searcher, error) {
