@@ -39,6 +39,9 @@ type Request struct {
 	Partial bool `json:"partial,omitempty"`
 	// BlockedCookies lists cookies the browser did not send, with why.
 	BlockedCookies []BlockedCookie `json:"blockedCookies,omitempty"`
+	// SentBy is "agent" for a request tabtap sent again from the tab for
+	// an agent (send_request), as the person.
+	SentBy string `json:"sentBy,omitempty"`
 	// Redacted names the places in this record whose values redaction
 	// hid, each once ("header:Authorization", "cookie:sid",
 	// "query:token", "body:$.access_token"); never the values. The
@@ -296,13 +299,18 @@ type Dropped struct {
 	// Targets are iframes, workers (or a tab's children as a whole) the
 	// browser refused to capture: their traffic is missing.
 	Targets int `json:"targets"`
+	// Undrained are targets (a tab, an iframe, a worker) whose events
+	// still on their way at the stop could not be waited for (the tab was
+	// gone, the browser did not answer in time): some of what they sent
+	// just before the stop may be missing.
+	Undrained int `json:"undrained,omitempty"`
 	// Reasons says which limits were hit, for a person.
 	Reasons []string `json:"reasons,omitempty"`
 }
 
 // Total is the number of things dropped.
 func (d Dropped) Total() int {
-	return d.Requests + d.WSFrames + d.StreamItems + d.Bodies + d.Payloads + d.Events + d.Targets
+	return d.Requests + d.WSFrames + d.StreamItems + d.Bodies + d.Payloads + d.Events + d.Targets + d.Undrained
 }
 
 // Exchange is a request with its response; either may be missing (a

@@ -326,14 +326,14 @@ func TestSaveAndRestore(t *testing.T) {
 	r := Restore(back)
 	st, d := r.Snapshot()
 	want, wantData := c.Snapshot()
-	if st.State != StateStopped || st.EndReason != "the extension restarted" || st.Summary != want.Summary || st.BytesHeld != want.BytesHeld {
+	if st.State != StateStopped || st.EndReason != "the extension restarted; 1 requests kept" || st.Summary != want.Summary || st.BytesHeld != want.BytesHeld {
 		t.Errorf("restored status %+v, want %+v", st, want)
 	}
 	if d.Responses[0].Body != "kept" || len(d.WSFrames) != len(wantData.WSFrames) || !st.StartTime.Equal(want.StartTime) {
 		t.Errorf("restored data %+v", d)
 	}
 	r.Stop("again") // a restored capture is stopped: nothing happens
-	if r.Status().EndReason != "the extension restarted" {
+	if r.Status().EndReason != "the extension restarted; 1 requests kept" {
 		t.Error("stopping a restored capture changed it")
 	}
 }

@@ -15,9 +15,11 @@ type Saved struct {
 	Start   time.Time   `json:"startTime"`
 	End     time.Time   `json:"endTime"`
 	Reason  string      `json:"endReason,omitempty"`
-	Bytes   int64       `json:"bytes"`
-	Dropped api.Dropped `json:"dropped"`
-	Data    api.Data    `json:"data"`
+	// StartedBy is "agent" or "popup".
+	StartedBy string      `json:"startedBy,omitempty"`
+	Bytes     int64       `json:"bytes"`
+	Dropped   api.Dropped `json:"dropped"`
+	Data      api.Data    `json:"data"`
 }
 
 // Save returns the capture as a Saved, secrets hidden as in Data: what is
@@ -31,7 +33,7 @@ func (c *Capture) Save() Saved {
 	}
 	s := Saved{
 		ID: c.id, Options: c.Options(), MainTab: c.mainTab, Start: c.startTime, End: end,
-		Reason: c.endReason, Bytes: c.bytes, Dropped: c.dropped, Data: c.copyData(),
+		Reason: c.endReason, StartedBy: c.by, Bytes: c.bytes, Dropped: c.dropped, Data: c.copyData(),
 	}
 	sc := c.Scrubber()
 	c.mu.Unlock()
@@ -44,7 +46,9 @@ func Restore(s Saved) *Capture {
 	c := New(s.ID, s.MainTab, s.Options, nil, nil)
 	c.cancel()
 	close(c.done)
-	c.state, c.startTime, c.endTime, c.endReason = StateStopped, s.Start, s.End, s.Reason
+	c.tabs = map[int64]bool{}
+	c.state, c.startTime, c.endTime, c.endReason, c.by = StateStopped, s.Start, s.End, s.Reason, s.StartedBy
+	c.restored = true
 	c.bytes, c.dropped = s.Bytes, s.Dropped
 	for _, r := range s.Dropped.Reasons {
 		c.reasons[r] = true

@@ -25,6 +25,9 @@ type Status struct {
 	// Tabs are the tabs attached and armed now.
 	Tabs    []int64 `json:"tabs"`
 	MainTab int64   `json:"mainTab"`
+	// Sent counts the requests agents sent as the person through the
+	// capture's tab while it ran (send_request).
+	Sent int `json:"sent,omitempty"`
 }
 
 // Status describes the capture now.
@@ -37,7 +40,7 @@ func (c *Capture) Status() Status {
 func (c *Capture) status() Status {
 	st := Status{
 		CaptureID: c.id, State: c.state, StartTime: c.startTime, EndTime: c.endTime,
-		EndReason: c.endReason, BytesHeld: c.bytes, Dropped: c.dropped, MainTab: c.mainTab,
+		EndReason: c.endReason, BytesHeld: c.bytes, Dropped: c.dropped, MainTab: c.mainTab, Sent: c.sent,
 		Tabs: make([]int64, 0, len(c.tabs)),
 	}
 	st.Dropped.Reasons = append([]string(nil), c.dropped.Reasons...)

@@ -115,6 +115,9 @@ type browser struct {
 func (b *browser) Attach(context.Context, int64, bool) error { return nil }
 func (b *browser) Detach(context.Context, int64) error       { return nil }
 
+// Drain has nothing to wait for: every event was handed over already.
+func (b *browser) Drain(context.Context, int64) ([]string, error) { return nil, nil }
+
 func (b *browser) Send(_ context.Context, _ capture.Target, method string, params any, _ int) (json.RawMessage, error) {
 	if method != "Network.getResponseBody" {
 		return json.RawMessage(`{}`), nil
