@@ -313,6 +313,17 @@ func (d Dropped) Total() int {
 	return d.Requests + d.WSFrames + d.StreamItems + d.Bodies + d.Payloads + d.Events + d.Targets + d.Undrained
 }
 
+// Redactions counts what redaction hid in a capture's records.
+type Redactions struct {
+	// Records is how many records had something hidden.
+	Records int `json:"records"`
+	// Places counts, for each place (as records name them in redacted),
+	// the records it was hidden in: the 64 most frequent places.
+	Places map[string]int `json:"places"`
+	// OtherPlaces sums the counts of the places left out of Places.
+	OtherPlaces int `json:"otherPlaces,omitempty"`
+}
+
 // Exchange is a request with its response; either may be missing (a
 // request still under way, a response whose request the capture did not
 // see).

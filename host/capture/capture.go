@@ -183,25 +183,6 @@ func (c *Capture) reset() {
 // ID is the capture's id, "capture_…".
 func (c *Capture) ID() string { return c.id }
 
-// Options are the options in force, as readers see them: with
-// redactSecrets, the secret parameters of options.url are hidden.
-func (c *Capture) Options() api.Options {
-	o := c.opts
-	o.URL = c.Scrubber().URL(o.URL)
-	return o
-}
-
-// Scrubber hides, in a copy of a record, what this capture's redaction
-// hides: Snapshot, Data and Save apply it to every record they copy out,
-// and any other way a record leaves the daemon must too. It is nil (and
-// changes nothing) when redactSecrets is false.
-func (c *Capture) Scrubber() *redact.Scrubber {
-	if !c.opts.RedactSecrets {
-		return nil
-	}
-	return c.secrets.Scrubber()
-}
-
 // MainTab is the tab the capture was started on.
 func (c *Capture) MainTab() int64 { return c.mainTab }
 
