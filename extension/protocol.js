@@ -35,6 +35,7 @@ export const HostRequest = Object.freeze({
   TABS_OPEN: 'tabs.open', // {url, active} → Tab
   TABS_NAVIGATE: 'tabs.navigate', // {tabId, url} → {}
   TABS_RELOAD: 'tabs.reload', // {tabId} → {}
+  TABS_FETCH: 'tabs.fetch', // {tabId, method, url, headers?, bodyBase64?, tag, timeoutMs, maxBodyBytes} → FetchResult
   DEBUGGER_ATTACH: 'debugger.attach', // {tabId, followPopups?} → {}
   DEBUGGER_DETACH: 'debugger.detach', // {tabId} → {} (also when not attached)
   DEBUGGER_SEND: 'debugger.send', // {tabId, sessionId?, method, params?, maxFieldLength?} → the command's result
@@ -113,6 +114,7 @@ export const ErrorCode = Object.freeze({
   VERSION_MISMATCH: 'version_mismatch', // the two sides speak different protocol versions
   NOT_FOUND: 'not_found', // the daemon holds no such session or capture
   CONFLICT: 'conflict', // the request does not fit the state it finds
+  FORBIDDEN: 'forbidden', // the person's settings do not allow it
 });
 
 /**

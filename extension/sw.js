@@ -3,7 +3,8 @@
 // plus the badge and the popup's link to the daemon. The logic that can be
 // tested without a browser lives in lib/; this file wires it to chrome.*.
 //
-//   daemon → here: tabs.*, debugger.* requests; `welcome`, `state`, `chunk`
+//   daemon → here: tabs.* (tabs.fetch too), debugger.* requests; `welcome`,
+//                  `state`, `chunk`
 //   here → daemon: hello, cdp.events (batched), debugger.detached,
 //                  tabs.created, tabs.removed; ui.* requests for the popup
 
@@ -26,7 +27,8 @@ import { browserLabel, errorCode, errorText, randomId, wireTab } from './lib/bro
 import { EventBatcher } from './lib/events.js';
 import { FocusClock } from './lib/focus.js';
 import { HostError, HostLink, wireError } from './lib/hostlink.js';
-import { POLICY_KEY, loadPolicy, normalizePolicy, wirePolicy } from './lib/policy.js';
+import { pageFetchExpression } from './lib/pagefetch.js';
+import { POLICY_KEY, loadPolicy, normalizePolicy, sendRefusal, wirePolicy } from './lib/policy.js';
 import { truncateResult } from './lib/truncate.js';
 
 const log = (...args) => console.warn(...args);
@@ -172,6 +174,13 @@ function attach(tabId, followPopups = false) {
 async function attachNow(tabId) {
   const target = { tabId };
   const epoch = attachEpoch;
+  const lent = borrowed.get(tabId);
+  if (lent) {
+    // Attached for a tabs.fetch: the capture takes the attachment over.
+    borrowed.delete(tabId);
+    await lent.ready;
+    return {};
+  }
   try {
     await chrome.debugger.attach(target, DEBUGGER_PROTOCOL_VERSION);
   } catch (e) {
@@ -206,6 +215,7 @@ function detachAll() {
   attachEpoch++;
   for (const tabId of held.keys()) chrome.debugger.detach({ tabId }).catch(() => {});
   held.clear();
+  // Tabs borrowed for a tabs.fetch are given back when it ends (within its timeout).
 }
 
 /**
@@ -246,6 +256,99 @@ async function drain(params) {
   return out;
 }
 
+// ---- tabs.fetch: a request sent again from a tab, as the person ----
+
+/**
+ * Tabs attached for tabs.fetch alone (no capture holds them): their
+ * events are not relayed, and they are detached after the last request,
+ * unless a capture took the attachment over meanwhile.
+ * @type {Map<number, {users: number, ready: Promise<void>}>}
+ */
+const borrowed = new Map();
+
+/** Attaches the debugger to a tab for a request unless a capture has it. */
+async function borrow(tabId) {
+  const h = held.get(tabId);
+  if (h) {
+    await h.ready;
+    return;
+  }
+  let lent = borrowed.get(tabId);
+  if (!lent) {
+    lent = { users: 0, ready: chrome.debugger.attach({ tabId }, DEBUGGER_PROTOCOL_VERSION) };
+    borrowed.set(tabId, lent);
+    lent.ready.catch(() => borrowed.get(tabId) === lent && borrowed.delete(tabId));
+  }
+  lent.users++;
+  try {
+    await lent.ready;
+  } catch (e) {
+    lent.users--;
+    throw e;
+  }
+}
+
+function giveBack(tabId) {
+  const lent = borrowed.get(tabId);
+  if (!lent || --lent.users > 0) return;
+  borrowed.delete(tabId);
+  chrome.debugger.detach({ tabId }).catch(() => {});
+}
+
+async function tabFetch(p) {
+  const tabId = tabIdOf(p);
+  const method = stringOf(p, 'method');
+  const url = stringOf(p, 'url');
+  const tag = stringOf(p, 'tag');
+  // The person's settings, checked here again whatever the daemon decided.
+  const policy = await loadPolicy(chrome.storage.local);
+  const refusal = sendRefusal(policy, method, url);
+  if (refusal) throw new HostError(ErrorCode.FORBIDDEN, refusal);
+  const tab = await chrome.tabs.get(tabId);
+  if (!/^https?:/i.test(tab.url || '')) {
+    throw new HostError(ErrorCode.NOT_DEBUGGABLE, `tab ${tabId} does not show a web page (${tab.url || 'nothing yet'}): a request goes from a page of its site`);
+  }
+  const req = {
+    method,
+    url,
+    headers: Array.isArray(p.headers) ? p.headers.filter((h) => typeof h?.name === 'string' && typeof h?.value === 'string') : [],
+    bodyBase64: typeof p.bodyBase64 === 'string' ? p.bodyBase64 : '',
+    timeoutMs: Number.isSafeInteger(p.timeoutMs) && p.timeoutMs > 0 ? p.timeoutMs : 30_000,
+    maxBodyBytes: Number.isSafeInteger(p.maxBodyBytes) && p.maxBodyBytes >= 0 ? p.maxBodyBytes : 0,
+  };
+  const expression = pageFetchExpression(req, tag);
+  const target = { tabId };
+  await borrow(tabId);
+  let out;
+  try {
+    const { frameTree } = await chrome.debugger.sendCommand(target, 'Page.getFrameTree', {});
+    const world = await chrome.debugger.sendCommand(target, 'Page.createIsolatedWorld', { frameId: frameTree.frame.id, worldName: 'tabtap' });
+    out = await chrome.debugger.sendCommand(target, 'Runtime.evaluate', {
+      expression,
+      contextId: world.executionContextId,
+      awaitPromise: true,
+      returnByValue: true,
+    });
+  } finally {
+    giveBack(tabId);
+  }
+  const res = out?.result?.value;
+  if (out?.exceptionDetails || !res || typeof res !== 'object') {
+    throw new HostError(ErrorCode.BROWSER, `the page could not send the request: ${out?.exceptionDetails?.exception?.description ?? out?.exceptionDetails?.text ?? 'no answer'}`);
+  }
+  if (res.error) {
+    throw new HostError(
+      ErrorCode.BROWSER,
+      `the browser did not complete the request from ${new URL(tab.url).origin}: ${res.error} (a page of another site than the request's may not read its answer (CORS), the page's Content-Security-Policy may forbid it, or the network failed)`,
+    );
+  }
+  if (res.redirected) {
+    const after = sendRefusal(policy, 'GET', res.url);
+    if (after) throw new HostError(ErrorCode.FORBIDDEN, `the request was redirected to ${res.url.split(/[?#]/)[0]}; its answer is withheld: ${after}`);
+  }
+  return res;
+}
+
 async function send(params) {
   const tabId = tabIdOf(params);
   const method = stringOf(params, 'method');
@@ -277,6 +380,7 @@ const hostRequests = {
     await chrome.tabs.reload(tabIdOf(p));
     return {};
   },
+  [HostRequest.TABS_FETCH]: tabFetch,
   [HostRequest.DEBUGGER_ATTACH]: (p) => attach(tabIdOf(p), p.followPopups === true),
   [HostRequest.DEBUGGER_DETACH]: (p) => detach(tabIdOf(p)),
   [HostRequest.DEBUGGER_SEND]: send,
@@ -326,6 +430,7 @@ chrome.debugger.onEvent.addListener((source, method, params) => {
 
 chrome.debugger.onDetach.addListener((source, reason) => {
   if (source.tabId === undefined) return;
+  borrowed.delete(source.tabId);
   held.delete(source.tabId);
   notifyHost(ExtensionNotification.DEBUGGER_DETACHED, { tabId: source.tabId, reason });
 });
@@ -460,4 +565,4 @@ async function start() {
 const ready = start();
 
 // Exposed for debugging from the worker's console.
-globalThis.tabtap = { link, batcher, held, state: () => lastState };
+globalThis.tabtap = { link, batcher, held, borrowed, state: () => lastState, tabFetch };

@@ -39,6 +39,9 @@ type Request struct {
 	Partial bool `json:"partial,omitempty"`
 	// BlockedCookies lists cookies the browser did not send, with why.
 	BlockedCookies []BlockedCookie `json:"blockedCookies,omitempty"`
+	// SentBy is "agent" for a request tabtap sent again from the tab for
+	// an agent (send_request), as the person.
+	SentBy string `json:"sentBy,omitempty"`
 	// Redacted names the places in this record whose values redaction
 	// hid, each once ("header:Authorization", "cookie:sid",
 	// "query:token", "body:$.access_token"); never the values. The
@@ -308,4 +311,15 @@ type Dropped struct {
 // Total is the number of things dropped.
 func (d Dropped) Total() int {
 	return d.Requests + d.WSFrames + d.StreamItems + d.Bodies + d.Payloads + d.Events + d.Targets + d.Undrained
+}
+
+// Redactions counts what redaction hid in a capture's records.
+type Redactions struct {
+	// Records is how many records had something hidden.
+	Records int `json:"records"`
+	// Places counts, for each place (as records name them in redacted),
+	// the records it was hidden in: the 64 most frequent places.
+	Places map[string]int `json:"places"`
+	// OtherPlaces sums the counts of the places left out of Places.
+	OtherPlaces int `json:"otherPlaces,omitempty"`
 }

@@ -131,6 +131,14 @@ type Capture struct {
 	lost         map[string]bool   // targets counted in dropped.Targets, by "tab/session"
 	recovered    map[string]string // URL of popups' documents recorded after the fact, by frame id (popup.go)
 	contentLoads map[int64]string  // URL of a document the browser reloads from its cache for documentContent, by tab
+	// restored is set for a capture read back from disk (Restore): its
+	// records hold no secrets any more.
+	restored bool
+	// sent counts the requests agents sent as the person through the
+	// capture's tab; sentTags maps the tag of each one under way to the
+	// id of its request once recorded (sent.go).
+	sent     int
+	sentTags map[string]string
 }
 
 // New returns a capture of tabID, not yet attached. Start attaches it.
@@ -176,25 +184,6 @@ func (c *Capture) reset() {
 
 // ID is the capture's id, "capture_…".
 func (c *Capture) ID() string { return c.id }
-
-// Options are the options in force, as readers see them: with
-// redactSecrets, the secret parameters of options.url are hidden.
-func (c *Capture) Options() api.Options {
-	o := c.opts
-	o.URL = c.Scrubber().URL(o.URL)
-	return o
-}
-
-// Scrubber hides, in a copy of a record, what this capture's redaction
-// hides: Snapshot, Data and Save apply it to every record they copy out,
-// and any other way a record leaves the daemon must too. It is nil (and
-// changes nothing) when redactSecrets is false.
-func (c *Capture) Scrubber() *redact.Scrubber {
-	if !c.opts.RedactSecrets {
-		return nil
-	}
-	return c.secrets.Scrubber()
-}
 
 // MainTab is the tab the capture was started on.
 func (c *Capture) MainTab() int64 { return c.mainTab }

@@ -159,6 +159,7 @@ func (c *Capture) newRequest(ex *exchange, e *evRequestWillBeSent, url string) *
 			line := in.LineNumber
 			r.Initiator.LineNumber = &line
 		}
+		c.markSent(r, in)
 	}
 	if len(e.Request.PostDataEntries) > 0 {
 		var body []byte

@@ -522,7 +522,7 @@ func (d *Daemon) captureStates() []extension.CaptureState {
 		out = append(out, extension.CaptureState{
 			SessionID: s.id, CaptureID: st.CaptureID, TabID: s.tabID, Status: string(st.State), StartedBy: s.capture.Starter(),
 			URL: s.url, Title: s.title, StartTime: st.StartTime.Format(time.RFC3339), Stats: api.StatsOf(st.Summary),
-			Bytes: st.BytesHeld, Dropped: st.Dropped.Total(), EndReason: st.EndReason,
+			Bytes: st.BytesHeld, Dropped: st.Dropped.Total(), EndReason: st.EndReason, Sent: st.Sent,
 		})
 	}
 	return out

@@ -102,25 +102,30 @@ func markers(s string) [][]int {
 	}
 }
 
-// url splits a URL at its secrets: a query parameter's (query:<name>),
-// one in the path (path), anywhere else (url).
+// url splits a URL at its secrets: a query or fragment parameter's
+// (query:<name>), the password of its user:password@ (url:password),
+// anywhere else (url).
 func (n *namer) url(u string) text {
 	return n.split(u, markers, func(at int) (string, string) {
 		rest := strings.Index(u, "://") + 3
-		pathAt := strings.IndexByte(u[rest:], '/')
-		q := strings.IndexByte(u, '?')
-		f := strings.IndexByte(u, '#')
-		switch {
-		case f >= 0 && at > f:
-			return "url", "URL"
-		case q >= 0 && at > q:
-			name := paramName(u[q+1:at], "&")
-			if name == "" {
-				return "url", "URL"
+		authority := len(u)
+		if i := strings.IndexAny(u[rest:], "/?#"); i >= 0 {
+			authority = rest + i
+		}
+		if at < authority {
+			if userinfo := strings.LastIndexByte(u[rest:authority], '@'); userinfo >= 0 && at < rest+userinfo {
+				return "url:password", "URL_PASSWORD"
 			}
-			return "query:" + name, "QUERY_" + name
-		case pathAt >= 0 && at > rest+pathAt:
-			return "path", "PATH"
+			return "url", "URL"
+		}
+		if q := strings.IndexAny(u, "?#"); q >= 0 && at > q {
+			start := q + 1
+			if f := strings.IndexByte(u, '#'); f >= 0 && at > f {
+				start = f + 1
+			}
+			if name := paramName(u[start:at], "&"); name != "" {
+				return "query:" + name, "QUERY_" + name
+			}
 		}
 		return "url", "URL"
 	})
@@ -169,7 +174,7 @@ func (n *namer) body(contentType, s string) text {
 			place = func(int) (string, string) {
 				p := paths[i]
 				i++
-				return "body:" + p, "BODY_" + strings.TrimPrefix(p, "$.")
+				return "body:" + printable(p), "BODY_" + strings.TrimPrefix(p, "$.")
 			}
 		}
 	case strings.Contains(ct, "multipart/form-data"):
@@ -245,7 +250,7 @@ func jsonPlaces(s string) []string {
 			} else if isIdent(l.key) {
 				b.WriteString("." + l.key)
 			} else {
-				b.WriteString("[" + quoteJSON(l.key) + "]")
+				b.WriteString("['" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(l.key) + "']")
 			}
 		}
 		return b.String()

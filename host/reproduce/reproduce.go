@@ -27,9 +27,10 @@ type Secret struct {
 	// to the hidden value as it stood in the request (percent-encoded in
 	// a URL, escaped in JSON).
 	Name string `json:"name"`
-	// Where is the value's place: header:<name>, cookie:<name>,
-	// query:<name>, path, body:$.<json path>, body:<form or multipart
-	// field>, body (elsewhere in the body), or url.
+	// Where is the value's place, as a record's `redacted` names it
+	// (docs/records.md): header:<name>, cookie:<name>, query:<name>,
+	// url:password, url (elsewhere in the URL), body:$.<json path>,
+	// body:<form or multipart field>, body (elsewhere in the body).
 	Where string `json:"where"`
 }
 

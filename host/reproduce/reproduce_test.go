@@ -18,11 +18,11 @@ func TestSecretsNamePlaces(t *testing.T) {
 		req  api.Request
 		want []Secret
 	}{{
-		name: "query parameters, an encoded name, the path, the fragment",
-		req: api.Request{Method: "GET", URL: "https://x.test/reset/[redacted]/go?a=1&access%5Ftoken=[redacted]&sig=ab[redacted]cd#k=[redacted]",
+		name: "query parameters, an encoded name, the path, the fragment, a password",
+		req: api.Request{Method: "GET", URL: "https://ann:[redacted]@x.test/reset/[redacted]/go?a=1&access%5Ftoken=[redacted]&sig=ab[redacted]cd#k=[redacted]&[redacted]",
 			Headers: map[string]string{}},
-		want: []Secret{{"TABTAP_PATH", "path"}, {"TABTAP_QUERY_ACCESS_TOKEN", "query:access_token"},
-			{"TABTAP_QUERY_SIG", "query:sig"}, {"TABTAP_URL", "url"}},
+		want: []Secret{{"TABTAP_URL_PASSWORD", "url:password"}, {"TABTAP_URL", "url"}, {"TABTAP_QUERY_ACCESS_TOKEN", "query:access_token"},
+			{"TABTAP_QUERY_SIG", "query:sig"}, {"TABTAP_QUERY_K", "query:k"}, {"TABTAP_URL_2", "url"}},
 	}, {
 		name: "cookies, a header twice, names that collide",
 		req: api.Request{Method: "GET", URL: "https://x.test/", Headers: map[string]string{
@@ -39,7 +39,7 @@ func TestSecretsNamePlaces(t *testing.T) {
 		name: "JSON fields, nested, in arrays, with odd keys",
 		req: api.Request{Method: "POST", URL: "https://x.test/", Headers: map[string]string{"Content-Type": "application/json"},
 			PostData: `{"a":{"b":[1,{"token":"[redacted]"}]},"odd key\u2028":"[redacted]","k":"x[redacted]y[redacted]"}`},
-		want: []Secret{{"TABTAP_BODY_A_B_1_TOKEN", "body:$.a.b[1].token"}, {"TABTAP_BODY_ODD_KEY_U2028", `body:$["odd key\u2028"]`},
+		want: []Secret{{"TABTAP_BODY_A_B_1_TOKEN", "body:$.a.b[1].token"}, {"TABTAP_BODY_ODD_KEY", `body:$['odd key\u2028']`},
 			{"TABTAP_BODY_K", "body:$.k"}, {"TABTAP_BODY_K_2", "body:$.k"}},
 	}, {
 		name: "a form without a content type",
