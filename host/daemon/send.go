@@ -336,19 +336,25 @@ func sentRecord(id string, tab int64, out outgoing, at time.Time) api.Request {
 		RequestID: id, URL: out.url, Method: out.method, Headers: map[string]string{}, ResourceType: "Fetch",
 		Timestamp: at, SentBy: "agent", Source: api.Source{TabID: tab, Target: "page"},
 	}
-	for _, h := range out.headers {
-		if v, ok := r.Headers[h.Name]; ok {
-			r.Headers[h.Name] = v + "\n" + h.Value
-		} else {
-			r.Headers[h.Name] = h.Value
-		}
-	}
+	joinHeaders(r.Headers, out.headers)
 	if utf8.Valid(out.body) {
 		r.PostData = string(out.body)
 	} else {
 		r.PostDataBase64 = base64.StdEncoding.EncodeToString(out.body)
 	}
 	return r
+}
+
+// joinHeaders puts headers in a record's map, repeated ones joined by
+// newlines as the browser gives them.
+func joinHeaders(m map[string]string, hs []extension.Header) {
+	for _, h := range hs {
+		if v, ok := m[h.Name]; ok {
+			m[h.Name] = v + "\n" + h.Value
+		} else {
+			m[h.Name] = h.Value
+		}
+	}
 }
 
 // answerRecord is the answer the page read, for the result.
@@ -358,13 +364,7 @@ func answerRecord(id string, tab int64, res extension.FetchResult) api.Response 
 		BodySize: res.BodySize, BodyTruncated: res.BodyTruncated, Timestamp: time.Now().UTC(),
 		Source: api.Source{TabID: tab, Target: "page"},
 	}
-	for _, h := range res.Headers {
-		if v, ok := r.Headers[h.Name]; ok {
-			r.Headers[h.Name] = v + "\n" + h.Value
-		} else {
-			r.Headers[h.Name] = h.Value
-		}
-	}
+	joinHeaders(r.Headers, res.Headers)
 	if mt, _, err := mime.ParseMediaType(headerOf(r.Headers, "content-type")); err == nil {
 		r.MimeType = mt
 	}
