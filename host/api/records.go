@@ -312,3 +312,14 @@ type Dropped struct {
 func (d Dropped) Total() int {
 	return d.Requests + d.WSFrames + d.StreamItems + d.Bodies + d.Payloads + d.Events + d.Targets + d.Undrained
 }
+
+// Redactions counts what redaction hid in a capture's records.
+type Redactions struct {
+	// Records is how many records had something hidden.
+	Records int `json:"records"`
+	// Places counts, for each place (as records name them in redacted),
+	// the records it was hidden in: the 64 most frequent places.
+	Places map[string]int `json:"places"`
+	// OtherPlaces sums the counts of the places left out of Places.
+	OtherPlaces int `json:"otherPlaces,omitempty"`
+}

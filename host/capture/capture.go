@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp/jsonv2"
+
 	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/redact"
 )
@@ -182,25 +184,6 @@ func (c *Capture) reset() {
 
 // ID is the capture's id, "capture_…".
 func (c *Capture) ID() string { return c.id }
-
-// Options are the options in force, as readers see them: with
-// redactSecrets, the secret parameters of options.url are hidden.
-func (c *Capture) Options() api.Options {
-	o := c.opts
-	o.URL = c.Scrubber().URL(o.URL)
-	return o
-}
-
-// Scrubber hides, in a copy of a record, what this capture's redaction
-// hides: Snapshot, Data and Save apply it to every record they copy out,
-// and any other way a record leaves the daemon must too. It is nil (and
-// changes nothing) when redactSecrets is false.
-func (c *Capture) Scrubber() *redact.Scrubber {
-	if !c.opts.RedactSecrets {
-		return nil
-	}
-	return c.secrets.Scrubber()
-}
 
 // MainTab is the tab the capture was started on.
 func (c *Capture) MainTab() int64 { return c.mainTab }
@@ -644,10 +627,17 @@ func (c *Capture) dispatch(t Target, src api.Source, ev Event) error {
 	return nil
 }
 
-// decode unmarshals an event's params and hands them to fn.
+// eventJSON are the options events are decoded with.
+var eventJSON = jsonv2.AllowInvalidUTF8(true)
+
+// decode unmarshals an event's params and hands them to fn. It reads them
+// in one pass with version 2 of the JSON package (through cdproto's own
+// layer, as cdproto's types are written for it); encoding/json would scan
+// them twice, and cdproto's types a third time. Invalid UTF-8 becomes
+// U+FFFD, as encoding/json does.
 func decode[T any](ev Event, fn func(*T)) error {
 	var v T
-	if err := json.Unmarshal(ev.Params, &v); err != nil {
+	if err := jsonv2.Unmarshal(ev.Params, &v, eventJSON); err != nil {
 		return fmt.Errorf("decoding %s: %w", ev.Method, err)
 	}
 	fn(&v)

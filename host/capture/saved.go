@@ -26,18 +26,18 @@ type Saved struct {
 // written down holds no more than a reader could see. The capture should
 // be stopped; Save of a running capture saves what it holds so far.
 func (c *Capture) Save() Saved {
-	c.mu.Lock()
-	end := c.endTime
-	if end.IsZero() {
-		end = time.Now().UTC()
-	}
-	s := Saved{
-		ID: c.id, Options: c.Options(), MainTab: c.mainTab, Start: c.startTime, End: end,
-		Reason: c.endReason, StartedBy: c.by, Bytes: c.bytes, Dropped: c.dropped, Data: c.copyData(),
-	}
-	sc := c.Scrubber()
-	c.mu.Unlock()
-	sc.Data(&s.Data)
+	var s Saved
+	s.Data = c.view(func() api.Data {
+		end := c.endTime
+		if end.IsZero() {
+			end = time.Now().UTC()
+		}
+		s = Saved{
+			ID: c.id, Options: c.Options(), MainTab: c.mainTab, Start: c.startTime, End: end,
+			Reason: c.endReason, StartedBy: c.by, Bytes: c.bytes, Dropped: c.dropped,
+		}
+		return c.copyData()
+	})
 	return s
 }
 

@@ -2,7 +2,10 @@ package extension
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
+
+	"github.com/chromedp/cdproto/cdp/jsonv2"
 
 	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/rpc"
@@ -442,6 +445,17 @@ type DrainMiss struct {
 	SessionID string `json:"sessionId,omitempty"`
 	// Reason is the browser's error, or that the barrier timed out.
 	Reason string `json:"reason"`
+}
+
+// Decode reads a cdp.events batch in one pass (version 2 of the JSON
+// package, through cdproto's layer; encoding/json scans twice), each
+// event's params copied undecoded. Invalid UTF-8 becomes U+FFFD, as
+// encoding/json does.
+func (b *EventBatch) Decode(params []byte) error {
+	if err := jsonv2.Unmarshal(params, b, jsonv2.AllowInvalidUTF8(true)); err != nil {
+		return fmt.Errorf("decoding cdp.events: %w", err)
+	}
+	return nil
 }
 
 // Detached reports that chrome.debugger let go of a tab.

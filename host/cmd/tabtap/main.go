@@ -106,6 +106,7 @@ func runDaemon(ctx context.Context, origin string, stdin io.Reader, stdout, stde
 	// error, not kill the daemon before it has put its captures away.
 	signal.Ignore(syscall.SIGPIPE)
 	log.Info("daemon starting", "origin", origin, "pid", os.Getpid(), "version", version)
+	defer profile(log)()
 	opts := daemon.Options{RuntimeDir: dir, Version: version, Log: log}
 	if path := os.Getenv("TABTAP_RECORD"); path != "" {
 		// Every DevTools event of captured tabs, for a bug report.
