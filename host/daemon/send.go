@@ -139,12 +139,11 @@ func (d *Daemon) sendRequest(ctx context.Context, a api.SendRequestArgs) (api.Se
 		}
 	}
 	data := api.Data{Requests: []api.Request{sentRecord(id, tabID, out, began)}, Responses: []api.Response{answerRecord(id, tabID, res)}}
-	sc := c.Scrubber()
-	if joined && live != c {
-		sc = live.Scrubber() // it learned what this exchange carried
+	view := c
+	if joined {
+		view = live // it learned what this exchange carried
 	}
-	sc.Request(&data.Requests[0])
-	sc.Response(&data.Responses[0])
+	data = view.ViewSent(data)
 	f, _ := shape.Find(&data, id)
 	detail, err := shape.Request(f, api.GetRequestArgs{SessionID: s.id, RequestID: id}, api.Budget(a.MaxResultBytes))
 	if err != nil {
