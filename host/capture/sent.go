@@ -92,3 +92,9 @@ func (c *Capture) Unredacted(id string) (api.Request, error) {
 	}
 	return api.Request{}, fmt.Errorf("capture %s holds no request %s", c.id, id)
 }
+
+// ViewSent hides the secrets of an exchange the daemon made from what
+// send_request got back, as this capture's own records are hidden (it
+// learned what the request carried when it recorded the original): the
+// records of a request sent as the person leave through the same view.
+func (c *Capture) ViewSent(d api.Data) api.Data { return c.view(func() api.Data { return d }) }
