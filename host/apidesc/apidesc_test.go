@@ -409,3 +409,41 @@ func FuzzInfer(f *testing.F) {
 		}
 	})
 }
+
+// TestNotebook describes the end-to-end test's notebook app as Chromium
+// showed it: exactly its API.
+func TestNotebook(t *testing.T) {
+	a, d := describe(t, capturetest.Saved(t, capturetest.Testdata("notebook-capture.json")))
+	var got []string
+	for _, e := range d.Endpoints {
+		got = append(got, fmt.Sprintf("%s %s %s", e.Method, e.Path, js(e.Statuses)))
+	}
+	want := `GET /done {"200":1}
+GET /nb/api/kernels {"200":1}
+POST /nb/api/kernels {"201":1}
+GET /nb/api/kernels/{kernelId} {"200":3,"404":1}
+DELETE /nb/api/kernels/{kernelId} {"204":1}
+POST /nb/api/login {"200":1}
+GET /nb/api/users/{userId}/sessions {"200":2}`
+	if strings.Join(got, "\n") != want {
+		t.Errorf("endpoints:\n%s\nwant:\n%s", strings.Join(got, "\n"), want)
+	}
+	if e := find(d, "GET", "/nb/api/users/{userId}/sessions"); js(e.Query) != `["cursor","limit"]` ||
+		js(e.ResponseSchema) != `{"type":"object","properties":{"sessions":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"kernel":{"type":"string","format":"uuid"},"started":{"type":"string","format":"date-time"}},"required":["id","kernel","started"]}},"next":{"type":["string","null"]}},"required":["sessions","next"]}` {
+		t.Errorf("sessions: %s", js(e))
+	}
+	one := find(d, "GET", "/nb/api/kernels/{kernelId}").ResponseSchema
+	if js(one.Required) != `["id","name","state","created","owner","tags","resources"]` || len(one.Properties) != 8 {
+		t.Errorf("a kernel (note is optional): %s", js(one))
+	}
+	if e := find(d, "POST", "/nb/api/login"); js(e.ResponseSchema) != `{"type":"object","properties":{"access_token":{"type":"string"},"token_type":{"type":"string"},"expires_in":{"type":"integer"}},"required":["access_token","token_type","expires_in"]}` {
+		t.Errorf("login: %s", js(e.ResponseSchema))
+	}
+	if len(d.WebSockets) != 1 || !strings.HasSuffix(d.WebSockets[0].URL, "/nb/api/kernels/{kernelId}/channels") || len(d.WebSockets[0].Messages) != 3 {
+		t.Errorf("socket: %s", js(d.WebSockets))
+	}
+	doc := a.OpenAPI("notebook", 0)
+	if login := js(doc.Paths["/nb/api/login"]); !strings.Contains(login, `"access_token":"[redacted]"`) {
+		t.Errorf("login example: %s", login)
+	}
+}

@@ -160,7 +160,9 @@ func (e *endpoint) add(r *reader, x api.Exchange, u *url.URL) {
 	e.count++
 	status := "failed"
 	ok := false
-	if p := x.Response; p != nil && !p.Failed {
+	// A response whose headers came counts by its status, even when its
+	// loading then failed (Chromium reports a fetch's 204 as aborted).
+	if p := x.Response; p != nil && p.Status > 0 {
 		status = strconv.FormatInt(p.Status, 10)
 		ok = p.Status >= 200 && p.Status < 300
 	}

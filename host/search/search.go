@@ -67,7 +67,7 @@ type Match struct {
 	Name   string `json:"name,omitempty"`
 	Method string `json:"method,omitempty"`
 	URL    string `json:"url"`
-	// Status is the response's status, when one came.
+	// Status is the response's status, when its headers came.
 	Status int64 `json:"status,omitempty"`
 	// Snippet is the match in its context, cut to a few dozen bytes
 	// either side ("…" marks a cut).
@@ -396,9 +396,7 @@ func (r record) match() Match {
 		}
 		if r.resp != nil {
 			m.RequestID, m.URL = r.resp.RequestID, cmpOr(m.URL, r.resp.URL)
-			if !r.resp.Failed {
-				m.Status = r.resp.Status
-			}
+			m.Status = r.resp.Status // what came, even when loading then failed
 		}
 	}
 	m.URL = shape.Cut(m.URL, urlBytes)

@@ -243,3 +243,21 @@ func TestArgs(t *testing.T) {
 		t.Error("a canceled search went on")
 	}
 }
+
+// TestNotebook searches the end-to-end test's notebook app as Chromium
+// showed it: a value once in a body, once in a frame, once in a header.
+func TestNotebook(t *testing.T) {
+	d := capturetest.Saved(t, capturetest.Testdata("notebook-capture.json"))
+	for q, want := range map[string]string{
+		"needle-body-42a9": "response/responseBody", "needle-frame-9c1e": "wsFrame/payload", "NEEDLE-header-5d2b": "response/responseHeader/X-Trace-Id",
+	} {
+		r := run(t, d, Args{Query: q})
+		if r.Total != 1 || where(r) != want {
+			t.Errorf("%s: %+v", q, r)
+		}
+	}
+	r := run(t, d, Args{Query: "/kernels/[0-9a-f-]{36}$/", In: []string{InURL}})
+	if r.Total != 5 { // four GETs and a DELETE (the socket's URL goes on)
+		t.Errorf("a regex on URLs: %d %s", r.Total, where(r))
+	}
+}
