@@ -35,6 +35,7 @@ func head(s *session, c *capture.Capture, st capture.Status, format string) api.
 	return api.StopResult{
 		SessionID: s.id, CaptureID: c.ID(), Duration: st.Duration, StartTime: st.StartTime, EndTime: st.EndTime,
 		Summary: st.Summary, Options: c.Options(), Format: format, Dropped: st.Dropped, EndReason: st.EndReason,
+		Redacted: st.Redacted,
 	}
 }
 

@@ -179,14 +179,7 @@ func (e *env) launch() {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(chromium,
-		"--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--no-default-browser-check", "--disable-features=Translate,MediaRouter",
-		"--user-data-dir="+e.profile,
-		"--load-extension="+e.extension, "--disable-extensions-except="+e.extension,
-		"--remote-debugging-port=0", "--remote-allow-origins=*",
-		"about:blank")
+	cmd := exec.Command(chromium, chromiumArgs(e.profile, e.extension)...)
 	cmd.Env = append(os.Environ(), "TABTAP_RUNTIME_DIR="+e.runtimeDir, "TABTAP_LOG=debug")
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	ownProcessGroup(cmd)
@@ -218,6 +211,20 @@ func (e *env) launch() {
 			t.Fatalf("the extension's daemon did not answer within 45 s: %v %s", err, text(res))
 		}
 		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+// chromiumArgs are the flags every test starts Chromium with: headless, a
+// profile of its own, one unpacked extension, a DevTools port, a blank tab.
+func chromiumArgs(profile, extension string) []string {
+	return []string{
+		"--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--no-default-browser-check", "--disable-features=Translate,MediaRouter",
+		"--user-data-dir=" + profile,
+		"--load-extension=" + extension, "--disable-extensions-except=" + extension,
+		"--remote-debugging-port=0", "--remote-allow-origins=*",
+		"about:blank",
 	}
 }
 

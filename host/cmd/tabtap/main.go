@@ -114,6 +114,7 @@ func runDaemon(ctx context.Context, origin string, stdin io.Reader, stdout, stde
 	signal.Ignore(syscall.SIGPIPE)
 	log.Info("daemon starting", "origin", origin, "pid", os.Getpid(), "version", version, "commit", commit)
 	removeAsides()
+	defer profile(log)()
 	opts := daemon.Options{RuntimeDir: dir, Version: version, Log: log}
 	if path := os.Getenv("TABTAP_RECORD"); path != "" {
 		// Every DevTools event of captured tabs, for a bug report.
