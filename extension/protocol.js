@@ -48,8 +48,8 @@ export const HostRequest = Object.freeze({
  */
 export const DRAIN_COMMAND = 'Runtime.getIsolateId';
 
-/** How long debugger.drain waits for one session's barrier (relay.DrainTimeoutMs). */
-export const DRAIN_TIMEOUT_MS = 10000;
+/** How long debugger.drain waits for its barriers, all together (relay.DrainTimeoutMs). */
+export const DRAIN_TIMEOUT_MS = 15000;
 
 /**
  * The DevTools Protocol methods the daemon may send through debugger.send:

@@ -62,9 +62,9 @@ const (
 var bodyWait = 5 * time.Second
 
 // drainWait bounds how long Stop waits for the events still on their way
-// from the browser (a variable for tests): the extension gives each target
-// 10 s, and the answer needs a little more.
-var drainWait = 12 * time.Second
+// from the browser (a variable for tests): the extension gives a drain
+// 15 s (extension.DrainTimeoutMs), and its answer needs a little more.
+var drainWait = 20 * time.Second
 
 // fetchers bounds the body fetches in flight at once per capture.
 const fetchers = 4

@@ -28,7 +28,6 @@ type (
 	evWebSocketCreated    = network.EventWebSocketCreated
 	evWebSocketHandshake  = network.EventWebSocketWillSendHandshakeRequest
 	evWebSocketResponse   = network.EventWebSocketHandshakeResponseReceived
-	evWebSocketFrame      = network.EventWebSocketFrameReceived
 	evWebSocketFrameError = network.EventWebSocketFrameError
 	evWebSocketClosed     = network.EventWebSocketClosed
 	evEventSourceMessage  = network.EventEventSourceMessageReceived

@@ -298,6 +298,10 @@ func (e *env) captureLoad(fetches, frames int, opts map[string]any) loadRun {
 	run.lag = time.Since(finished)
 	run.cpu = cpuTime(pid) - cpu0
 	run.during = watch.stop()
+	profiling := os.Getenv("TABTAP_PROFILE") != ""
+	if profiling {
+		heapProfile(pid) // heap-1.pprof: while capturing
+	}
 	watch = watchMemory(pid)
 	stopStart := time.Now()
 	e.tool("stop_network_capture", map[string]any{"sessionId": sess.SessionID, "maxResultBytes": 20000}, nil)
@@ -306,6 +310,9 @@ func (e *env) captureLoad(fetches, frames int, opts map[string]any) loadRun {
 	run.afterStop, _ = rss(pid)
 	time.Sleep(3 * time.Second)
 	run.settled, _ = rss(pid)
+	if profiling {
+		heapProfile(pid) // heap-2.pprof: after the stop
+	}
 
 	path := filepath.Join(t.TempDir(), "load.json")
 	e.tool("stop_network_capture", map[string]any{"sessionId": sess.SessionID, "outputPath": path}, nil)

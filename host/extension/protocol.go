@@ -171,10 +171,11 @@ const (
 // changes nothing.
 const DrainCommand = "Runtime.getIsolateId"
 
-// DrainTimeoutMs bounds how long debugger.drain waits for one session's
-// barrier (a page stuck in a long script answers late); the session is
-// then listed in Drained.Missed.
-const DrainTimeoutMs = 10000
+// DrainTimeoutMs bounds how long debugger.drain waits for its barriers, the
+// tab's and its children's together (the browser answers late when it is
+// far behind, or when a page is stuck in a long script); a session that
+// has not answered by then is listed in Drained.Missed.
+const DrainTimeoutMs = 15000
 
 // Notifications the daemon sends to the extension.
 const (
