@@ -55,3 +55,9 @@ func BenchmarkSearchEveryFrame(b *testing.B) {
 func BenchmarkSearchRegex(b *testing.B) {
 	benchSearch(b, Args{Query: `/"seq":1999\d\d,/`}, func(r Result) bool { return r.Total == 99 })
 }
+
+// BenchmarkSearchRegexNoPrefix runs a regular expression with no literal
+// to scan for: the regexp engine reads every byte.
+func BenchmarkSearchRegexNoPrefix(b *testing.B) {
+	benchSearch(b, Args{Query: `/[0-9]{3}-[0-9]{4}-X/`}, func(r Result) bool { return r.Total == 0 })
+}
