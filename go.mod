@@ -3,6 +3,7 @@ module github.com/tabtap/tabtap
 go 1.26.0
 
 require (
+	github.com/andybalholm/brotli v1.3.0
 	github.com/chromedp/cdproto v0.159.2
 	github.com/coder/websocket v1.8.15
 	github.com/mark3labs/mcp-go v1.2.1

@@ -12,6 +12,8 @@ function show(p) {
   $('captureBodies').checked = p.captureBodies;
   $('maxBodyMiB').value = p.maxBodyBytes ? String(p.maxBodyBytes / MIB) : '';
   $('maxTotalMiB').value = p.maxTotalBytes ? String(p.maxTotalBytes / MIB) : '';
+  $('sendSites').value = p.sendSites.join('\n');
+  $('sendChanges').checked = p.sendChanges;
 }
 
 function read() {
@@ -21,6 +23,8 @@ function read() {
     captureBodies: $('captureBodies').checked,
     maxBodyBytes: Math.round(Number($('maxBodyMiB').value || 0) * MIB),
     maxTotalBytes: Math.round(Number($('maxTotalMiB').value || 0) * MIB),
+    sendSites: parseSites($('sendSites').value),
+    sendChanges: $('sendChanges').checked,
   });
 }
 

@@ -5,7 +5,7 @@
 // Opened as a page with ?tabId=N it shows tab N (handy for tests).
 
 import { CaptureStatus, ErrorCode, POPUP_PORT_NAME, PopupMessage, UIRequest } from './protocol.js';
-import { captureForTab, exportFileName, formatBytes, formatDuration, summary, whyNotCapturable } from './lib/view.js';
+import { captureForTab, exportFileName, formatBytes, formatDuration, sentByAgents, summary, whyNotCapturable } from './lib/view.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -251,6 +251,8 @@ function render() {
     $('c-streaming').textContent = cur.streamingResponses ?? 0;
     $('c-bytes').textContent = formatBytes(cur.bytes ?? 0);
     $('c-dropped').textContent = cur.dropped ?? 0;
+    show($('c-sent'), running);
+    $('c-sent').textContent = sentByAgents(cur.sent);
     show($('running-actions'), running);
     show($('stopped-actions'), !running);
     $('current-session').textContent = cur.sessionId;

@@ -22,7 +22,7 @@ export const HOST_NAME = 'dev.tabtap.host';
  * Version of this protocol (relay.ProtocolVersion). Sent in hello; the
  * daemon sends its own in welcome, and each side checks that they are equal.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** chrome.debugger protocol version the extension attaches with. */
 export const DEBUGGER_PROTOCOL_VERSION = '1.3';
@@ -35,10 +35,21 @@ export const HostRequest = Object.freeze({
   TABS_OPEN: 'tabs.open', // {url, active} → Tab
   TABS_NAVIGATE: 'tabs.navigate', // {tabId, url} → {}
   TABS_RELOAD: 'tabs.reload', // {tabId} → {}
+  TABS_FETCH: 'tabs.fetch', // {tabId, method, url, headers?, bodyBase64?, tag, timeoutMs, maxBodyBytes} → FetchResult
   DEBUGGER_ATTACH: 'debugger.attach', // {tabId, followPopups?} → {}
   DEBUGGER_DETACH: 'debugger.detach', // {tabId} → {} (also when not attached)
   DEBUGGER_SEND: 'debugger.send', // {tabId, sessionId?, method, params?, maxFieldLength?} → the command's result
+  DEBUGGER_DRAIN: 'debugger.drain', // {tabId} → {targets, missed?} (answered after the tab's earlier events)
 });
+
+/**
+ * The DevTools command debugger.drain sends to each session of a tab as its
+ * barrier (relay.DrainCommand): answered after the session's earlier events.
+ */
+export const DRAIN_COMMAND = 'Runtime.getIsolateId';
+
+/** How long debugger.drain waits for one session's barrier (relay.DrainTimeoutMs). */
+export const DRAIN_TIMEOUT_MS = 10000;
 
 /**
  * The DevTools Protocol methods the daemon may send through debugger.send:
@@ -103,6 +114,7 @@ export const ErrorCode = Object.freeze({
   VERSION_MISMATCH: 'version_mismatch', // the two sides speak different protocol versions
   NOT_FOUND: 'not_found', // the daemon holds no such session or capture
   CONFLICT: 'conflict', // the request does not fit the state it finds
+  FORBIDDEN: 'forbidden', // the person's settings do not allow it
 });
 
 /**

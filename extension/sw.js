@@ -3,12 +3,15 @@
 // plus the badge and the popup's link to the daemon. The logic that can be
 // tested without a browser lives in lib/; this file wires it to chrome.*.
 //
-//   daemon → here: tabs.*, debugger.* requests; `welcome`, `state`, `chunk`
+//   daemon → here: tabs.* (tabs.fetch too), debugger.* requests; `welcome`,
+//                  `state`, `chunk`
 //   here → daemon: hello, cdp.events (batched), debugger.detached,
 //                  tabs.created, tabs.removed; ui.* requests for the popup
 
 import {
   DEBUGGER_PROTOCOL_VERSION,
+  DRAIN_COMMAND,
+  DRAIN_TIMEOUT_MS,
   ErrorCode,
   ExtensionNotification,
   HOST_NAME,
@@ -24,13 +27,12 @@ import { browserLabel, errorCode, errorText, randomId, wireTab } from './lib/bro
 import { EventBatcher } from './lib/events.js';
 import { FocusClock } from './lib/focus.js';
 import { HostError, HostLink, wireError } from './lib/hostlink.js';
-import { POLICY_KEY, loadPolicy, normalizePolicy, wirePolicy } from './lib/policy.js';
+import { pageFetchExpression } from './lib/pagefetch.js';
+import { POLICY_KEY, loadPolicy, normalizePolicy, sendRefusal, wirePolicy } from './lib/policy.js';
 import { truncateResult } from './lib/truncate.js';
 
 const log = (...args) => console.warn(...args);
 
-/** Tabs the daemon attached chrome.debugger to (and so wants events from). */
-const attached = new Set();
 /** The daemon's last `state`: which captures exist. */
 let lastState = { captures: [] };
 /** Open popups. */
@@ -142,27 +144,43 @@ async function activeTab() {
   return out;
 }
 
-/** Attachments in progress, so that a second request waits for the first. */
-const attaching = new Map();
+/**
+ * The tabs the daemon asked chrome.debugger on for, one entry each, from
+ * the attach request until the detach (or the browser's onDetach):
+ * `ready` settles once attached (a second request waits for it), and
+ * `followPopups` says the tabs it opens are attached at once. Which tabs a
+ * capture follows is the daemon's to know; this is only what the debugger
+ * holds for it. `sessions` are the tab's child sessions, from
+ * Target.attachedToTarget, which a drain passes through too.
+ */
+const held = new Map();
 /** Bumped by detachAll: an attachment that started before belongs to a daemon that is gone. */
 let attachEpoch = 0;
-/** Attached tabs whose new tabs and popups are attached as soon as they exist. */
-const following = new Set();
 
 function attach(tabId, followPopups = false) {
-  if (followPopups) following.add(tabId);
-  if (attached.has(tabId)) return Promise.resolve({});
-  let pending = attaching.get(tabId);
-  if (!pending) {
-    pending = attachNow(tabId).finally(() => attaching.delete(tabId));
-    attaching.set(tabId, pending);
+  let h = held.get(tabId);
+  if (!h) {
+    h = { followPopups, sessions: new Set(), ready: null };
+    held.set(tabId, h);
+    h.ready = attachNow(tabId).catch((e) => {
+      if (held.get(tabId) === h) held.delete(tabId);
+      throw e;
+    });
   }
-  return pending;
+  if (followPopups) h.followPopups = true;
+  return h.ready;
 }
 
 async function attachNow(tabId) {
   const target = { tabId };
   const epoch = attachEpoch;
+  const lent = borrowed.get(tabId);
+  if (lent) {
+    // Attached for a tabs.fetch: the capture takes the attachment over.
+    borrowed.delete(tabId);
+    await lent.ready;
+    return {};
+  }
   try {
     await chrome.debugger.attach(target, DEBUGGER_PROTOCOL_VERSION);
   } catch (e) {
@@ -180,7 +198,6 @@ async function attachNow(tabId) {
     chrome.debugger.detach(target).catch(() => {});
     throw new HostError(ErrorCode.INTERNAL, 'the tabtap host disconnected during the attachment');
   }
-  attached.add(tabId);
   return {};
 }
 
@@ -190,16 +207,146 @@ async function detach(tabId) {
   } catch (e) {
     if (!/not attached|no tab with/i.test(errorText(e))) throw e;
   }
-  attached.delete(tabId);
-  following.delete(tabId);
+  held.delete(tabId);
   return {};
 }
 
 function detachAll() {
   attachEpoch++;
-  for (const tabId of attached) chrome.debugger.detach({ tabId }).catch(() => {});
-  attached.clear();
-  following.clear();
+  for (const tabId of held.keys()) chrome.debugger.detach({ tabId }).catch(() => {});
+  held.clear();
+  // Tabs borrowed for a tabs.fetch are given back when it ends (within its timeout).
+}
+
+/**
+ * debugger.drain: a barrier through chrome.debugger for the tab's own
+ * session, then for each child session it knows (children attached before
+ * the barrier announced themselves ahead of its reply). The answer goes
+ * out after the batch queue is flushed (HostLink sends queued events
+ * before any reply), so the daemon reads every earlier event first.
+ */
+async function drain(params) {
+  const tabId = tabIdOf(params);
+  const missed = [];
+  const barrier = async (target) => {
+    let timer;
+    const late = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${DRAIN_TIMEOUT_MS} ms`)), DRAIN_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([chrome.debugger.sendCommand(target, DRAIN_COMMAND, {}), late]);
+    } catch (e) {
+      const text = errorText(e);
+      // A child that went away meanwhile has nothing left to send.
+      if (target.sessionId && /no session|not found|not attached/i.test(text)) return false;
+      missed.push(target.sessionId ? { sessionId: target.sessionId, reason: text } : { reason: text });
+    } finally {
+      clearTimeout(timer);
+    }
+    return true;
+  };
+  await held.get(tabId)?.ready?.catch(() => {});
+  let targets = 0;
+  if (await barrier({ tabId })) targets++;
+  const sessions = [...(held.get(tabId)?.sessions ?? [])];
+  const drained = await Promise.all(sessions.map((sessionId) => barrier({ tabId, sessionId })));
+  targets += drained.filter(Boolean).length;
+  const out = { targets };
+  if (missed.length) out.missed = missed;
+  return out;
+}
+
+// ---- tabs.fetch: a request sent again from a tab, as the person ----
+
+/**
+ * Tabs attached for tabs.fetch alone (no capture holds them): their
+ * events are not relayed, and they are detached after the last request,
+ * unless a capture took the attachment over meanwhile.
+ * @type {Map<number, {users: number, ready: Promise<void>}>}
+ */
+const borrowed = new Map();
+
+/** Attaches the debugger to a tab for a request unless a capture has it. */
+async function borrow(tabId) {
+  const h = held.get(tabId);
+  if (h) {
+    await h.ready;
+    return;
+  }
+  let lent = borrowed.get(tabId);
+  if (!lent) {
+    lent = { users: 0, ready: chrome.debugger.attach({ tabId }, DEBUGGER_PROTOCOL_VERSION) };
+    borrowed.set(tabId, lent);
+    lent.ready.catch(() => borrowed.get(tabId) === lent && borrowed.delete(tabId));
+  }
+  lent.users++;
+  try {
+    await lent.ready;
+  } catch (e) {
+    lent.users--;
+    throw e;
+  }
+}
+
+function giveBack(tabId) {
+  const lent = borrowed.get(tabId);
+  if (!lent || --lent.users > 0) return;
+  borrowed.delete(tabId);
+  chrome.debugger.detach({ tabId }).catch(() => {});
+}
+
+async function tabFetch(p) {
+  const tabId = tabIdOf(p);
+  const method = stringOf(p, 'method');
+  const url = stringOf(p, 'url');
+  const tag = stringOf(p, 'tag');
+  // The person's settings, checked here again whatever the daemon decided.
+  const policy = await loadPolicy(chrome.storage.local);
+  const refusal = sendRefusal(policy, method, url);
+  if (refusal) throw new HostError(ErrorCode.FORBIDDEN, refusal);
+  const tab = await chrome.tabs.get(tabId);
+  if (!/^https?:/i.test(tab.url || '')) {
+    throw new HostError(ErrorCode.NOT_DEBUGGABLE, `tab ${tabId} does not show a web page (${tab.url || 'nothing yet'}): a request goes from a page of its site`);
+  }
+  const req = {
+    method,
+    url,
+    headers: Array.isArray(p.headers) ? p.headers.filter((h) => typeof h?.name === 'string' && typeof h?.value === 'string') : [],
+    bodyBase64: typeof p.bodyBase64 === 'string' ? p.bodyBase64 : '',
+    timeoutMs: Number.isSafeInteger(p.timeoutMs) && p.timeoutMs > 0 ? p.timeoutMs : 30_000,
+    maxBodyBytes: Number.isSafeInteger(p.maxBodyBytes) && p.maxBodyBytes >= 0 ? p.maxBodyBytes : 0,
+  };
+  const expression = pageFetchExpression(req, tag);
+  const target = { tabId };
+  await borrow(tabId);
+  let out;
+  try {
+    const { frameTree } = await chrome.debugger.sendCommand(target, 'Page.getFrameTree', {});
+    const world = await chrome.debugger.sendCommand(target, 'Page.createIsolatedWorld', { frameId: frameTree.frame.id, worldName: 'tabtap' });
+    out = await chrome.debugger.sendCommand(target, 'Runtime.evaluate', {
+      expression,
+      contextId: world.executionContextId,
+      awaitPromise: true,
+      returnByValue: true,
+    });
+  } finally {
+    giveBack(tabId);
+  }
+  const res = out?.result?.value;
+  if (out?.exceptionDetails || !res || typeof res !== 'object') {
+    throw new HostError(ErrorCode.BROWSER, `the page could not send the request: ${out?.exceptionDetails?.exception?.description ?? out?.exceptionDetails?.text ?? 'no answer'}`);
+  }
+  if (res.error) {
+    throw new HostError(
+      ErrorCode.BROWSER,
+      `the browser did not complete the request from ${new URL(tab.url).origin}: ${res.error} (a page of another site than the request's may not read its answer (CORS), the page's Content-Security-Policy may forbid it, or the network failed)`,
+    );
+  }
+  if (res.redirected) {
+    const after = sendRefusal(policy, 'GET', res.url);
+    if (after) throw new HostError(ErrorCode.FORBIDDEN, `the request was redirected to ${res.url.split(/[?#]/)[0]}; its answer is withheld: ${after}`);
+  }
+  return res;
 }
 
 async function send(params) {
@@ -233,9 +380,11 @@ const hostRequests = {
     await chrome.tabs.reload(tabIdOf(p));
     return {};
   },
+  [HostRequest.TABS_FETCH]: tabFetch,
   [HostRequest.DEBUGGER_ATTACH]: (p) => attach(tabIdOf(p), p.followPopups === true),
   [HostRequest.DEBUGGER_DETACH]: (p) => detach(tabIdOf(p)),
   [HostRequest.DEBUGGER_SEND]: send,
+  [HostRequest.DEBUGGER_DRAIN]: drain,
 };
 
 async function handleHostRequest(method, params) {
@@ -269,7 +418,10 @@ function handleHostNotification(method, params) {
 // ---- browser → daemon events ----
 
 chrome.debugger.onEvent.addListener((source, method, params) => {
-  if (!link.connected || !attached.has(source.tabId)) return;
+  const h = held.get(source.tabId);
+  if (!link.connected || !h) return;
+  if (method === 'Target.attachedToTarget' && params?.sessionId) h.sessions.add(params.sessionId);
+  else if (method === 'Target.detachedFromTarget' && params?.sessionId) h.sessions.delete(params.sessionId);
   const event = { tabId: source.tabId, method };
   if (source.sessionId) event.sessionId = source.sessionId;
   if (params !== undefined) event.params = params;
@@ -278,8 +430,8 @@ chrome.debugger.onEvent.addListener((source, method, params) => {
 
 chrome.debugger.onDetach.addListener((source, reason) => {
   if (source.tabId === undefined) return;
-  attached.delete(source.tabId);
-  following.delete(source.tabId);
+  borrowed.delete(source.tabId);
+  held.delete(source.tabId);
   notifyHost(ExtensionNotification.DEBUGGER_DETACHED, { tabId: source.tabId, reason });
 });
 
@@ -287,7 +439,7 @@ chrome.tabs.onCreated.addListener((tab) => {
   // A popup of a captured tab: attach before the daemon hears of it, so
   // that as little of its first load as possible is missed. The daemon's
   // own attach request then finds it attached.
-  if (tab.openerTabId !== undefined && following.has(tab.openerTabId) && link.connected) {
+  if (tab.openerTabId !== undefined && held.get(tab.openerTabId)?.followPopups && link.connected) {
     attach(tab.id, true)
       // Start recording at once; the daemon arms the tab fully when it hears of it.
       .then(() => chrome.debugger.sendCommand({ tabId: tab.id }, 'Network.enable', {}))
@@ -413,4 +565,4 @@ async function start() {
 const ready = start();
 
 // Exposed for debugging from the worker's console.
-globalThis.tabtap = { link, batcher, attached, state: () => lastState };
+globalThis.tabtap = { link, batcher, held, borrowed, state: () => lastState, tabFetch };

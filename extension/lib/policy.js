@@ -15,8 +15,9 @@ export const MAX_TOTAL_BYTES_LIMIT = 4096 * MIB;
 
 /**
  * The settings of a new profile: redaction stays on, every site allowed,
- * and tabtap's own limits (a limit of 0 is "not set": bodies up to 1 MiB
- * unless an agent asks for up to 64 MiB, 256 MiB for one capture).
+ * tabtap's own limits (a limit of 0 is "not set": bodies up to 1 MiB
+ * unless an agent asks for up to 64 MiB, 256 MiB for one capture), and no
+ * site where agents may send requests as the person.
  */
 export const DEFAULT_POLICY = Object.freeze({
   allowUnredacted: false,
@@ -24,7 +25,12 @@ export const DEFAULT_POLICY = Object.freeze({
   captureBodies: true,
   maxBodyBytes: 0,
   maxTotalBytes: 0,
+  sendSites: Object.freeze([]),
+  sendChanges: false,
 });
+
+/** Methods that only read: agents may send them again without sendChanges. */
+export const READ_METHODS = Object.freeze(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * A site pattern as the person may write it ("example.com",
@@ -65,22 +71,69 @@ function intIn(v, lo, hi, fallback) {
 export function normalizePolicy(raw) {
   const p = raw && typeof raw === 'object' ? raw : {};
   const sites = Array.isArray(p.blockedSites) ? parseSites(p.blockedSites.join('\n')) : [];
+  const send = Array.isArray(p.sendSites) ? parseSites(p.sendSites.join('\n')) : [];
   return {
     allowUnredacted: p.allowUnredacted === true,
     blockedSites: sites,
     captureBodies: p.captureBodies !== false,
     maxBodyBytes: intIn(p.maxBodyBytes, 0, MAX_BODY_BYTES_LIMIT, 0),
     maxTotalBytes: intIn(p.maxTotalBytes, 0, MAX_TOTAL_BYTES_LIMIT, 0),
+    sendSites: send,
+    sendChanges: p.sendChanges === true,
   };
 }
 
 /** The settings as the daemon reads them (relay.Policy). */
 export function wirePolicy(policy) {
   const p = normalizePolicy(policy);
-  const wire = { allowUnredacted: p.allowUnredacted, blockedSites: p.blockedSites, captureBodies: p.captureBodies };
+  const wire = {
+    allowUnredacted: p.allowUnredacted,
+    blockedSites: p.blockedSites,
+    captureBodies: p.captureBodies,
+    sendSites: p.sendSites,
+    sendChanges: p.sendChanges,
+  };
   if (p.maxBodyBytes > 0) wire.maxBodyBytes = p.maxBodyBytes;
   if (p.maxTotalBytes > 0) wire.maxTotalBytes = p.maxTotalBytes;
   return wire;
+}
+
+/** The host of `url` lower-cased, or '' when it has none. */
+function hostOf(url) {
+  try {
+    return new URL(url).hostname.toLowerCase().replace(/\.$/, '');
+  } catch {
+    return '';
+  }
+}
+
+/** The site of `hosts` (parsed patterns) that `url` falls under, or ''. */
+export function siteOf(hosts, url) {
+  const h = hostOf(url);
+  if (!h) return '';
+  return hosts.find((s) => h === s || h.endsWith(`.${s}`)) ?? '';
+}
+
+/**
+ * Why the person's settings refuse that an agent sends `method` to `url`
+ * as them (send_request), or '' when they allow it. The daemon checks the
+ * same first (host/daemon/send.go); the extension checks again before it
+ * sends anything.
+ */
+export function sendRefusal(policy, method, url) {
+  const p = normalizePolicy(policy);
+  const where = 'only the person can change it, in the tabtap extension\'s options';
+  const host = hostOf(url) || 'this URL';
+  if (siteOf(p.blockedSites, url)) {
+    return `the person's tabtap settings keep agents away from ${host} (“Sites agents may not capture”); ${where}`;
+  }
+  if (!siteOf(p.sendSites, url)) {
+    return `the person's tabtap settings do not let agents send requests as them to ${host} (“Sites where agents may send requests as you”, none by default); ${where}`;
+  }
+  if (!READ_METHODS.includes(String(method).toUpperCase()) && !p.sendChanges) {
+    return `${method} can change things: the person's tabtap settings let agents send only GET, HEAD and OPTIONS requests as them (“Including requests that change things”, off by default); ${where}`;
+  }
+  return '';
 }
 
 /** Reads the settings from a chrome.storage area. */

@@ -55,7 +55,14 @@ export function summary(c) {
   if (c.wsFrames) parts.push(`${c.wsFrames} WS frames`);
   if (c.streamingResponses) parts.push(`${c.streamingResponses} streaming`);
   if (c.dropped) parts.push(`${c.dropped} dropped`);
+  if (c.sent) parts.push(`${c.sent} sent as you by agents`);
   return parts.join(' · ');
+}
+
+/** What the popup says of the requests agents sent as the person (send_request) through a capture's tab. */
+export function sentByAgents(n) {
+  if (!Number.isSafeInteger(n) || n <= 0) return 'Agents sent no requests as you from this tab.';
+  return n === 1 ? 'Agents sent 1 request as you from this tab.' : `Agents sent ${n} requests as you from this tab.`;
 }
 
 /** A file name for an export when the daemon suggests none. */

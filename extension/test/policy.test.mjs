@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { DEFAULT_POLICY, MIB, loadPolicy, normalizePolicy, parseSites, siteHost, wirePolicy } from '../lib/policy.js';
+import { DEFAULT_POLICY, MIB, loadPolicy, normalizePolicy, parseSites, sendRefusal, siteHost, wirePolicy } from '../lib/policy.js';
 
 test('nothing stored gives the defaults: redaction stays on, every site allowed', () => {
-  assert.deepEqual(normalizePolicy(undefined), { ...DEFAULT_POLICY, blockedSites: [] });
+  assert.deepEqual(normalizePolicy(undefined), { ...DEFAULT_POLICY, blockedSites: [], sendSites: [] });
   assert.equal(normalizePolicy({ allowUnredacted: 'yes' }).allowUnredacted, false);
   assert.equal(normalizePolicy({ allowUnredacted: true }).allowUnredacted, true);
 });
@@ -23,7 +23,13 @@ test('limits stay within their bounds', () => {
   assert.equal(normalizePolicy({ maxBodyBytes: 2 * MIB }).maxBodyBytes, 2 * MIB);
   assert.equal(normalizePolicy({ maxTotalBytes: -1 }).maxTotalBytes, 0);
   // Limits not set are left to the daemon's defaults.
-  assert.deepEqual(wirePolicy({}), { allowUnredacted: false, blockedSites: [], captureBodies: true });
+  assert.deepEqual(wirePolicy({}), {
+    allowUnredacted: false,
+    blockedSites: [],
+    captureBodies: true,
+    sendSites: [],
+    sendChanges: false,
+  });
   assert.equal(wirePolicy({ maxBodyBytes: MIB }).maxBodyBytes, MIB);
 });
 
@@ -32,4 +38,24 @@ test('loadPolicy reads chrome.storage', async () => {
   const p = await loadPolicy(storage);
   assert.equal(p.allowUnredacted, true);
   assert.deepEqual(p.blockedSites, ['x.test']);
+});
+
+test('agents send requests as the person only to the sites allowed, and change things only when allowed', () => {
+  // The defaults refuse every site.
+  assert.match(sendRefusal(undefined, 'GET', 'https://app.test/api'), /do not let agents send requests as them to app\.test .*Sites where agents may send requests as you/);
+  const p = normalizePolicy({ sendSites: ['*.app.test', 'https://other.test/x', 'bad site!'] });
+  assert.deepEqual(p.sendSites, ['app.test', 'other.test']);
+  assert.equal(sendRefusal(p, 'GET', 'https://app.test/api'), '');
+  assert.equal(sendRefusal(p, 'head', 'https://api.app.test/api'), '');
+  assert.equal(sendRefusal(p, 'OPTIONS', 'http://other.test:8080/'), '');
+  assert.match(sendRefusal(p, 'GET', 'https://notapp.test/'), /notapp\.test/);
+  assert.match(sendRefusal(p, 'GET', 'https://app.test.evil/'), /app\.test\.evil/);
+  assert.match(sendRefusal(p, 'GET', 'not a url'), /this URL/);
+  for (const m of ['POST', 'PUT', 'PATCH', 'DELETE', 'PROPFIND']) {
+    assert.match(sendRefusal(p, m, 'https://app.test/'), /can change things.*Including requests that change things/);
+    assert.equal(sendRefusal({ ...p, sendChanges: true }, m, 'https://app.test/'), '');
+  }
+  // A blocked site stays closed, whatever else says.
+  assert.match(sendRefusal({ ...p, blockedSites: ['api.app.test'] }, 'GET', 'https://api.app.test/'), /keep agents away/);
+  assert.deepEqual(wirePolicy(p).sendSites, ['app.test', 'other.test']);
 });

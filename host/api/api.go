@@ -225,6 +225,9 @@ type StopResult struct {
 	Format    string    `json:"format"`
 	Dropped   Dropped   `json:"dropped,omitzero"`
 	EndReason string    `json:"endReason,omitempty"`
+	// Redacted counts what redaction hid in the capture's records (each
+	// record's redacted says where); absent when nothing was hidden.
+	Redacted *Redactions `json:"redacted,omitempty"`
 	// Overview names every request, or groups them with the notable ones
 	// when they are too many, and sums up each WebSocket and stream.
 	Overview *Overview `json:"overview,omitempty"`

@@ -39,6 +39,14 @@ type Request struct {
 	Partial bool `json:"partial,omitempty"`
 	// BlockedCookies lists cookies the browser did not send, with why.
 	BlockedCookies []BlockedCookie `json:"blockedCookies,omitempty"`
+	// SentBy is "agent" for a request tabtap sent again from the tab for
+	// an agent (send_request), as the person.
+	SentBy string `json:"sentBy,omitempty"`
+	// Redacted names the places in this record whose values redaction
+	// hid, each once ("header:Authorization", "cookie:sid",
+	// "query:token", "body:$.access_token"); never the values. The
+	// format is stable: docs/records.md, "What was hidden".
+	Redacted []string `json:"redacted,omitempty"`
 	// ContentOmitted is true when this copy was sent without its content
 	// (body, payload, data) to keep a result small, and in the tightest
 	// results with its long strings cut and its headers left out;
@@ -114,6 +122,11 @@ type Response struct {
 	BlockedCookies []BlockedCookie `json:"blockedCookies,omitempty"`
 	// WebSocket describes the connection when this is a WebSocket handshake.
 	WebSocket *WebSocketState `json:"webSocket,omitempty"`
+	// Redacted names the places in this record whose values redaction
+	// hid, each once ("header:Authorization", "cookie:sid",
+	// "query:token", "body:$.access_token"); never the values. The
+	// format is stable: docs/records.md, "What was hidden".
+	Redacted []string `json:"redacted,omitempty"`
 	// ContentOmitted is true when this copy was sent without its content
 	// (body, payload, data) to keep a result small, and in the tightest
 	// results with its long strings cut and its headers left out;
@@ -178,6 +191,11 @@ type WSFrame struct {
 	Length    int       `json:"length"`
 	Truncated bool      `json:"truncated,omitempty"`
 	Timestamp time.Time `json:"timestamp"`
+	// Redacted names the places in this record whose values redaction
+	// hid, each once ("header:Authorization", "cookie:sid",
+	// "query:token", "body:$.access_token"); never the values. The
+	// format is stable: docs/records.md, "What was hidden".
+	Redacted []string `json:"redacted,omitempty"`
 	// ContentOmitted is true when this copy was sent without its content
 	// (body, payload, data) to keep a result small, and in the tightest
 	// results with its long strings cut and its headers left out;
@@ -202,6 +220,11 @@ type StreamingResponse struct {
 	// Dropped counts messages or chunks left out to keep memory bounded.
 	Dropped   int       `json:"dropped,omitempty"`
 	Timestamp time.Time `json:"timestamp"`
+	// Redacted names the places in this record whose values redaction
+	// hid, each once ("header:Authorization", "cookie:sid",
+	// "query:token", "body:$.access_token"); never the values. The
+	// format is stable: docs/records.md, "What was hidden".
+	Redacted []string `json:"redacted,omitempty"`
 	// ContentOmitted is true when this copy was sent without its content
 	// (body, payload, data) to keep a result small, and in the tightest
 	// results with its long strings cut and its headers left out;
@@ -276,11 +299,27 @@ type Dropped struct {
 	// Targets are iframes, workers (or a tab's children as a whole) the
 	// browser refused to capture: their traffic is missing.
 	Targets int `json:"targets"`
+	// Undrained are targets (a tab, an iframe, a worker) whose events
+	// still on their way at the stop could not be waited for (the tab was
+	// gone, the browser did not answer in time): some of what they sent
+	// just before the stop may be missing.
+	Undrained int `json:"undrained,omitempty"`
 	// Reasons says which limits were hit, for a person.
 	Reasons []string `json:"reasons,omitempty"`
 }
 
 // Total is the number of things dropped.
 func (d Dropped) Total() int {
-	return d.Requests + d.WSFrames + d.StreamItems + d.Bodies + d.Payloads + d.Events + d.Targets
+	return d.Requests + d.WSFrames + d.StreamItems + d.Bodies + d.Payloads + d.Events + d.Targets + d.Undrained
+}
+
+// Redactions counts what redaction hid in a capture's records.
+type Redactions struct {
+	// Records is how many records had something hidden.
+	Records int `json:"records"`
+	// Places counts, for each place (as records name them in redacted),
+	// the records it was hidden in: the 64 most frequent places.
+	Places map[string]int `json:"places"`
+	// OtherPlaces sums the counts of the places left out of Places.
+	OtherPlaces int `json:"otherPlaces,omitempty"`
 }

@@ -39,6 +39,11 @@ type Browser interface {
 	// Send sends one command and returns its result. maxFieldLength, when
 	// positive, asks the relay to cut long string fields of the result.
 	Send(ctx context.Context, t Target, method string, params any, maxFieldLength int) (json.RawMessage, error)
+	// Drain returns once every event the browser emitted for a tab and its
+	// child targets before the call has been handed to the capture. missed
+	// says, one line each, which of them it could not wait for and why; err
+	// is set when the tab could not be drained at all.
+	Drain(ctx context.Context, tabID int64) (missed []string, err error)
 }
 
 // State is where a capture is in its life.
@@ -53,6 +58,11 @@ const (
 // bodyWait bounds how long Stop waits for bodies still being fetched (a
 // variable for tests).
 var bodyWait = 5 * time.Second
+
+// drainWait bounds how long Stop waits for the events still on their way
+// from the browser (a variable for tests): the extension gives each target
+// 10 s, and the answer needs a little more.
+var drainWait = 12 * time.Second
 
 // fetchers bounds the body fetches in flight at once per capture.
 const fetchers = 4
@@ -73,17 +83,32 @@ type Capture struct {
 	// that leaves the engine; nil when redactSecrets is false.
 	secrets *redact.Set
 
-	mu        sync.Mutex
+	// by is who started the capture, "agent" or "popup" (SetStarter).
+	by string
+	// blocked names the blocked site a document URL falls under, and
+	// fenceStop ends the capture for it (Fence); nil when nothing is fenced.
+	blocked   func(url string) string
+	fenceStop func(reason string)
+
+	mu sync.Mutex
+	// state is active until the stop is over; stopping is set when it
+	// begins (no new tabs, the capture shows as stopped), closed once the
+	// events in flight have been drained (nothing more is recorded).
 	state     State
 	stopping  bool
+	closed    bool
+	fenced    bool // a blocked site was reached: nothing more is recorded
 	startTime time.Time
 	endTime   time.Time
 	endReason string
 	mainTab   int64
-	tabs      map[int64]bool        // the capture's tabs: true once attached and armed, false while expected
-	targets   map[string]api.Source // child session id → where its events come from
-	clock     clock
-	gen       int // bumped by Clear: results for older records are dropped
+	// tabs are the capture's tabs, true once attached and armed, false
+	// while expected: the one place that says which tabs a capture follows
+	// (the daemon routes events by asking HasTab).
+	tabs    map[int64]bool
+	targets map[string]api.Source // child session id → where its events come from
+	clock   clock
+	gen     int // bumped by Clear: results for older records are dropped
 
 	requests     []*api.Request
 	responses    []*api.Response
@@ -104,6 +129,14 @@ type Capture struct {
 	lost         map[string]bool   // targets counted in dropped.Targets, by "tab/session"
 	recovered    map[string]string // URL of popups' documents recorded after the fact, by frame id (popup.go)
 	contentLoads map[int64]string  // URL of a document the browser reloads from its cache for documentContent, by tab
+	// restored is set for a capture read back from disk (Restore): its
+	// records hold no secrets any more.
+	restored bool
+	// sent counts the requests agents sent as the person through the
+	// capture's tab; sentTags maps the tag of each one under way to the
+	// id of its request once recorded (sent.go).
+	sent     int
+	sentTags map[string]string
 }
 
 // New returns a capture of tabID, not yet attached. Start attaches it.
@@ -116,7 +149,7 @@ func New(id string, tabID int64, opts api.Options, b Browser, log *slog.Logger) 
 		id: id, opts: opts, filter: newFilter(opts), browser: b, log: log,
 		sem: make(chan struct{}, fetchers), ctx: ctx, cancel: cancel, done: make(chan struct{}),
 		state: StateActive, mainTab: tabID,
-		tabs: map[int64]bool{}, targets: map[string]api.Source{},
+		tabs: map[int64]bool{tabID: false}, targets: map[string]api.Source{},
 	}
 	if opts.RedactSecrets {
 		c.secrets = redact.NewSet()
@@ -150,27 +183,24 @@ func (c *Capture) reset() {
 // ID is the capture's id, "capture_…".
 func (c *Capture) ID() string { return c.id }
 
-// Options are the options in force, as readers see them: with
-// redactSecrets, the secret parameters of options.url are hidden.
-func (c *Capture) Options() api.Options {
-	o := c.opts
-	o.URL = c.Scrubber().URL(o.URL)
-	return o
-}
-
-// Scrubber hides, in a copy of a record, what this capture's redaction
-// hides: Snapshot, Data and Save apply it to every record they copy out,
-// and any other way a record leaves the daemon must too. It is nil (and
-// changes nothing) when redactSecrets is false.
-func (c *Capture) Scrubber() *redact.Scrubber {
-	if !c.opts.RedactSecrets {
-		return nil
-	}
-	return c.secrets.Scrubber()
-}
-
 // MainTab is the tab the capture was started on.
 func (c *Capture) MainTab() int64 { return c.mainTab }
+
+// SetStarter records who starts the capture, "agent" or "popup"; call it
+// before Start.
+func (c *Capture) SetStarter(by string) { c.by = by }
+
+// Starter is who started the capture: "agent" or "popup".
+func (c *Capture) Starter() string { return c.by }
+
+// Fence keeps the capture off the sites a person blocked: blocked returns
+// why a document URL may not be captured ("" when it may). The first
+// document request of such a site is not recorded, nor anything after it,
+// and stop is called (on its own goroutine) with that reason. Call it
+// before Start.
+func (c *Capture) Fence(blocked func(url string) string, stop func(reason string)) {
+	c.blocked, c.fenceStop = blocked, stop
+}
 
 // Start attaches the debugger to the capture's tab and arms the network
 // domain; the capture's start time is when that is done.
@@ -361,9 +391,11 @@ func (c *Capture) Active() bool {
 	return c.state == StateActive && !c.stopping
 }
 
-// TabGone tells the capture that a tab was closed or that the debugger was
-// taken from it. When it is the capture's own tab the capture stops with
-// reason; a followed popup just leaves the capture.
+// TabGone tells the capture that the debugger let go of a tab (it was
+// closed, or the person canceled the debugging bar): the browser sent the
+// tab's last events before saying so, so there is nothing left to drain.
+// When it is the capture's own tab the capture stops with reason; a
+// followed popup just leaves the capture.
 func (c *Capture) TabGone(tabID int64, reason string) {
 	c.mu.Lock()
 	_, had := c.tabs[tabID]
@@ -375,10 +407,14 @@ func (c *Capture) TabGone(tabID int64, reason string) {
 	}
 }
 
-// Stop ends the capture: it records nothing more, waits a little for the
-// bodies still being fetched, then detaches from its tabs. reason is empty
-// when a person or an agent asked for the stop, and otherwise says why it
-// ended. A Stop during another returns when the first is done; stopping a
+// Stop ends the capture. First it drains: every event the browser emitted
+// for the capture's tabs before the stop reaches the capture (what cannot,
+// a tab gone or a browser that does not answer, is counted under
+// dropped.undrained with a reason). Then it records nothing more, waits a
+// little for the bodies still being fetched, and detaches from its tabs.
+// reason is empty when a person or an agent asked for the stop, and
+// otherwise says why it ended; the capture adds how many requests it
+// kept. A Stop during another returns when the first is done; stopping a
 // stopped capture does nothing.
 func (c *Capture) Stop(reason string) {
 	c.mu.Lock()
@@ -390,8 +426,23 @@ func (c *Capture) Stop(reason string) {
 	c.stopping = true
 	c.endTime = time.Now().UTC()
 	c.endReason = reason
+	var armed []int64
+	for t, ok := range c.tabs {
+		if ok {
+			armed = append(armed, t)
+		}
+	}
 	c.mu.Unlock()
 	defer close(c.done)
+
+	c.drain(armed)
+	c.mu.Lock()
+	c.closed = true
+	if reason != "" {
+		// Said once the events in flight are in: what the capture kept.
+		c.endReason = fmt.Sprintf("%s; %d requests kept", reason, c.status().Summary.TotalRequests)
+	}
+	c.mu.Unlock()
 
 	waited := make(chan struct{})
 	go func() { c.pending.Wait(); close(waited) }()
@@ -419,6 +470,48 @@ func (c *Capture) Stop(reason string) {
 			c.log.Debug("detaching", "tab", t, "err", err)
 		}
 	}
+}
+
+// drain waits until the events the browser emitted for tabs before now
+// have been handed to the capture, all tabs at once, and counts each
+// target it could not wait for.
+func (c *Capture) drain(tabs []int64) {
+	ctx, cancel := context.WithTimeout(context.Background(), drainWait)
+	defer cancel()
+	var wg sync.WaitGroup
+	for _, t := range tabs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			missed, err := c.browser.Drain(ctx, t)
+			if err != nil {
+				missed = append(missed, fmt.Sprintf("tab %d: %v", t, err))
+			}
+			if len(missed) == 0 {
+				return
+			}
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			c.dropped.Undrained += len(missed)
+			for _, m := range missed {
+				c.reason(fmt.Sprintf("undrained: the stop could not wait for the last events of %s; some of what it sent just before the stop may be missing", m))
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// fence reports whether a document request goes to a site the person
+// keeps this capture away from; the capture then records nothing more and
+// stops. c.mu is held.
+func (c *Capture) fence(url string) bool {
+	reason := c.blocked(url)
+	if reason == "" {
+		return false
+	}
+	c.fenced = true
+	go c.fenceStop(reason)
+	return true
 }
 
 // Clear drops what the capture holds and keeps capturing.
@@ -453,7 +546,7 @@ func (c *Capture) reason(r string) {
 func (c *Capture) HandleEvent(ev Event) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ours := c.tabs[ev.TabID]; c.state != StateActive || c.stopping || !ours {
+	if _, ours := c.tabs[ev.TabID]; c.state != StateActive || c.closed || c.fenced || !ours {
 		return
 	}
 	src := api.Source{TabID: ev.TabID, Target: "page"}

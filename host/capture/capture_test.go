@@ -138,12 +138,12 @@ func TestExtraInfoInAnyOrder(t *testing.T) {
 		"Network.requestWillBeSentExtraInfo", map[string]any{"requestId": "3", "associatedCookies": []any{
 			map[string]any{"cookie": map[string]any{"name": "sid", "value": "x"}, "blockedReasons": []any{}},
 			map[string]any{"cookie": map[string]any{"name": "tp", "value": "y"}, "blockedReasons": []any{"SameSiteLax"}},
-		}, "headers": map[string]any{"Cookie": "sid=x", "Accept": "*/*"}, "connectTiming": map[string]any{"requestTime": t0}},
+		}, "headers": map[string]any{"Cookie": "sid=s9x2k4q7", "Accept": "*/*"}, "connectTiming": map[string]any{"requestTime": t0}},
 		"Network.requestWillBeSent", req("3", "https://app.test/me", "GET", t0, nil),
 		"Network.responseReceived", resp("3", "https://app.test/me", 200, t0+0.1, map[string]any{"Content-Type": "text/plain"}, "text/plain"),
 		"Network.responseReceivedExtraInfo", map[string]any{"requestId": "3", "blockedCookies": []any{
-			map[string]any{"blockedReasons": []any{"SecureOnly"}, "cookieLine": "bad=secret; Secure"},
-		}, "headers": map[string]any{"Set-Cookie": "a=1\nb=2", "Content-Type": "text/plain"}, "resourceIPAddressSpace": "Local", "statusCode": 200},
+			map[string]any{"blockedReasons": []any{"SecureOnly"}, "cookieLine": "bad=z7q2m9; Secure"},
+		}, "headers": map[string]any{"Set-Cookie": "a=v81k2\nb=w92j3", "Content-Type": "text/plain"}, "resourceIPAddressSpace": "Local", "statusCode": 200},
 	)
 	d := c.Data()
 	r, s := d.Requests[0], d.Responses[0]
@@ -326,14 +326,14 @@ func TestSaveAndRestore(t *testing.T) {
 	r := Restore(back)
 	st, d := r.Snapshot()
 	want, wantData := c.Snapshot()
-	if st.State != StateStopped || st.EndReason != "the extension restarted" || st.Summary != want.Summary || st.BytesHeld != want.BytesHeld {
+	if st.State != StateStopped || st.EndReason != "the extension restarted; 1 requests kept" || st.Summary != want.Summary || st.BytesHeld != want.BytesHeld {
 		t.Errorf("restored status %+v, want %+v", st, want)
 	}
 	if d.Responses[0].Body != "kept" || len(d.WSFrames) != len(wantData.WSFrames) || !st.StartTime.Equal(want.StartTime) {
 		t.Errorf("restored data %+v", d)
 	}
 	r.Stop("again") // a restored capture is stopped: nothing happens
-	if r.Status().EndReason != "the extension restarted" {
+	if r.Status().EndReason != "the extension restarted; 1 requests kept" {
 		t.Error("stopping a restored capture changed it")
 	}
 }
@@ -345,8 +345,8 @@ func TestExtraInfoAfterLoadingFinished(t *testing.T) {
 		"Network.responseReceived", resp("4", "https://app.test/late", 200, t0+0.1, map[string]any{"Content-Type": "text/plain"}, "text/plain"),
 		"Network.loadingFinished", finished("4", t0+0.2),
 		// The network service reports the raw lines last.
-		"Network.requestWillBeSentExtraInfo", map[string]any{"requestId": "4", "associatedCookies": []any{}, "headers": map[string]any{"Cookie": "a=b"}, "connectTiming": map[string]any{"requestTime": t0}},
-		"Network.responseReceivedExtraInfo", map[string]any{"requestId": "4", "blockedCookies": []any{}, "headers": map[string]any{"Set-Cookie": "a=c"}, "resourceIPAddressSpace": "Local", "statusCode": 200},
+		"Network.requestWillBeSentExtraInfo", map[string]any{"requestId": "4", "associatedCookies": []any{}, "headers": map[string]any{"Cookie": "a=b7x9q2"}, "connectTiming": map[string]any{"requestTime": t0}},
+		"Network.responseReceivedExtraInfo", map[string]any{"requestId": "4", "blockedCookies": []any{}, "headers": map[string]any{"Set-Cookie": "a=c7x9q2"}, "resourceIPAddressSpace": "Local", "statusCode": 200},
 	)
 	d := c.Data()
 	if r := d.Requests[0]; !r.HeadersRaw || r.Headers["Cookie"] != "a=[redacted]" {

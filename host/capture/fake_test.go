@@ -24,6 +24,9 @@ type fakeBrowser struct {
 	refuse   map[string]error // by "method sessionId": commands the browser refuses
 	gate     chan struct{}    // when set, getResponseBody waits for it to close
 	entered  chan string      // when set, told of each getResponseBody that waits at the gate
+	// drain, when set, answers Drain (a stop's barrier); without it every
+	// drain succeeds at once.
+	drain func(tab int64) ([]string, error)
 }
 
 type fakeBody struct {
@@ -49,6 +52,17 @@ func (f *fakeBrowser) Detach(_ context.Context, tab int64) error {
 	delete(f.attached, tab)
 	f.calls = append(f.calls, fmt.Sprintf("detach %d", tab))
 	return nil
+}
+
+func (f *fakeBrowser) Drain(_ context.Context, tab int64) ([]string, error) {
+	f.mu.Lock()
+	f.calls = append(f.calls, fmt.Sprintf("drain %d", tab))
+	drain := f.drain
+	f.mu.Unlock()
+	if drain == nil {
+		return nil, nil
+	}
+	return drain(tab)
 }
 
 func (f *fakeBrowser) Send(ctx context.Context, t Target, method string, params any, maxField int) (json.RawMessage, error) {

@@ -74,6 +74,9 @@ func (c *Capture) onRequest(t Target, src api.Source, e *evRequestWillBeSent) {
 	if e.Request == nil {
 		return
 	}
+	if c.blocked != nil && e.Type == network.ResourceTypeDocument && c.fence(e.Request.URL) {
+		return
+	}
 	id := string(e.RequestID)
 	c.clock.learn(float64(e.Timestamp), float64(e.WallTime))
 	c.learnRequest(e)
@@ -156,6 +159,7 @@ func (c *Capture) newRequest(ex *exchange, e *evRequestWillBeSent, url string) *
 			line := in.LineNumber
 			r.Initiator.LineNumber = &line
 		}
+		c.markSent(r, in)
 	}
 	if len(e.Request.PostDataEntries) > 0 {
 		var body []byte

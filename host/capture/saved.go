@@ -15,27 +15,29 @@ type Saved struct {
 	Start   time.Time   `json:"startTime"`
 	End     time.Time   `json:"endTime"`
 	Reason  string      `json:"endReason,omitempty"`
-	Bytes   int64       `json:"bytes"`
-	Dropped api.Dropped `json:"dropped"`
-	Data    api.Data    `json:"data"`
+	// StartedBy is "agent" or "popup".
+	StartedBy string      `json:"startedBy,omitempty"`
+	Bytes     int64       `json:"bytes"`
+	Dropped   api.Dropped `json:"dropped"`
+	Data      api.Data    `json:"data"`
 }
 
 // Save returns the capture as a Saved, secrets hidden as in Data: what is
 // written down holds no more than a reader could see. The capture should
 // be stopped; Save of a running capture saves what it holds so far.
 func (c *Capture) Save() Saved {
-	c.mu.Lock()
-	end := c.endTime
-	if end.IsZero() {
-		end = time.Now().UTC()
-	}
-	s := Saved{
-		ID: c.id, Options: c.Options(), MainTab: c.mainTab, Start: c.startTime, End: end,
-		Reason: c.endReason, Bytes: c.bytes, Dropped: c.dropped, Data: c.copyData(),
-	}
-	sc := c.Scrubber()
-	c.mu.Unlock()
-	sc.Data(&s.Data)
+	var s Saved
+	s.Data = c.view(func() api.Data {
+		end := c.endTime
+		if end.IsZero() {
+			end = time.Now().UTC()
+		}
+		s = Saved{
+			ID: c.id, Options: c.Options(), MainTab: c.mainTab, Start: c.startTime, End: end,
+			Reason: c.endReason, StartedBy: c.by, Bytes: c.bytes, Dropped: c.dropped,
+		}
+		return c.copyData()
+	})
 	return s
 }
 
@@ -44,7 +46,9 @@ func Restore(s Saved) *Capture {
 	c := New(s.ID, s.MainTab, s.Options, nil, nil)
 	c.cancel()
 	close(c.done)
-	c.state, c.startTime, c.endTime, c.endReason = StateStopped, s.Start, s.End, s.Reason
+	c.tabs = map[int64]bool{}
+	c.state, c.startTime, c.endTime, c.endReason, c.by = StateStopped, s.Start, s.End, s.Reason, s.StartedBy
+	c.restored = true
 	c.bytes, c.dropped = s.Bytes, s.Dropped
 	for _, r := range s.Dropped.Reasons {
 		c.reasons[r] = true

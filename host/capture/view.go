@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/redact"
 )
 
 // Status is a capture's state at one moment.
@@ -25,6 +26,11 @@ type Status struct {
 	// Tabs are the tabs attached and armed now.
 	Tabs    []int64 `json:"tabs"`
 	MainTab int64   `json:"mainTab"`
+	// Redacted counts what redaction hid, in a Snapshot's status only.
+	Redacted *api.Redactions `json:"redacted,omitempty"`
+	// Sent counts the requests agents sent as the person through the
+	// capture's tab while it ran (send_request).
+	Sent int `json:"sent,omitempty"`
 }
 
 // Status describes the capture now.
@@ -37,7 +43,7 @@ func (c *Capture) Status() Status {
 func (c *Capture) status() Status {
 	st := Status{
 		CaptureID: c.id, State: c.state, StartTime: c.startTime, EndTime: c.endTime,
-		EndReason: c.endReason, BytesHeld: c.bytes, Dropped: c.dropped, MainTab: c.mainTab,
+		EndReason: c.endReason, BytesHeld: c.bytes, Dropped: c.dropped, MainTab: c.mainTab, Sent: c.sent,
 		Tabs: make([]int64, 0, len(c.tabs)),
 	}
 	st.Dropped.Reasons = append([]string(nil), c.dropped.Reasons...)
@@ -80,30 +86,54 @@ func (c *Capture) status() Status {
 	return st
 }
 
-// Data copies out what the capture holds, secrets hidden when
-// redactSecrets is on. The copies share nothing the capture will change.
-func (c *Capture) Data() api.Data {
+// Every record leaves the engine through view: copied under c.mu, then
+// scrubbed once the lock is released, by the capture's scrubber as it was
+// when the records were copied. Data, Snapshot, Save and Since are views;
+// nothing else hands a record out, and redaction never holds up the
+// events of a running capture.
+func (c *Capture) view(take func() api.Data) api.Data {
 	c.mu.Lock()
-	d, sc := c.copyData(), c.Scrubber()
+	d := take()
+	sc := c.scrubber()
 	c.mu.Unlock()
 	sc.Data(&d)
 	return d
 }
 
-// Snapshot returns the status and the data of one instant.
+// scrubber hides, in a copy of a record, what this capture's redaction
+// hides. It is nil (and changes nothing) when redactSecrets is false.
+func (c *Capture) scrubber() *redact.Scrubber {
+	if !c.opts.RedactSecrets {
+		return nil
+	}
+	return c.secrets.Scrubber()
+}
+
+// Options are the options in force, as readers see them: with
+// redactSecrets, the secret parameters of options.url are hidden.
+func (c *Capture) Options() api.Options {
+	o := c.opts
+	o.URL = c.scrubber().URL(o.URL)
+	return o
+}
+
+// Data copies out what the capture holds, secrets hidden when
+// redactSecrets is on. The copies share nothing the capture will change.
+func (c *Capture) Data() api.Data { return c.view(c.copyData) }
+
+// Snapshot returns the status and the data of one instant; the status
+// counts what redaction hid in the data.
 func (c *Capture) Snapshot() (Status, api.Data) {
-	c.mu.Lock()
-	st, d, sc := c.status(), c.copyData(), c.Scrubber()
-	c.mu.Unlock()
-	sc.Data(&d)
+	var st Status
+	d := c.view(func() api.Data {
+		st = c.status()
+		return c.copyData()
+	})
+	st.Redacted = redact.Tally(&d)
 	return st, d
 }
 
-// copyData copies every record out, under c.mu. The copies go through the
-// capture's Scrubber once the lock is released (see Snapshot, Data, Save):
-// this is where redaction happens, for every way the records leave
-// (results, HAR, paged reads, downloads, saved captures), and it never
-// holds up the events of a running capture.
+// copyData copies every record out, under c.mu, for view.
 func (c *Capture) copyData() api.Data {
 	d := api.Data{
 		Requests:           make([]api.Request, 0, len(c.requests)),
@@ -272,34 +302,35 @@ type Exchange struct {
 // and the progress after them, secrets hidden as in Data. A Clear since p
 // starts over from the beginning.
 func (c *Capture) Since(p Progress) ([]Exchange, []api.WSFrame, Progress) {
-	c.mu.Lock()
-	if p.gen != c.gen {
-		p = Progress{gen: c.gen}
-	}
-	var xs []Exchange
-	for _, ex := range c.settled[min(p.settled, len(c.settled)):] {
-		if ex.req == nil {
-			continue
+	var next Progress
+	var answered []bool // whether each exchange has its response in d.Responses
+	d := c.view(func() api.Data {
+		if p.gen != c.gen {
+			p = Progress{gen: c.gen}
 		}
-		q := *ex.req
-		x := Exchange{Request: &q}
-		if ex.resp != nil {
-			r := *ex.resp
-			x.Response = &r
+		var d api.Data
+		for _, ex := range c.settled[min(p.settled, len(c.settled)):] {
+			if ex.req == nil {
+				continue
+			}
+			d.Requests = append(d.Requests, *ex.req)
+			answered = append(answered, ex.resp != nil)
+			if ex.resp != nil {
+				d.Responses = append(d.Responses, *ex.resp)
+			}
 		}
-		xs = append(xs, x)
+		d.WSFrames = append([]api.WSFrame(nil), c.frames[min(p.frames, len(c.frames)):]...)
+		next = Progress{gen: c.gen, settled: len(c.settled), frames: len(c.frames)}
+		return d
+	})
+	xs := make([]Exchange, len(d.Requests))
+	r := 0
+	for i := range d.Requests {
+		xs[i].Request = &d.Requests[i]
+		if answered[i] {
+			xs[i].Response = &d.Responses[r]
+			r++
+		}
 	}
-	frames := append([]api.WSFrame(nil), c.frames[min(p.frames, len(c.frames)):]...)
-	next := Progress{gen: c.gen, settled: len(c.settled), frames: len(c.frames)}
-	sc := c.Scrubber()
-	c.mu.Unlock()
-	// Copies are scrubbed once the lock is released, as Snapshot does.
-	for _, x := range xs {
-		sc.Request(x.Request)
-		sc.Response(x.Response)
-	}
-	for i := range frames {
-		sc.Frame(&frames[i])
-	}
-	return xs, frames, next
+	return xs, d.WSFrames, next
 }

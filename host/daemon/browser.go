@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 
 	"github.com/tabtap/tabtap/host/capture"
 	"github.com/tabtap/tabtap/host/extension"
@@ -26,4 +27,20 @@ func (b *extensionBrowser) Send(ctx context.Context, t capture.Target, method st
 	return b.conn.CallRaw(ctx, extension.MethodDebuggerSend, extension.Command{
 		TabID: t.TabID, SessionID: t.SessionID, Method: method, Params: params, MaxFieldLength: maxField,
 	})
+}
+
+func (b *extensionBrowser) Drain(ctx context.Context, tabID int64) ([]string, error) {
+	var res extension.Drained
+	if err := b.conn.Call(ctx, extension.MethodDebuggerDrain, extension.TabRef{TabID: tabID}, &res); err != nil {
+		return nil, err
+	}
+	var missed []string
+	for _, m := range res.Missed {
+		what := fmt.Sprintf("tab %d", tabID)
+		if m.SessionID != "" {
+			what = fmt.Sprintf("a child target (session %s) of tab %d", m.SessionID, tabID)
+		}
+		missed = append(missed, fmt.Sprintf("%s (%s)", what, m.Reason))
+	}
+	return missed, nil
 }

@@ -14,7 +14,9 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tabtap/tabtap/host/api"
@@ -62,18 +64,18 @@ type Daemon struct {
 	tag      string
 	label    string
 	sessions map[string]*session
-	order    []*session                 // in creation order
-	byTab    map[int64]*capture.Capture // attached tabs → their capture
-	seq      int
-	evicted  int
-	// policy is the person's settings; blocked its sites, parsed.
-	policy  extension.Policy
-	blocked []string
-	// agents are the running captures an agent started, which the
-	// person's blocked sites fence; fenced those that reached one and
-	// record nothing more.
-	agents map[*capture.Capture]bool
-	fenced map[*capture.Capture]bool
+	order    []*session // in creation order
+	// live are the captures that may hold tabs: from the start of
+	// start_network_capture until their stop is over. Which tabs each
+	// follows only the capture knows (HasTab).
+	live    []*capture.Capture
+	seq     int
+	evicted int
+	// policy is the person's settings.
+	policy extension.Policy
+	// blocked are the person's blocked sites, parsed; read without d.mu
+	// by the fence of agents' captures, inside their event handling.
+	blocked atomic.Pointer[[]string]
 }
 
 // session is a tab chosen for capture, and its latest capture.
@@ -82,7 +84,6 @@ type session struct {
 	tabID     int64
 	url       string
 	title     string
-	startedBy string
 	created   time.Time
 	closed    bool
 	tabClosed bool
@@ -107,8 +108,7 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, opts Options) error {
 	}
 	d := &Daemon{
 		opts: opts, log: opts.Log, hello: make(chan extension.Hello, 1), ready: make(chan struct{}),
-		sessions: map[string]*session{}, byTab: map[int64]*capture.Capture{},
-		agents: map[*capture.Capture]bool{}, fenced: map[*capture.Capture]bool{},
+		sessions: map[string]*session{},
 	}
 	d.conn = extension.New(r, w, d, opts.Log)
 	d.browser = &extensionBrowser{conn: d.conn}
@@ -240,7 +240,7 @@ func (d *Daemon) Notify(method string, params json.RawMessage) {
 	case extension.MethodDebuggerDetached:
 		var e extension.Detached
 		if json.Unmarshal(params, &e) == nil {
-			d.tabLost(e.TabID, detachReason(e))
+			d.tabLost(e.TabID, detachReason(e), true)
 		}
 	case extension.MethodTabsRemoved:
 		var e extension.TabRef
@@ -257,64 +257,52 @@ func (d *Daemon) Notify(method string, params json.RawMessage) {
 	}
 }
 
-// delivery is one event and the capture it goes to.
-type delivery struct {
-	c  *capture.Capture
-	ev extension.Event
-	// fence says the capture is an agent's and the person blocked sites.
-	fence bool
-}
-
 // handleEvent hands one event to a capture; tests replace it to watch
 // the locks it runs under.
 var handleEvent = func(c *capture.Capture, ev extension.Event) { c.HandleEvent(capture.Event(ev)) }
 
-// charge is a count of events the extension dropped and the capture of
-// the tab they came from.
-type charge struct {
-	c *capture.Capture
-	n int
-}
-
-// route hands each event to the capture of its tab, and charges the
-// events the extension dropped to the capture of the tab they came from.
-// The captures are looked up under d.mu, and the events handed over once
-// it is released: a capture's filter never runs with a lock other
-// captures, or the operations of agents, wait for. Events are handed over
-// in their order (route runs on the extension link's one read loop), so each
-// capture sees its tab's events in the order the browser sent them.
-func (d *Daemon) route(b extension.EventBatch) {
-	d.mu.Lock()
-	var charged []charge
-	for tabID, n := range b.DroppedByTab {
-		if c := d.byTab[tabID]; c != nil {
-			charged = append(charged, charge{c, n})
+// captureOf returns the live capture that follows a tab, or nil. d.mu is
+// held.
+func (d *Daemon) captureOfTab(tabID int64) *capture.Capture {
+	for _, c := range d.live {
+		if c.HasTab(tabID) {
+			return c
 		}
 	}
-	deliveries := make([]delivery, 0, len(b.Events))
+	return nil
+}
+
+// route hands each event to the capture that follows its tab, and
+// charges the events the extension dropped to the capture of the tab they
+// came from. The captures are looked up under d.mu, once per tab of the
+// batch, and the events handed over once it is released: a capture's
+// filter never runs with a lock other captures, or the operations of
+// agents, wait for. Events are handed over in their order (route runs on
+// the extension link's one read loop), so each capture sees its tab's
+// events in the order the browser sent them, and a reply read after a
+// batch (debugger.drain's) finds the batch handed over.
+func (d *Daemon) route(b extension.EventBatch) {
+	of := map[int64]*capture.Capture{}
+	d.mu.Lock()
+	for tabID := range b.DroppedByTab {
+		of[tabID] = d.captureOfTab(tabID)
+	}
 	for _, ev := range b.Events {
-		if c := d.byTab[ev.TabID]; c != nil && !d.fenced[c] {
-			deliveries = append(deliveries, delivery{c, ev, d.agents[c] && len(d.blocked) > 0})
+		if _, ok := of[ev.TabID]; !ok {
+			of[ev.TabID] = d.captureOfTab(ev.TabID)
 		}
 	}
 	d.mu.Unlock()
-	for _, ch := range charged {
-		ch.c.ExtensionDropped(ch.n)
+	for tabID, n := range b.DroppedByTab {
+		if c := of[tabID]; c != nil {
+			c.ExtensionDropped(n)
+		}
 	}
-	var fenced map[*capture.Capture]bool
-	for _, dv := range deliveries {
-		if fenced[dv.c] {
-			continue
+	for _, ev := range b.Events {
+		if c := of[ev.TabID]; c != nil {
+			d.record(ev)
+			handleEvent(c, ev)
 		}
-		if dv.fence && d.fence(dv.c, dv.ev) {
-			if fenced == nil {
-				fenced = map[*capture.Capture]bool{}
-			}
-			fenced[dv.c] = true
-			continue
-		}
-		d.record(dv.ev)
-		handleEvent(dv.c, dv.ev)
 	}
 }
 
@@ -360,31 +348,33 @@ func (d *Daemon) tabRemoved(tabID int64) {
 		}
 	}
 	d.mu.Unlock()
-	time.AfterFunc(closeGrace, func() { d.tabLost(tabID, "") })
+	time.AfterFunc(closeGrace, func() { d.tabLost(tabID, "", false) })
 }
 
 // tabLost handles a tab that was closed or taken from the debugger. An
-// empty reason means the tab was closed.
-func (d *Daemon) tabLost(tabID int64, reason string) {
+// empty reason means the tab was closed. detached says the debugger's
+// detach notice came: the tab's last events came before it, so there is
+// nothing left to drain; without it (a closed tab whose notice did not
+// come in time) the stop still tries, and counts what it cannot wait for.
+func (d *Daemon) tabLost(tabID int64, reason string, detached bool) {
 	d.mu.Lock()
-	c := d.byTab[tabID]
-	closed := reason == ""
+	c := d.captureOfTab(tabID)
 	d.mu.Unlock()
 	if c == nil {
 		return
 	}
 	if tabID != c.MainTab() {
-		d.mu.Lock()
-		delete(d.byTab, tabID)
-		d.mu.Unlock()
 		c.TabGone(tabID, "")
 		return
 	}
+	why := reason
+	if why == "" {
+		why = fmt.Sprintf("tab %d was closed during the capture", tabID)
+	}
 	// Stopping waits for bodies: never on the read loop.
 	go func() {
-		why := reason
-		if closed {
-			why = fmt.Sprintf("tab %d was closed during the capture", tabID)
+		if detached {
+			c.TabGone(tabID, why)
 		}
 		d.stopCapture(c, why)
 	}()
@@ -398,14 +388,12 @@ func (d *Daemon) tabCreated(t extension.Tab) {
 		return
 	}
 	d.mu.Lock()
-	c := d.byTab[t.OpenerTabID]
-	taken := c != nil && c.Options().FollowPopups && d.byTab[t.TabID] == nil && c.Expect(t.TabID)
-	if taken {
-		d.byTab[t.TabID] = c
-	}
+	c := d.captureOfTab(t.OpenerTabID)
+	follows := c != nil && c.Options().FollowPopups
+	taken := follows && d.captureOfTab(t.TabID) == nil && c.Expect(t.TabID)
 	d.mu.Unlock()
 	if !taken {
-		if c != nil && c.Options().FollowPopups {
+		if follows {
 			go d.release(t.TabID)
 		}
 		return
@@ -413,15 +401,9 @@ func (d *Daemon) tabCreated(t extension.Tab) {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		defer cancel()
+		// A tab the capture could not arm leaves it (AddTab says so).
 		if err := c.AddTab(ctx, t.TabID); err != nil {
 			d.log.Info("could not follow a popup", "tab", t.TabID, "err", err)
-		}
-		if !c.HasTab(t.TabID) {
-			d.mu.Lock()
-			if d.byTab[t.TabID] == c {
-				delete(d.byTab, t.TabID)
-			}
-			d.mu.Unlock()
 		}
 		d.pushState()
 	}()
@@ -437,22 +419,11 @@ func (d *Daemon) release(tabID int64) {
 	}
 }
 
-// stopCapture stops a capture and forgets the tabs it held. A reason (the
-// capture ended on its own) is completed with what was kept.
+// stopCapture stops a capture (draining what is on its way from the
+// browser first, see capture.Stop) and forgets it as live.
 func (d *Daemon) stopCapture(c *capture.Capture, reason string) {
-	if reason != "" {
-		reason = fmt.Sprintf("%s; %d requests kept", reason, c.Status().Summary.TotalRequests)
-	}
 	c.Stop(reason)
-	d.mu.Lock()
-	for t, owner := range d.byTab {
-		if owner == c {
-			delete(d.byTab, t)
-		}
-	}
-	delete(d.agents, c)
-	delete(d.fenced, c)
-	d.mu.Unlock()
+	d.forget(c)
 	d.retain()
 	d.pushState()
 }
@@ -463,4 +434,26 @@ func (d *Daemon) pushState() {
 	if err := d.conn.Notify(extension.MethodState, st); err != nil {
 		d.log.Debug("sending state", "err", err)
 	}
+}
+
+// newCapture makes a capture of tabID for an agent or the popup (by) and
+// makes it live, so that the tab counts as taken from now on. An agent's
+// capture is fenced off the person's blocked sites. d.mu is held.
+func (d *Daemon) newCapture(tabID int64, opts api.Options, by string) *capture.Capture {
+	d.seq++
+	c := capture.New(fmt.Sprintf("capture_%s_%d", d.tag, d.seq), tabID, opts, d.browser, d.log)
+	c.SetStarter(by)
+	if by == "agent" {
+		c.Fence(d.fenced, func(reason string) { d.stopCapture(c, reason) })
+	}
+	d.live = append(d.live, c)
+	return c
+}
+
+// forget drops a capture from the live ones: its stop is over, or it
+// never started.
+func (d *Daemon) forget(c *capture.Capture) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.live = slices.DeleteFunc(d.live, func(o *capture.Capture) bool { return o == c })
 }

@@ -377,6 +377,13 @@ func (x *fakeExtension) answer(method string, params json.RawMessage) (any, erro
 	case extension.MethodDebuggerDetach:
 		delete(x.attached, p.TabID)
 		return struct{}{}, nil
+	case extension.MethodDebuggerDrain:
+		// As the service worker does: the answer goes out after the
+		// events sent before it (this fake sends them at once).
+		if !x.attached[p.TabID] {
+			return extension.Drained{Missed: []extension.DrainMiss{{Reason: fmt.Sprintf("Debugger is not attached to the tab with id: %d.", p.TabID)}}}, nil
+		}
+		return extension.Drained{Targets: 1}, nil
 	case extension.MethodDebuggerSend:
 		if !x.attached[p.TabID] {
 			return nil, rpc.Errorf(extension.CodeBrowser, "Debugger is not attached to the tab with id: %d.", p.TabID)

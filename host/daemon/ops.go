@@ -63,7 +63,7 @@ func (d *Daemon) listTabs(ctx context.Context) (api.ListTabsResult, error) {
 	out := api.ListTabsResult{Tabs: make([]api.Tab, 0, len(list.Tabs)), Browsers: []string{d.label}}
 	for _, t := range list.Tabs {
 		tab := api.Tab{TabID: t.TabID, WindowID: t.WindowID, Title: t.Title, URL: redact.URL(t.URL), Active: t.Active, Browser: d.label}
-		if c := d.byTab[t.TabID]; c != nil {
+		if c := d.captureOfTab(t.TabID); c != nil {
 			tab.SessionID = d.sessionOf(c)
 		}
 		out.Tabs = append(out.Tabs, tab)
@@ -122,7 +122,7 @@ func (d *Daemon) initializeSession(ctx context.Context, a api.InitializeSessionA
 	if err := d.checkSite(tab.URL); err != nil {
 		return api.Session{}, err
 	}
-	s := d.newSession(tab, "agent")
+	s := d.newSession(tab)
 	d.retain()
 	return api.Session{SessionID: s.id, TabID: tab.TabID, URL: redact.URL(tab.URL), Title: tab.Title, Browser: d.browserLabel()}, nil
 }
@@ -135,13 +135,13 @@ func checkURL(raw string) error {
 	return nil
 }
 
-func (d *Daemon) newSession(tab extension.Tab, by string) *session {
+func (d *Daemon) newSession(tab extension.Tab) *session {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.seq++
 	s := &session{
 		id: fmt.Sprintf("s-%s-%d", d.tag, d.seq), tabID: tab.TabID, url: tab.URL, title: tab.Title,
-		startedBy: by, created: time.Now().UTC(),
+		created: time.Now().UTC(),
 	}
 	d.sessions[s.id] = s
 	d.order = append(d.order, s)
@@ -192,8 +192,8 @@ func (d *Daemon) startCapture(ctx context.Context, a api.StartCaptureArgs, by st
 	case s.capture != nil && s.capture.Active():
 		d.mu.Unlock()
 		return api.StartCaptureResult{}, api.Errorf(api.CodeConflict, "session %s is already capturing (%s); stop it first", s.id, s.capture.ID())
-	case d.byTab[s.tabID] != nil:
-		owner := d.byTab[s.tabID]
+	case d.captureOfTab(s.tabID) != nil:
+		owner := d.captureOfTab(s.tabID)
 		other := d.sessionOf(owner)
 		d.mu.Unlock()
 		if !owner.Active() {
@@ -203,20 +203,11 @@ func (d *Daemon) startCapture(ctx context.Context, a api.StartCaptureArgs, by st
 		return api.StartCaptureResult{}, api.Errorf(api.CodeConflict, "tab %d is already being captured by session %s; stop that capture or use that session", s.tabID, other)
 	}
 	d.seq++
-	c := capture.New(fmt.Sprintf("capture_%s_%d", d.tag, d.seq), s.tabID, opts, d.browser, d.log)
-	d.byTab[s.tabID] = c
-	if by == "agent" {
-		d.agents[c] = true
-	}
+	c := d.newCapture(s.tabID, opts, by)
 	d.mu.Unlock()
 
 	fail := func(err error) (api.StartCaptureResult, error) {
-		d.mu.Lock()
-		if d.byTab[s.tabID] == c {
-			delete(d.byTab, s.tabID)
-		}
-		delete(d.agents, c)
-		d.mu.Unlock()
+		d.forget(c)
 		return api.StartCaptureResult{}, err
 	}
 	var tab extension.Tab
@@ -246,9 +237,6 @@ func (d *Daemon) startCapture(ctx context.Context, a api.StartCaptureArgs, by st
 	}
 	s.capture = c
 	s.url, s.title = tab.URL, tab.Title
-	if by == "popup" {
-		s.startedBy = by
-	}
 	d.mu.Unlock()
 	switch {
 	case opts.URL != "":
@@ -447,7 +435,7 @@ func (d *Daemon) listCaptures() api.ListCapturesResult {
 			st := c.Status()
 			out.Captures = append(out.Captures, api.CaptureInfo{
 				SessionID: s.id, CaptureID: st.CaptureID, Browser: d.label, TabID: s.tabID, URL: redact.URL(s.url), Title: s.title,
-				Status: string(st.State), StartedBy: s.startedBy, StartTime: st.StartTime, Duration: st.Duration,
+				Status: string(st.State), StartedBy: c.Starter(), StartTime: st.StartTime, Duration: st.Duration,
 				Summary: st.Summary, Dropped: st.Dropped.Total(), EndReason: st.EndReason,
 			})
 		}
@@ -496,9 +484,9 @@ func (d *Daemon) captureStates() []extension.CaptureState {
 		}
 		st := s.capture.Status()
 		out = append(out, extension.CaptureState{
-			SessionID: s.id, CaptureID: st.CaptureID, TabID: s.tabID, Status: string(st.State), StartedBy: s.startedBy,
+			SessionID: s.id, CaptureID: st.CaptureID, TabID: s.tabID, Status: string(st.State), StartedBy: s.capture.Starter(),
 			URL: s.url, Title: s.title, StartTime: st.StartTime.Format(time.RFC3339), Stats: api.StatsOf(st.Summary),
-			Bytes: st.BytesHeld, Dropped: st.Dropped.Total(), EndReason: st.EndReason,
+			Bytes: st.BytesHeld, Dropped: st.Dropped.Total(), EndReason: st.EndReason, Sent: st.Sent,
 		})
 	}
 	return out

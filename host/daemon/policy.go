@@ -1,12 +1,10 @@
 package daemon
 
 import (
-	"encoding/json"
 	"net/url"
 	"strings"
 
 	"github.com/tabtap/tabtap/host/api"
-	"github.com/tabtap/tabtap/host/capture"
 	"github.com/tabtap/tabtap/host/extension"
 )
 
@@ -23,7 +21,16 @@ func (d *Daemon) setPolicy(p extension.Policy) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.policy = p
-	d.blocked = parseSites(p.BlockedSites)
+	sites := parseSites(p.BlockedSites)
+	d.blocked.Store(&sites)
+}
+
+// blockedSites are the person's blocked sites now, parsed.
+func (d *Daemon) blockedSites() []string {
+	if p := d.blocked.Load(); p != nil {
+		return *p
+	}
+	return nil
 }
 
 // policyNow returns the settings in force.
@@ -83,10 +90,7 @@ func blockedSite(sites []string, raw string) string {
 
 // checkSite refuses a URL of a site the person keeps agents away from.
 func (d *Daemon) checkSite(raw string) error {
-	d.mu.Lock()
-	site := blockedSite(d.blocked, raw)
-	d.mu.Unlock()
-	if site != "" {
+	if site := blockedSite(d.blockedSites(), raw); site != "" {
 		return api.Errorf(api.CodeForbidden, "the person's tabtap settings keep agents away from %s (blocked site %q); %s, or the person can capture it from the tabtap popup", redactedHost(raw), site, whereToChange)
 	}
 	return nil
@@ -131,32 +135,12 @@ func applyLimits(p extension.Policy, o *api.Options) {
 	}
 }
 
-// fence keeps an agent's capture off a site the person blocked: the first
-// document request of a blocked site ends the capture, and neither it nor
-// anything after it is recorded. It reports whether the event must be
-// dropped.
-func (d *Daemon) fence(c *capture.Capture, ev extension.Event) bool {
-	if ev.Method != "Network.requestWillBeSent" {
-		return false
+// fenced is the fence of an agent's capture (capture.Fence): why a
+// document URL may not be captured, "" when it may. The engine asks it
+// for each document request it decodes.
+func (d *Daemon) fenced(url string) string {
+	if blockedSite(d.blockedSites(), url) == "" {
+		return ""
 	}
-	var e struct {
-		Type    string `json:"type"`
-		Request struct {
-			URL string `json:"url"`
-		} `json:"request"`
-	}
-	if json.Unmarshal(ev.Params, &e) != nil || e.Type != "Document" {
-		return false
-	}
-	d.mu.Lock()
-	site := blockedSite(d.blocked, e.Request.URL)
-	if site != "" {
-		d.fenced[c] = true
-	}
-	d.mu.Unlock()
-	if site == "" {
-		return false
-	}
-	go d.stopCapture(c, "the tab went to "+redactedHost(e.Request.URL)+", a site the person's tabtap settings keep agents away from")
-	return true
+	return "the tab went to " + redactedHost(url) + ", a site the person's tabtap settings keep agents away from"
 }

@@ -38,11 +38,13 @@ type savedState struct {
 }
 
 type savedSession struct {
-	ID        string         `json:"id"`
-	TabID     int64          `json:"tabId"`
-	URL       string         `json:"url"`
-	Title     string         `json:"title"`
-	StartedBy string         `json:"startedBy"`
+	ID    string `json:"id"`
+	TabID int64  `json:"tabId"`
+	URL   string `json:"url"`
+	Title string `json:"title"`
+	// StartedBy is read from the files of older daemons only: a capture
+	// now says who started it (capture.Saved.StartedBy).
+	StartedBy string         `json:"startedBy,omitempty"`
 	Created   time.Time      `json:"created"`
 	Closed    bool           `json:"closed"`
 	TabClosed bool           `json:"tabClosed"`
@@ -65,7 +67,7 @@ func (d *Daemon) save() error {
 		}
 		// Written down: the tab's URL with its secrets hidden, like the
 		// capture's records.
-		ss := savedSession{ID: s.id, TabID: s.tabID, URL: redact.URL(s.url), Title: s.title, StartedBy: s.startedBy,
+		ss := savedSession{ID: s.id, TabID: s.tabID, URL: redact.URL(s.url), Title: s.title,
 			Created: s.created, Closed: s.closed, TabClosed: s.tabClosed}
 		if s.capture != nil {
 			saved := s.capture.Save()
@@ -122,13 +124,19 @@ func (d *Daemon) restore() {
 	d.seq = max(d.seq, st.Seq)
 	d.evicted += st.Evicted
 	for _, ss := range st.Sessions {
-		s := &session{id: ss.ID, tabID: ss.TabID, url: ss.URL, title: ss.Title, startedBy: ss.StartedBy,
+		s := &session{id: ss.ID, tabID: ss.TabID, url: ss.URL, title: ss.Title,
 			created: ss.Created, closed: ss.Closed, tabClosed: ss.TabClosed}
+		restore := func(c capture.Saved) *capture.Capture {
+			if c.StartedBy == "" {
+				c.StartedBy = ss.StartedBy
+			}
+			return capture.Restore(c)
+		}
 		if ss.Capture != nil {
-			s.capture = capture.Restore(*ss.Capture)
+			s.capture = restore(*ss.Capture)
 		}
 		for _, e := range ss.Earlier {
-			s.earlier = append(s.earlier, capture.Restore(e))
+			s.earlier = append(s.earlier, restore(e))
 		}
 		d.sessions[s.id] = s
 		d.order = append(d.order, s)

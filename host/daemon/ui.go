@@ -67,7 +67,7 @@ func (d *Daemon) uiStart(ctx context.Context, a extension.UIStart) (extension.UI
 	if err := d.conn.Call(ctx, extension.MethodTabsGet, extension.TabRef{TabID: a.TabID}, &tab); err != nil {
 		return extension.UIStatus{}, browserError(fmt.Sprintf("finding tab %d", a.TabID), err)
 	}
-	s := d.newSession(tab, "popup")
+	s := d.newSession(tab)
 	args := api.StartCaptureArgs{SessionID: s.id}
 	args.Reload = a.Reload
 	if _, err := d.startCapture(ctx, args, "popup"); err != nil {

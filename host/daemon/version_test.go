@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -42,7 +43,7 @@ func TestVersionMismatch(t *testing.T) {
 		protocol int
 		advice   string
 	}{
-		{0, "is older than the tabtap host (version test, protocol 1): reload the extension"},
+		{0, fmt.Sprintf("is older than the tabtap host (version test, protocol %d): reload the extension", extension.ProtocolVersion)},
 		{extension.ProtocolVersion + 1, "run `go run ./installer` again"},
 	} {
 		r := startWith(t, extension.Hello{ProtocolVersion: c.protocol, ExtensionVersion: "0.0.9", Browser: "Chromium 156", ProfileID: "p"})

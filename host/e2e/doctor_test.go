@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tabtap/tabtap/installer/doctor"
-	"github.com/tabtap/tabtap/installer/nativehost"
+	"github.com/tabtap/tabtap/host/install/doctor"
+	"github.com/tabtap/tabtap/host/install/nativehost"
 )
 
 // The installer's check (and `tabtap doctor`), with a real browser

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/tabtap/tabtap/installer/nativehost"
+	"github.com/tabtap/tabtap/host/install/nativehost"
 )
 
 // TestExtensionUnits runs the extension's own unit tests (plain Node, no

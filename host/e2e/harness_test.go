@@ -18,7 +18,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/tabtap/tabtap/host/api"
-	"github.com/tabtap/tabtap/installer/nativehost"
+	"github.com/tabtap/tabtap/host/install/nativehost"
 )
 
 // env is one end-to-end setup: an installed host, a runtime directory, an

@@ -22,16 +22,20 @@ import (
 )
 
 // loadSite is a page that makes many requests, then reads a WebSocket
-// that pushes many frames, and counts what its server sent: every request
-// served and every frame written or read.
+// that pushes many frames as fast as its server can, and counts what its
+// server sent: every request served and every frame written or read. The
+// page tells the server when its last frame arrived (arrived), then
+// fetches /done, unless its URL says ?quiet. Favicons are off, so the
+// requests the server answers are exactly the page's.
 type loadSite struct {
 	URL      string
 	fetches  int
 	frames   int
-	served   atomic.Int64 // requests answered, every path
-	items    atomic.Int64 // /load/item requests answered
-	sent     atomic.Int64 // frames the server wrote
-	received atomic.Int64 // frames the server read
+	served   atomic.Int64  // requests answered, every path
+	items    atomic.Int64  // /load/item requests answered
+	sent     atomic.Int64  // frames the server wrote
+	received atomic.Int64  // frames the server read
+	arrived  chan struct{} // closed when the page says its last frame arrived
 	done     chan struct{}
 	once     sync.Once
 }
@@ -51,7 +55,7 @@ func loadScale(t testing.TB) int {
 }
 
 func newLoadSite(t testing.TB, fetches, frames int) *loadSite {
-	s := &loadSite{fetches: fetches, frames: frames, done: make(chan struct{})}
+	s := &loadSite{fetches: fetches, frames: frames, arrived: make(chan struct{}), done: make(chan struct{})}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/load", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -86,6 +90,7 @@ func newLoadSite(t testing.TB, fetches, frames int) *loadSite {
 			return
 		}
 		s.received.Add(1)
+		close(s.arrived)
 		<-ctx.Done() // the socket stays open until the test ends
 	})
 	mux.HandleFunc("/done", func(w http.ResponseWriter, r *http.Request) {
@@ -105,7 +110,7 @@ func newLoadSite(t testing.TB, fetches, frames int) *loadSite {
 }
 
 const loadPageHTML = `<!doctype html>
-<html><head><meta charset="utf-8"><title>tabtap load page</title></head>
+<html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>tabtap load page</title></head>
 <body><div id="out">loading</div>
 <script>
 (async () => {
@@ -126,7 +131,7 @@ const loadPageHTML = `<!doctype html>
     ws.onerror = reject;
   });
   document.getElementById('out').textContent = 'done';
-  await fetch('/done');
+  if (!location.search.includes('quiet')) await fetch('/done');
 })();
 </script>
 </body></html>`

@@ -9,7 +9,7 @@ import (
 
 	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/har/hartest"
-	"github.com/tabtap/tabtap/installer/nativehost"
+	"github.com/tabtap/tabtap/host/install/nativehost"
 )
 
 // TestPopupCaptureHandedToAgent is the person's path: the popup's Start

@@ -16,7 +16,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/tabtap/tabtap/host/api"
-	"github.com/tabtap/tabtap/installer/nativehost"
+	"github.com/tabtap/tabtap/host/install/nativehost"
 )
 
 // plantedSecrets are one distinct secret for each place a credential

@@ -28,8 +28,9 @@ import (
 // equal. It goes up by one with every change the other side cannot ignore
 // (a message or field removed or renamed, a meaning changed); a new
 // optional field or a new notification that an older side would ignore
-// does not change it.
-const ProtocolVersion = 1
+// does not change it. Version 2 added debugger.drain, which every stop
+// relies on.
+const ProtocolVersion = 2
 
 // Message is the envelope of every frame in both directions.
 type Message = rpc.Message
@@ -68,12 +69,15 @@ const (
 	// CodeConflict: the request does not fit the state it finds (the tab is
 	// captured already, the capture is stopped, …).
 	CodeConflict = "conflict"
+	// CodeForbidden: the person's settings do not allow it (tabs.fetch to
+	// a site they did not allow); the message names the setting.
+	CodeForbidden = "forbidden"
 )
 
 // codes lists every code above.
 var codes = []string{
 	CodeInvalidArgument, CodeInternal, CodeNoTab, CodeNotDebuggable, CodeAlreadyAttached,
-	CodeBrowser, CodeHostUnavailable, CodeVersionMismatch, CodeNotFound, CodeConflict,
+	CodeBrowser, CodeHostUnavailable, CodeVersionMismatch, CodeNotFound, CodeConflict, CodeForbidden,
 }
 
 // IsCode reports whether code is one of the protocol's error codes.
@@ -124,6 +128,17 @@ const (
 	MethodTabsNavigate = "tabs.navigate"
 	// MethodTabsReload reloads a tab. Params: TabRef. Result: {}.
 	MethodTabsReload = "tabs.reload"
+	// MethodTabsFetch sends one HTTP request from a tab's page as the page
+	// would (its origin, the person's cookies and network), in a world of
+	// its own that the page's scripts cannot see, through chrome.debugger
+	// (attached for the request alone when no capture holds the tab). The
+	// extension builds the script; the daemon gives data only. Params:
+	// Fetch. Result: FetchResult. Errors: forbidden (the person's settings
+	// refuse the site or the method, also after a redirect), no_tab,
+	// not_debuggable, already_attached, browser (the browser refused or
+	// failed the request: CORS, the page's Content-Security-Policy, the
+	// network, the timeout).
+	MethodTabsFetch = "tabs.fetch"
 	// MethodDebuggerAttach attaches chrome.debugger (protocol 1.3) to a tab.
 	// Params: Attach. Result: {}. Attaching a tab the extension holds
 	// already (or is attaching) succeeds without detaching it. Errors:
@@ -136,7 +151,27 @@ const (
 	// Command. Result: the command's own result object, with the fields
 	// cut by MaxFieldLength listed under "_truncated".
 	MethodDebuggerSend = "debugger.send"
+	// MethodDebuggerDrain is a stop's barrier: it answers once every event
+	// the browser emitted for the tab before the request has been sent to
+	// the daemon ahead of the answer. For the tab's own session, then each
+	// child session it knows (Target.attachedToTarget), the extension sends
+	// DrainCommand, whose reply the browser sends after that session's
+	// earlier events; once every reply is in (or DrainTimeoutMs has passed)
+	// it sends what its batch queue holds, then the answer. Params: TabRef.
+	// Result: Drained.
+	MethodDebuggerDrain = "debugger.drain"
 )
+
+// DrainCommand is the DevTools command debugger.drain sends to each
+// session as its barrier: the page's or worker's own JavaScript engine
+// answers it, after the events that session emitted before, and it
+// changes nothing.
+const DrainCommand = "Runtime.getIsolateId"
+
+// DrainTimeoutMs bounds how long debugger.drain waits for one session's
+// barrier (a page stuck in a long script answers late); the session is
+// then listed in Drained.Missed.
+const DrainTimeoutMs = 10000
 
 // Notifications the daemon sends to the extension.
 const (
@@ -218,8 +253,8 @@ type Hello struct {
 // Policy is what the person allows agents, set in the extension's options
 // page and kept in chrome.storage.local. The zero Policy is the default:
 // agents may not turn redaction off, every site may be captured, bodies
-// are captured up to 1 MiB (agents may ask up to 64 MiB), and a capture
-// holds at most 256 MiB. The popup, the person's own tool, is bound by the
+// are captured up to 1 MiB (agents may ask up to 64 MiB), a capture
+// holds at most 256 MiB, and agents may send no request as the person. The popup, the person's own tool, is bound by the
 // defaults and limits but not by BlockedSites nor AllowUnredacted.
 type Policy struct {
 	// AllowUnredacted lets agents pass redactSecrets: false. Default false.
@@ -238,6 +273,14 @@ type Policy struct {
 	// MaxTotalBytes is every capture's budget for bodies, payloads and
 	// chunks together. 0: 256 MiB.
 	MaxTotalBytes int64 `json:"maxTotalBytes,omitempty"`
+	// SendSites are the sites where agents may send requests as the person
+	// (send_request: with the person's cookies and the credentials the
+	// captured request carried), in BlockedSites' syntax. Default: none.
+	// BlockedSites win.
+	SendSites []string `json:"sendSites,omitempty"`
+	// SendChanges lets agents send, to SendSites, requests that change
+	// things: any method but GET, HEAD and OPTIONS. Default false.
+	SendChanges bool `json:"sendChanges,omitempty"`
 }
 
 // Welcome introduces the daemon, in answer to Hello.
@@ -318,6 +361,53 @@ type Command struct {
 	MaxFieldLength int `json:"maxFieldLength,omitempty"`
 }
 
+// Fetch is one request for tabs.fetch.
+type Fetch struct {
+	TabID  int64  `json:"tabId"`
+	Method string `json:"method"`
+	URL    string `json:"url"`
+	// Headers go in this order. Those a page may not set (Cookie, Origin,
+	// Sec-*, …) the browser leaves out: its own go instead, the person's
+	// current cookies among them; FetchResult.NotSent names them.
+	Headers []Header `json:"headers,omitempty"`
+	// BodyBase64 is the body; absent, none.
+	BodyBase64 string `json:"bodyBase64,omitempty"`
+	// Tag becomes the sourceURL of the script that sends the request
+	// (letters, digits, '-', '_', '.' and ':' only), so that a capture of
+	// the tab tells the request by its initiator.
+	Tag string `json:"tag"`
+	// TimeoutMs bounds the exchange, body included.
+	TimeoutMs int `json:"timeoutMs"`
+	// MaxBodyBytes is the most of the response's body returned; the rest
+	// is not read (BodyTruncated).
+	MaxBodyBytes int `json:"maxBodyBytes"`
+}
+
+// Header is one HTTP header.
+type Header struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// FetchResult is the answer tabs.fetch got.
+type FetchResult struct {
+	Status     int    `json:"status"`
+	StatusText string `json:"statusText"`
+	// URL is the response's: after the redirects the browser followed.
+	URL        string `json:"url"`
+	Redirected bool   `json:"redirected,omitempty"`
+	// Headers are those the page may read (never Set-Cookie).
+	Headers    []Header `json:"headers"`
+	BodyBase64 string   `json:"bodyBase64,omitempty"`
+	// BodySize is the bytes read; with BodyTruncated, the body is longer.
+	BodySize      int64 `json:"bodySize"`
+	BodyTruncated bool  `json:"bodyTruncated,omitempty"`
+	// Origin is the origin of the page the request went from.
+	Origin string `json:"origin"`
+	// NotSent names the headers the browser did not let the page set.
+	NotSent []string `json:"notSent,omitempty"`
+}
+
 // Event is one DevTools Protocol event from chrome.debugger.onEvent.
 type Event struct {
 	TabID int64 `json:"tabId"`
@@ -334,6 +424,24 @@ type EventBatch struct {
 	// out or empty (an event too large for a native message), so that the
 	// daemon charges them to the capture of that tab.
 	DroppedByTab map[int64]int `json:"droppedByTab,omitempty"`
+}
+
+// Drained answers debugger.drain.
+type Drained struct {
+	// Targets counts the sessions drained: the tab's own and its children's.
+	Targets int `json:"targets"`
+	// Missed lists the sessions whose barrier failed or timed out: some of
+	// the events they emitted before the drain may still be on their way,
+	// or lost.
+	Missed []DrainMiss `json:"missed,omitempty"`
+}
+
+// DrainMiss is one session debugger.drain could not drain.
+type DrainMiss struct {
+	// SessionID is the child session; empty for the tab's own.
+	SessionID string `json:"sessionId,omitempty"`
+	// Reason is the browser's error, or that the barrier timed out.
+	Reason string `json:"reason"`
 }
 
 // Detached reports that chrome.debugger let go of a tab.
@@ -377,6 +485,9 @@ type CaptureState struct {
 	api.Stats
 	Bytes   int64 `json:"bytes"`
 	Dropped int   `json:"dropped"`
+	// Sent counts the requests agents sent as the person through the
+	// capture's tab while it ran (send_request).
+	Sent int `json:"sent,omitempty"`
 	// EndReason says why a capture ended when it was not stopped by hand,
 	// e.g. "the tab was closed".
 	EndReason string `json:"endReason,omitempty"`

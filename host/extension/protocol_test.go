@@ -317,6 +317,12 @@ func TestProtocolJSConstants(t *testing.T) {
 	if got := number("MAX_CHUNK_DATA"); got != MaxChunkData {
 		t.Errorf("MAX_CHUNK_DATA is %d in protocol.js, %d in protocol.go", got, MaxChunkData)
 	}
+	if got := number("DRAIN_TIMEOUT_MS"); got != DrainTimeoutMs {
+		t.Errorf("DRAIN_TIMEOUT_MS is %d in protocol.js, %d in protocol.go", got, DrainTimeoutMs)
+	}
+	if m := regexp.MustCompile(`export const DRAIN_COMMAND = '([^']*)';`).FindStringSubmatch(js.src); m == nil || m[1] != DrainCommand {
+		t.Errorf("DRAIN_COMMAND in protocol.js is %q, want %q as in protocol.go", m, DrainCommand)
+	}
 	m := regexp.MustCompile(`(?s)export const UNDEBUGGABLE_PREFIXES = Object\.freeze\(\[(.*?)\]\);`).FindStringSubmatch(js.src)
 	if m == nil {
 		t.Fatal("protocol.js has no UNDEBUGGABLE_PREFIXES")

@@ -270,6 +270,8 @@ type browser struct {
 func (*browser) Attach(context.Context, int64, bool) error { return nil }
 func (*browser) Detach(context.Context, int64) error       { return nil }
 
+func (*browser) Drain(context.Context, int64) ([]string, error) { return nil, nil }
+
 func (f *browser) Send(_ context.Context, _ capture.Target, method string, params any, _ int) (json.RawMessage, error) {
 	switch method {
 	case "Network.streamResourceContent":

@@ -107,6 +107,7 @@ func head(h Held, st capture.Status, format string) api.StopResult {
 	return api.StopResult{
 		SessionID: h.SessionID, CaptureID: h.ID(), Duration: st.Duration, StartTime: st.StartTime, EndTime: st.EndTime,
 		Summary: st.Summary, Options: h.Options(), Format: format, Dropped: st.Dropped, EndReason: st.EndReason,
+		Redacted: st.Redacted,
 	}
 }
 

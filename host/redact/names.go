@@ -1,46 +1,75 @@
 package redact
 
-import "bytes"
+import (
+	"bytes"
+	"strings"
+)
 
 // Redacted replaces a secret value.
 const Redacted = "[redacted]"
 
-// strength says how sure a name is to hold a secret.
+// strength says how sure a name is to hold a secret, and so what value
+// under it is hidden.
 type strength int
 
 const (
 	notSecret strength = iota
-	// weak names (key, code, sig, …) often hold a secret but also hold
-	// ordinary values: their values are hidden where they appear, and
-	// learned only when they look like a token.
+	// weak names (key, code, sig, sid, …) often hold a secret but also
+	// hold ordinary values: a value under them is hidden when it looks like
+	// a token, and learned only when it is shaped like one.
 	weak
-	// strong names (token, password, secret, session, …) hold secrets: their
-	// values are hidden and learned.
+	// strong names (token, session, auth, csrf, apikey, …) hold secrets: a
+	// value under them is hidden unless it is a word, a keyword, a number
+	// or a boolean ({"auth":"ok"}, "token_type":"Bearer" stay).
 	strong
+	// password names (password, passwd, pwd, otp, pin, …) hide whatever
+	// value they hold: passwords are often words.
+	password
 )
 
 // maxName bounds the names that are classified: longer ones are not.
 const maxName = 128
 
-// strongParts make a name secret wherever they appear in it, once the name
-// is lower-cased with everything but letters and digits removed
-// (X-Api-Key → xapikey).
-var strongParts = []string{
-	"token", "secret", "password", "passwd", "passphrase", "apikey", "accesskey", "privatekey", "licensekey",
-	"subscriptionkey", "signingkey", "encryptionkey", "credential", "csrf", "xsrf", "session", "sessid", "cookie",
-	"bearer", "jwt", "saml", "hmac",
+// parts make a name secret wherever they appear in it, once the name is
+// lower-cased with everything but letters and digits removed
+// (X-Api-Key → xapikey), unless what follows them names a property of
+// the secret rather than the secret (token_type, sessionTimeout, authUrl).
+var parts = []part{
+	{"password", password}, {"passwd", password}, {"passphrase", password},
+	{"token", strong}, {"secret", strong}, {"apikey", strong}, {"accesskey", strong}, {"privatekey", strong},
+	{"licensekey", strong}, {"subscriptionkey", strong}, {"signingkey", strong}, {"encryptionkey", strong},
+	{"credential", strong}, {"csrf", strong}, {"xsrf", strong}, {"session", strong}, {"sessid", strong},
+	{"cookie", strong}, {"bearer", strong}, {"jwt", strong}, {"saml", strong}, {"hmac", strong},
+	// auth, oauth, x-auth-token, authorization, authentication — not
+	// author(s) or authority (see classify).
+	{"authorization", strong}, {"authentication", strong}, {"authenticated", strong}, {"auth", strong},
+	{"signature", weak},
 }
 
-// weakParts make a name weakly secret wherever they appear in it.
-var weakParts = []string{"signature"}
+// properties, following a secret part, make the name one of a property
+// of the secret: its type, lifetime, address, length, state.
+var properties = map[string]bool{
+	"type": true, "types": true, "kind": true, "typehint": true, "hint": true, "format": true, "version": true,
+	"expires": true, "expiresin": true, "expiresat": true, "expiry": true, "expiration": true, "exp": true,
+	"ttl": true, "lifetime": true, "timeout": true, "maxage": true, "age": true, "duration": true,
+	"url": true, "uri": true, "endpoint": true, "path": true, "domain": true, "host": true, "origin": true,
+	"name": true, "names": true, "label": true, "placeholder": true, "prefix": true, "header": true,
+	"headername": true, "field": true, "fieldname": true, "param": true, "paramname": true,
+	"length": true, "minlength": true, "maxlength": true, "size": true, "count": true, "strength": true,
+	"method": true, "methods": true, "mode": true, "scheme": true, "provider": true, "policy": true,
+	"options": true, "config": true, "status": true, "state": true, "enabled": true, "required": true,
+	"samesite": true, "secure": true, "httponly": true, "consent": true, "valid": true, "invalid": true,
+	"error": true, "errors": true, "message": true, "visible": true, "hidden": true, "reset": true,
+	"changed": true, "set": true, "storage": true, "store": true,
+}
 
 // exactNames are classified as whole names, before any part is looked
 // for: secret words too short to look for inside names, and names that
 // contain a secret part but name something public (the challenge of a 401,
 // HTTP/2's :authority, a WebSocket's handshake nonce, CORS lists).
 var exactNames = map[string]strength{
-	"pass": strong, "pwd": strong, "otp": strong, "totp": strong, "mfa": strong,
-	"code": weak, "sig": weak, "sign": weak, "key": weak, "pin": weak, "sid": weak, "ticket": weak,
+	"pass": password, "pwd": password, "otp": password, "totp": password, "mfa": password, "pin": password,
+	"code": weak, "sig": weak, "sign": weak, "key": weak, "sid": weak, "ticket": weak,
 	"wwwauthenticate": notSecret, "proxyauthenticate": notSecret, "secwebsocketkey": notSecret, "secwebsocketaccept": notSecret,
 	"accesscontrolallowheaders": notSecret, "accesscontrolexposeheaders": notSecret, "accesscontrolrequestheaders": notSecret,
 	"accesscontrolallowcredentials": notSecret,
@@ -52,16 +81,20 @@ type part struct {
 	s    strength
 }
 
-// partsByFirst lists the parts by their first byte, so that a name is
-// read once whatever the number of parts.
+// partsByFirst lists the parts by their first byte, longest first, so
+// that a name is read once whatever the number of parts.
 var partsByFirst [256][]part
 
 func init() {
-	for _, p := range strongParts {
-		partsByFirst[p[0]] = append(partsByFirst[p[0]], part{p, strong})
+	for _, p := range parts {
+		partsByFirst[p.text[0]] = append(partsByFirst[p.text[0]], p)
 	}
-	for _, p := range weakParts {
-		partsByFirst[p[0]] = append(partsByFirst[p[0]], part{p, weak})
+	for _, ps := range partsByFirst {
+		for i := 1; i < len(ps); i++ {
+			for j := i; j > 0 && len(ps[j].text) > len(ps[j-1].text); j-- {
+				ps[j], ps[j-1] = ps[j-1], ps[j]
+			}
+		}
 	}
 }
 
@@ -98,31 +131,29 @@ func classify(name string) strength {
 	found := notSecret
 	for i := 0; i+3 <= len(n); i++ {
 		rest := n[i:]
-		if rest[0] == 'a' && bytes.HasPrefix(rest, []byte("auth")) {
-			// auth, oauth, x-auth-token, authorization — not author(s),
-			// authority.
-			if !bytes.HasPrefix(rest, []byte("author")) || bytes.HasPrefix(rest, []byte("authoriz")) {
-				return strong
-			}
-		}
 		for _, p := range partsByFirst[rest[0]] {
-			if len(rest) >= len(p.text) && string(rest[:len(p.text)]) == p.text {
-				if p.s == strong {
-					return strong
-				}
+			if !bytes.HasPrefix(rest, []byte(p.text)) {
+				continue
+			}
+			if p.text == "auth" && bytes.HasPrefix(rest, []byte("author")) {
+				continue // author, authors, authority
+			}
+			if !properties[string(rest[len(p.text):])] && p.s > found {
 				found = p.s
 			}
+			break // the longest part here
 		}
 	}
 	return found
 }
 
 // IsSecretName reports whether a parameter, form field or JSON key of this
-// name has its value hidden.
+// name may have its value hidden.
 func IsSecretName(name string) bool { return classify(name) != notSecret }
 
-// IsSecretHeader reports whether a header's whole value is hidden (Cookie
-// and Set-Cookie keep their cookie names; Authorization keeps its scheme).
+// IsSecretHeader reports whether a header's value is hidden by its name
+// (Cookie and Set-Cookie keep their cookie names; Authorization keeps its
+// scheme).
 func IsSecretHeader(name string) bool {
 	if isCookieHeader(name) {
 		return true
@@ -133,11 +164,14 @@ func IsSecretHeader(name string) bool {
 // headerStrength classifies a header name. Whole-name rules meant for
 // parameters (code, pin, …) do not apply to headers, except key.
 func headerStrength(name string) strength {
+	if ordinaryHeader(name) {
+		return notSecret
+	}
 	s := classify(name)
-	if s == weak {
+	if s == weak || s == password {
 		var buf [maxName]byte
 		n := compact(&buf, name)
-		if exactNames[string(n)] == weak && string(n) != "key" {
+		if _, exact := exactNames[string(n)]; exact && string(n) != "key" {
 			return notSecret
 		}
 		// Header names ending in key name keys (Ocp-Apim-Subscription-Key,
@@ -153,8 +187,60 @@ func headerStrength(name string) strength {
 	return s
 }
 
+// ordinaryNames are headers that never hold a credential: their values
+// are never changed, not even for a value learned elsewhere.
+var ordinaryNames = map[string]bool{
+	"user-agent": true, "cache-control": true, "pragma": true, "expires": true, "date": true, "age": true,
+	"last-modified": true, "etag": true, "vary": true, "connection": true, "keep-alive": true,
+	"transfer-encoding": true, "host": true, ":authority": true, ":method": true, ":scheme": true, ":status": true,
+	"upgrade": true, "upgrade-insecure-requests": true, "dnt": true, "priority": true, "server": true,
+	"x-content-type-options": true, "x-frame-options": true, "x-xss-protection": true,
+	"strict-transport-security": true, "referrer-policy": true, "permissions-policy": true,
+	"sec-websocket-version": true, "sec-websocket-extensions": true, "sec-websocket-key": true,
+	"sec-websocket-accept": true, "sec-purpose": true, "purpose": true, "te": true, "trailer": true,
+	"alt-svc": true, "timing-allow-origin": true, "nel": true, "report-to": true, "reporting-endpoints": true,
+	"server-timing": true, "via": true, "x-powered-by": true, "origin": true, "if-none-match": true,
+	"if-modified-since": true, "if-match": true, "if-unmodified-since": true, "if-range": true, "range": true,
+	"x-requested-with": true, "x-dns-prefetch-control": true, "origin-agent-cluster": true,
+	"document-policy": true, "www-authenticate": true, "proxy-authenticate": true,
+}
+
+// ordinaryPrefixes start the names of families of ordinary headers.
+// Content-Location, which may hold a URL with a token, is not one.
+var ordinaryPrefixes = []string{"accept", "sec-fetch-", "sec-ch-", "access-control-", "cross-origin-", "content-"}
+
+// ordinaryHeader reports whether a header never holds a credential
+// (Sec-Fetch-*, Accept*, Content-Type, User-Agent, Cache-Control, …).
+func ordinaryHeader(name string) bool {
+	if len(name) > 64 {
+		return false
+	}
+	var buf [64]byte
+	lower := buf[:len(name)]
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	if ordinaryNames[string(lower)] {
+		return true
+	}
+	for _, p := range ordinaryPrefixes {
+		if bytes.HasPrefix(lower, []byte(p)) {
+			return string(lower) != "content-location"
+		}
+	}
+	return false
+}
+
 func isCookieHeader(name string) bool {
 	return len(name) <= 10 && (equalFold(name, "cookie") || equalFold(name, "set-cookie"))
+}
+
+func isAuthorization(name string) bool {
+	return equalFold(name, "authorization") || equalFold(name, "proxy-authorization")
 }
 
 // equalFold is strings.EqualFold for ASCII.
@@ -175,4 +261,14 @@ func equalFold(a, b string) bool {
 		}
 	}
 	return true
+}
+
+// lowerASCII lower-cases the ASCII letters of s.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' {
+			return strings.ToLower(s)
+		}
+	}
+	return s
 }

@@ -13,7 +13,7 @@ import (
 func TestClassify(t *testing.T) {
 	for name, want := range map[string]strength{
 		"token": strong, "access_token": strong, "id_token": strong, "refresh_token": strong, "accessToken": strong,
-		"client_secret": strong, "password": strong, "passwd": strong, "pass": strong, "pwd": strong,
+		"client_secret": strong, "password": password, "passwd": password, "pass": password, "pwd": password, "newPassword": password,
 		"api_key": strong, "apikey": strong, "X-Api-Key": strong, "x-goog-api-key": strong, "X-Auth-Token": strong,
 		"X-CSRF-Token": strong, "X-XSRF-TOKEN": strong, "X-XSRFToken": strong, "csrfmiddlewaretoken": strong,
 		"session": strong, "sessionid": strong, "PHPSESSID": strong, "JSESSIONID": strong, "auth": strong,
@@ -25,6 +25,9 @@ func TestClassify(t *testing.T) {
 		"sec-websocket-key": notSecret, "zipcode": notSecret, "errorCode": notSecret, "keyboard": notSecret,
 		"access-control-allow-headers": notSecret, "state": notSecret, "client_id": notSecret, "": notSecret,
 		"monkey": notSecret, "q": notSecret, "user": notSecret, "username": notSecret,
+		"token_type": notSecret, "tokenType": notSecret, "expires_in": notSecret, "access_token_expires_in": notSecret,
+		"sessionTimeout": notSecret, "authUrl": notSecret, "token_endpoint": notSecret, "cookieDomain": notSecret,
+		"passwordRequired": notSecret, "authorize": notSecret, "authorization_code": strong, "reset_password_token": password,
 	} {
 		if got := classify(name); got != want {
 			t.Errorf("classify(%q) = %d, want %d", name, got, want)
@@ -38,6 +41,7 @@ func TestClassify(t *testing.T) {
 		"Location": false, "Sec-WebSocket-Key": false, "Sec-WebSocket-Accept": false, "WWW-Authenticate": false,
 		":authority": false, "Keep-Alive": false, "Access-Control-Allow-Headers": false, "Code": false, "Etag": false,
 		"Cache-Control": false, "X-Request-Id": false, "Sec-Fetch-Mode": false, "Content-Security-Policy": false,
+		"Sec-Fetch-Site": false, "Accept-Language": false, "sec-ch-ua": false, "Access-Control-Allow-Credentials": false,
 	} {
 		if got := IsSecretHeader(name); got != want {
 			t.Errorf("IsSecretHeader(%q) = %v, want %v", name, got, want)
@@ -48,15 +52,16 @@ func TestClassify(t *testing.T) {
 func TestURL(t *testing.T) {
 	for in, want := range map[string]string{
 		"https://a.example/login?token=abc123&next=/home":                                       "https://a.example/login?token=[redacted]&next=/home",
-		"https://a.example/cb?code=4/0AX&state=xyz#frag":                                        "https://a.example/cb?code=[redacted]&state=xyz#frag",
-		"https://a.example/#access_token=eyJ.x.y&token_type=Bearer":                             "https://a.example/#access_token=[redacted]&token_type=[redacted]",
+		"https://a.example/cb?code=4/0AX4XfWh7&state=xyz#frag":                                  "https://a.example/cb?code=[redacted]&state=xyz#frag",
+		"https://a.example/#access_token=eyJ.x.y&token_type=Bearer":                             "https://a.example/#access_token=[redacted]&token_type=Bearer",
 		"https://a.example/#/route?id_token=t0k":                                                "https://a.example/#/route?id_token=[redacted]",
 		"https://user:hunter2@a.example/path?q=1":                                               "https://user:[redacted]@a.example/path?q=1",
-		"https://a.example/s3?X-Amz-Signature=abcd&X-Amz-Date=2026":                             "https://a.example/s3?X-Amz-Signature=[redacted]&X-Amz-Date=2026",
+		"https://a.example/s3?X-Amz-Signature=9f3ab27c41&X-Amz-Date=2026":                       "https://a.example/s3?X-Amz-Signature=[redacted]&X-Amz-Date=2026",
+		"https://a.example/login?token=ok&session=new&auth=1":                                   "https://a.example/login?token=ok&session=new&auth=1",
 		"https://a.example/?redirect_uri=https%3A%2F%2Fb.example%2Fcb%3Fcode%3Dsecret1%26x%3D1": "https://a.example/?redirect_uri=https%3A%2F%2Fb.example%2Fcb%3Fcode%3D[redacted]%26x%3D1",
 		"https://a.example/plain/path":                                                          "https://a.example/plain/path",
 		"https://a.example/?q=token&author=bob":                                                 "https://a.example/?q=token&author=bob",
-		"wss://a.example/socket?apikey=k&v=2":                                                   "wss://a.example/socket?apikey=[redacted]&v=2",
+		"wss://a.example/socket?apikey=k9&v=2":                                                  "wss://a.example/socket?apikey=[redacted]&v=2",
 		"":                                                                                      "",
 	} {
 		if got := URL(in); got != want {
@@ -70,17 +75,25 @@ func TestBody(t *testing.T) {
 	for _, c := range []struct{ ct, in, want string }{
 		{"application/x-www-form-urlencoded", "user=bob&password=hunter22&remember=1", "user=bob&password=[redacted]&remember=1"},
 		{"", "user=bob&password=hunter22", "user=bob&password=[redacted]"},
-		{"application/json", `{"access_token":"eyJabc","expires_in":3600,"token_type":"Bearer","user":{"name":"x"}}`,
-			`{"access_token":"[redacted]","expires_in":3600,"token_type":"[redacted]","user":{"name":"x"}}`},
+		{"application/json", `{"access_token":"ya29.a0AfH6SM","expires_in":3600,"token_type":"Bearer","user":{"name":"x"}}`,
+			`{"access_token":"[redacted]","expires_in":3600,"token_type":"Bearer","user":{"name":"x"}}`},
+		{"application/json", `{"auth":"ok"}`, `{"auth":"ok"}`},
+		{"application/json", `{"auth":"invalid","session":"expired","token":null,"csrf":true,"key":"Enter"}`, `{"auth":"invalid","session":"expired","token":null,"csrf":true,"key":"Enter"}`},
 		{"application/json", `{ "password" : "p w", "n": null, "apiKey": 12 }`, `{ "password" : "[redacted]", "n": null, "apiKey": 12 }`},
-		{"application/json", `{"msg":"{\"session_id\":\"abc\",\"x\":1}"}`, `{"msg":"{\"session_id\":\"[redacted]\",\"x\":1}"}`},
+		{"application/json", `{"msg":"{\"session_id\":\"s9f3a2c\",\"x\":1}"}`, `{"msg":"{\"session_id\":\"[redacted]\",\"x\":1}"}`},
 		{"application/json", `{"author":"Ann","authority":"x","content":"token=1"}`, `{"author":"Ann","authority":"x","content":"token=1"}`},
-		{"text/javascript", `firebase.init({apiKey: "AIzaSy0", projectId: 'p'}); const accessToken = 'abc';`,
-			`firebase.init({apiKey: "[redacted]", projectId: 'p'}); const accessToken = '[redacted]';`},
+		// Code: names say nothing of values there; a known format does.
+		{"text/javascript", `firebase.init({apiKey: "AIzaSy0", projectId: 'p'}); const accessToken = 'abc'; fetch(u, {credentials: 'same-origin'})`,
+			`firebase.init({apiKey: "AIzaSy0", projectId: 'p'}); const accessToken = 'abc'; fetch(u, {credentials: 'same-origin'})`},
+		{"text/javascript", `var t = {defaultToken: "invalid", tokenPostfix: ".js"}; this.$tokens.length; x.session_id = "s9f3a2c";`,
+			`var t = {defaultToken: "invalid", tokenPostfix: ".js"}; this.$tokens.length; x.session_id = "s9f3a2c";`},
+		{"text/javascript", `const k = "AIzaSyD8x7Kq2mP4vN9rT1wZ5bC3hJ6lF0gE2aS";`, `const k = "[redacted]";`},
+		{"text/css", `.a{background:url(/i.png?token=abc123def)} .sk-fading-circle-with-long-name-x{}`, `.a{background:url(/i.png?token=abc123def)} .sk-fading-circle-with-long-name-x{}`},
 		{"text/html", `<input type="hidden" name="authenticity_token" value="Zx9+=">`, `<input type="hidden" name="authenticity_token" value="[redacted]">`},
-		{"text/html", `<meta name="csrf-token" content="abc"><meta name="viewport" content="w">`, `<meta name="csrf-token" content="[redacted]"><meta name="viewport" content="w">`},
-		{"text/html", `<a href="/cb?x=1&amp;token=abc">go</a>`, `<a href="/cb?x=1&amp;token=[redacted]">go</a>`},
-		{"application/json", `{"url":"https://x/cb?a=1\u0026code=zz"}`, `{"url":"https://x/cb?a=1\u0026code=[redacted]"}`},
+		{"text/html", `<meta name="csrf-token" content="c5rf9x2k"><meta name="viewport" content="w">`, `<meta name="csrf-token" content="[redacted]"><meta name="viewport" content="w">`},
+		{"text/html", `<a href="/cb?x=1&amp;token=t0k3n99">go</a><script>const credentials = 'same-origin'; var session = {token: "abc123xyz"};</script>`,
+			`<a href="/cb?x=1&amp;token=[redacted]">go</a><script>const credentials = 'same-origin'; var session = {token: "abc123xyz"};</script>`},
+		{"application/json", `{"url":"https://x/cb?a=1\u0026code=zz81a7"}`, `{"url":"https://x/cb?a=1\u0026code=[redacted]"}`},
 		{"multipart/form-data; boundary=B", "--B\r\nContent-Disposition: form-data; name=\"user\"\r\n\r\nbob\r\n--B\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\nhunter22\r\n--B--\r\n",
 			"--B\r\nContent-Disposition: form-data; name=\"user\"\r\n\r\nbob\r\n--B\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\n[redacted]\r\n--B--\r\n"},
 		{"text/plain", "nothing secret here: a=b, c: d", "nothing secret here: a=b, c: d"},
@@ -98,19 +111,23 @@ func TestHeaders(t *testing.T) {
 		"Cookie":         "sid=abcdef123456; theme=dark; _ga=GA1.1.42.17",
 		"Set-Cookie":     "tt_session=s3cr3tvalue99; Path=/; HttpOnly\nlang=en; Max-Age=60",
 		"X-Api-Key":      "k-123456789",
-		"X-CSRF-Token":   "csrf-abc",
+		"X-CSRF-Token":   "c5rf-9x2k",
+		"X-Xsrf-Token":   "Fetch",
+		"Sec-Fetch-Site": "same-origin",
 		"Referer":        "https://a.example/login?token=leak1234&x=1",
-		"Location":       "/cb?code=zzz",
+		"Location":       "/cb?code=zz81a7",
 		"Content-Length": "42",
 		"Content-Type":   "application/json",
 	}
 	got := Pattern.Headers(in)
 	want := map[string]string{
 		"Authorization":  "Bearer [redacted]",
-		"Cookie":         "sid=[redacted]; theme=[redacted]; _ga=[redacted]",
-		"Set-Cookie":     "tt_session=[redacted]; Path=/; HttpOnly\nlang=[redacted]; Max-Age=60",
+		"Cookie":         "sid=[redacted]; theme=dark; _ga=[redacted]",
+		"Set-Cookie":     "tt_session=[redacted]; Path=/; HttpOnly\nlang=en; Max-Age=60",
 		"X-Api-Key":      Redacted,
 		"X-CSRF-Token":   Redacted,
+		"X-Xsrf-Token":   "Fetch",
+		"Sec-Fetch-Site": "same-origin",
 		"Referer":        "https://a.example/login?token=[redacted]&x=1",
 		"Location":       "/cb?code=[redacted]",
 		"Content-Length": "42",

@@ -8,35 +8,29 @@ import (
 	"sync"
 )
 
-// Bounds on what a Set learns: past them new values are counted in
-// Skipped and not learned (they are still hidden where their name shows
-// them).
-const (
-	// MinValueLen is the shortest value learned: shorter ones ("1", "true",
-	// "en-US") would be scrubbed from everything they happen to be part of.
-	MinValueLen = window
-	// MaxValueLen is the longest value learned.
-	MaxValueLen = 4096
-	// MaxValues bounds how many values a Set holds.
-	MaxValues = 8192
-)
-
-// commonValues are never learned: placeholders and words, not secrets.
-var commonValues = map[string]bool{
-	"undefined": true, "null": true, "true": true, "false": true, "anonymous": true, "password": true,
-	"bearer": true, "basic": true, "deleted": true, "redacted": true, "localhost": true,
-}
-
 // Set holds the values a capture learned as secrets. It is safe for
 // concurrent use. The nil Set learns nothing; its Scrubber applies the
 // rules by name only.
+//
+// A Set learns only where credentials live: credential and cookie headers
+// (Set-Cookie too), secret URL parameters, and secret fields of request
+// bodies and of API responses (JSON, forms, text, frames) — never from
+// scripts, styles or HTML pages, whose names say nothing of their values.
+// A value is learned only when it looks like a secret (see learnable).
 type Set struct {
 	mu      sync.Mutex
 	seen    map[string]bool
 	values  []string
 	skipped int
 	sc      *Scrubber // cached until a value is learned
+	// headers remembers how each header name is learned from, so that the
+	// headers of every event cost a lookup.
+	headers sync.Map // name → headerClass
+	named   int      // entries in headers, bounded by maxHeaderNames
 }
+
+// maxHeaderNames bounds the header names a Set remembers.
+const maxHeaderNames = 1024
 
 // NewSet returns an empty Set.
 func NewSet() *Set { return &Set{seen: map[string]bool{}} }
@@ -82,54 +76,19 @@ func (s *Set) Values() []string {
 }
 
 // Learn adds a value known to be a secret, with its percent-decoded and
-// percent-encoded forms. Values too short, too long, common, holding
-// spaces, or holding '[', ']' or '*' (which masks are made of) are not
-// learned.
+// percent-encoded forms, when it looks like one (see learnable).
 func (s *Set) Learn(v string) { s.learn(v, strong, false) }
 
-// learnable reports whether a value of strength st is worth learning.
-func learnable(v string, st strength) bool {
-	if len(v) < MinValueLen || len(v) > MaxValueLen || commonValues[strings.ToLower(v)] {
-		return false
-	}
-	distinct := map[byte]bool{}
-	letters, digits := false, false
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		switch {
-		case c <= ' ' || c == '[' || c == ']' || c == '*' || c == 0x7f:
-			return false
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z':
-			letters = true
-		case '0' <= c && c <= '9':
-			digits = true
-		}
-		if len(distinct) < 6 {
-			distinct[c] = true
-		}
-	}
-	if len(distinct) < 4 {
-		return false
-	}
-	if st == strong {
-		return true
-	}
-	// A weak name or a cookie: only what looks like a token (letters and
-	// digits, base64 or hex, no URL, no words).
-	if len(v) < 10 || !letters || !digits || strings.Contains(v, "://") {
-		return false
-	}
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("._~+/=-%:|", c) >= 0) {
-			return false
-		}
-	}
-	return true
-}
-
 func (s *Set) learn(v string, st strength, urlEncoded bool) {
-	if s == nil || !learnable(v, st) {
+	if s == nil || len(v) < MinValueLen || len(v) > MaxValueLen {
+		return
+	}
+	// Most values come again (a session's cookie and token are on every
+	// request): those cost a lookup.
+	s.mu.Lock()
+	known := s.seen[v]
+	s.mu.Unlock()
+	if known || !learnable(v, st) {
 		return
 	}
 	forms := []string{v}
@@ -146,8 +105,8 @@ func (s *Set) learn(v string, st strength, urlEncoded bool) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, f := range forms {
-		if s.seen[f] || !learnable(f, strong) {
+	for i, f := range forms {
+		if s.seen[f] || i > 0 && !learnable(f, strong) {
 			continue
 		}
 		if len(s.values) >= MaxValues {
@@ -169,7 +128,7 @@ func (s *Set) learnSpans(text string, spans []span) {
 	}
 }
 
-// LearnURL learns the secret parameters and password of a URL.
+// LearnURL learns the secret parameters and the password of a URL.
 func (s *Set) LearnURL(u string) {
 	if s == nil || u == "" {
 		return
@@ -177,9 +136,7 @@ func (s *Set) LearnURL(u string) {
 	s.learnSpans(u, urlSpans(u, nil))
 }
 
-// LearnHeaders learns the secrets of a header map: the values of secret
-// headers, the credentials of Authorization, cookie values that look like
-// tokens, and secret parameters of URL-valued headers.
+// LearnHeaders learns the secrets of a header map, as LearnHeader does.
 func (s *Set) LearnHeaders(h map[string]string) {
 	if s == nil {
 		return
@@ -189,17 +146,113 @@ func (s *Set) LearnHeaders(h map[string]string) {
 	}
 }
 
-// LearnHeader learns the secrets of one header, as LearnHeaders does.
+// headerClass says what a header teaches.
+type headerClass uint8
+
+const (
+	// nothing: an ordinary header, which holds no credential.
+	learnsNothing headerClass = iota
+	learnsCookie
+	learnsSetCookie
+	learnsCredentials // Authorization
+	learnsWeakValue   // a header named like a weak secret (…-Signature)
+	learnsValue       // a header named like a secret (X-Api-Key, X-CSRF-Token)
+	learnsParams      // any other: the secret parameters of the URLs it holds
+)
+
+// knownHeaders are the classes of the headers every request and response
+// has, as browsers and servers spell them.
+var knownHeaders = map[string]headerClass{}
+
+func init() {
+	for name := range ordinaryNames {
+		knownHeaders[name] = learnsNothing
+		knownHeaders[canonical(name)] = learnsNothing
+	}
+	for _, name := range []string{
+		"accept", "accept-encoding", "accept-language", "accept-ranges", "content-type", "content-length",
+		"content-encoding", "content-language", "content-security-policy", "content-disposition",
+		"sec-fetch-site", "sec-fetch-mode", "sec-fetch-dest", "sec-fetch-user", "sec-ch-ua", "sec-ch-ua-mobile",
+		"sec-ch-ua-platform", "access-control-allow-origin", "access-control-allow-methods",
+		"access-control-allow-headers", "access-control-allow-credentials", "access-control-expose-headers",
+		"access-control-max-age", "access-control-request-method", "access-control-request-headers",
+		"cross-origin-opener-policy", "cross-origin-embedder-policy", "cross-origin-resource-policy",
+	} {
+		knownHeaders[name] = learnsNothing
+		knownHeaders[canonical(name)] = learnsNothing
+	}
+	for name, c := range map[string]headerClass{"cookie": learnsCookie, "set-cookie": learnsSetCookie, "authorization": learnsCredentials} {
+		knownHeaders[name] = c
+		knownHeaders[canonical(name)] = c
+	}
+}
+
+// canonical spells a header name as HTTP/1.1 servers do: Sec-Fetch-Site.
+func canonical(name string) string {
+	b := []byte(name)
+	up := true
+	for i, c := range b {
+		if up && 'a' <= c && c <= 'z' {
+			b[i] = c - 'a' + 'A'
+		}
+		up = c == '-'
+	}
+	return string(b)
+}
+
+// classOf says what a header of this name teaches, remembered per name.
+func (s *Set) classOf(name string) headerClass {
+	if c, ok := knownHeaders[name]; ok {
+		return c
+	}
+	if c, ok := s.headers.Load(name); ok {
+		return c.(headerClass)
+	}
+	var c headerClass
+	switch {
+	case equalFold(name, "cookie"):
+		c = learnsCookie
+	case equalFold(name, "set-cookie"):
+		c = learnsSetCookie
+	case isAuthorization(name):
+		c = learnsCredentials
+	case ordinaryHeader(name):
+		c = learnsNothing
+	default:
+		switch headerStrength(name) {
+		case notSecret:
+			c = learnsParams
+		case weak:
+			c = learnsWeakValue
+		default:
+			c = learnsValue
+		}
+	}
+	s.mu.Lock()
+	if s.named < maxHeaderNames {
+		s.named++
+		s.headers.Store(name, c)
+	}
+	s.mu.Unlock()
+	return c
+}
+
+// LearnHeader learns the secrets of one header: the credentials of
+// Authorization (and a Basic password), cookie values that look like
+// secrets (in Cookie and Set-Cookie), the value of a header named like a
+// secret, and the secret parameters of a URL in any other header but the
+// ordinary ones.
 func (s *Set) LearnHeader(name, v string) {
 	if s == nil || v == "" || v == Redacted {
 		return
 	}
-	switch {
-	case equalFold(name, "cookie"):
+	switch c := s.classOf(name); c {
+	case learnsNothing:
+	case learnsCookie:
 		s.learnSpans(v, cookieSpans(v, false, nil))
-	case equalFold(name, "set-cookie"):
+	case learnsSetCookie:
 		s.learnSpans(v, cookieSpans(v, true, nil))
-	case equalFold(name, "authorization") || equalFold(name, "proxy-authorization"):
+	case learnsCredentials:
 		for _, sp := range credentialSpan(v, nil) {
 			cred := v[sp.start:sp.end]
 			s.learn(cred, strong, false)
@@ -212,24 +265,32 @@ func (s *Set) LearnHeader(name, v string) {
 				}
 			}
 		}
-	default:
-		if st := headerStrength(name); st != notSecret {
-			for _, line := range strings.Split(v, "\n") {
-				s.learn(strings.TrimSpace(line), st, false)
-			}
-			return
+	case learnsValue, learnsWeakValue:
+		st := strong
+		if c == learnsWeakValue {
+			st = weak
 		}
-		s.learnSpans(v, paramSpans(v, false, nil))
+		for _, line := range strings.Split(v, "\n") {
+			s.learn(strings.TrimSpace(line), st, false)
+		}
+	case learnsParams:
+		if strings.ContainsAny(v, "?#&%") {
+			s.learnSpans(v, paramSpans(v, false, nil))
+		}
 	}
 }
 
-// LearnBody learns the secret fields of a text body (request or
-// response, frame payload, stream data). contentType may be empty.
+// LearnBody learns the secret fields of a text body (a request's, a
+// response's, a frame's payload, a stream's data) served as contentType,
+// which may be empty: the fields of a form, a JSON document, a multipart
+// body or key: "value" text, and the secret parameters of the URLs in it.
+// Scripts, styles and HTML teach nothing.
 func (s *Set) LearnBody(contentType, body string) {
-	if s == nil || body == "" {
+	if s == nil || body == "" || !kindOf(contentType, "").learnsFrom() {
 		return
 	}
-	s.learnSpans(body, textSpans(body, isForm(contentType, body), nil))
+	spans, _ := dataSpans(contentType, body, nil)
+	s.learnSpans(body, spans)
 }
 
 // Scrubber returns the scrubber for what the Set knows now, built once
@@ -241,7 +302,7 @@ func (s *Set) Scrubber() *Scrubber {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.sc == nil {
-		s.sc = &Scrubber{m: newMatcher(s.values), cache: &contentCache{entries: map[contentKey]string{}}}
+		s.sc = &Scrubber{m: newMatcher(s.values), cache: &contentCache{entries: map[contentKey]scrubbed{}}}
 	}
 	return s.sc
 }
@@ -265,4 +326,30 @@ func isForm(contentType, body string) bool {
 		}
 	}
 	return true
+}
+
+// dataSpans finds the secret fields of a data body: a form's, a JSON
+// document's (named by their paths; json is then true), or else those of
+// multipart parts and key: "value" text; and the secret parameters of the
+// URLs in it (in JSON, named by the path of the string that holds them).
+func dataSpans(contentType, text string, out []span) (spans []span, json bool) {
+	if isForm(contentType, text) {
+		return paramSpans(text, true, out), false
+	}
+	if strings.Contains(text, "form-data;") {
+		out = multipartSpans(text, out)
+	}
+	if js, ok := jsonSpans(text, out); ok {
+		out, json = js, true
+	} else {
+		out = fieldSpans(text, out)
+	}
+	before := len(out)
+	out = paramSpans(text, false, out)
+	if json {
+		for i := before; i < len(out); i++ {
+			out[i].name = ""
+		}
+	}
+	return out, json
 }

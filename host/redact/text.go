@@ -1,7 +1,6 @@
 package redact
 
 import (
-	"sort"
 	"strings"
 )
 
@@ -12,18 +11,30 @@ type span struct {
 	// urlEncoded says the value is percent-encoded (a parameter's), so that
 	// its decoded form is learned too.
 	urlEncoded bool
+	kind       spanKind
+	// name is the value's field, parameter or cookie name, or its JSON
+	// path; empty for a value found by what it is.
+	name string
 }
 
-// textSpans finds the secret values of a text: object fields, URL
-// parameters, HTML inputs and multipart fields with secret names. form
-// says the text is a URL-encoded form, whose first parameter starts it.
-func textSpans(text string, form bool, out []span) []span {
-	out = paramSpans(text, form, out)
-	out = fieldSpans(text, out)
-	out = htmlSpans(text, out)
-	out = multipartSpans(text, out)
-	return out
-}
+// spanKind says what found a span, and so how its place is named.
+type spanKind uint8
+
+const (
+	// spanField is a named field's value: a JSON, form, multipart, HTML or
+	// key: "value" field.
+	spanField spanKind = iota
+	// spanParam is a URL parameter's value.
+	spanParam
+	// spanPassword is the password of a URL's user:password@.
+	spanPassword
+	// spanCookie is a cookie's value.
+	spanCookie
+	// spanCredential is the credentials of an Authorization header.
+	spanCredential
+	// spanValue is a learned value or a known token format.
+	spanValue
+)
 
 // urlSpans finds the secret values of a URL: its password and the secret
 // parameters of its query and fragment (and of URLs encoded inside them).
@@ -36,7 +47,7 @@ func urlSpans(u string, out []span) []span {
 		}
 		if at := strings.LastIndexByte(rest[:end], '@'); at >= 0 {
 			if colon := strings.IndexByte(rest[:at], ':'); colon >= 0 && colon+1 < at {
-				out = append(out, span{start: i + 3 + colon + 1, end: i + 3 + at, s: strong, urlEncoded: true})
+				out = append(out, span{start: i + 3 + colon + 1, end: i + 3 + at, s: password, urlEncoded: true, kind: spanPassword})
 			}
 		}
 	}
@@ -158,8 +169,8 @@ func pairAt(text string, start int, encoded bool, out []span) []span {
 		}
 		end++
 	}
-	if end > k && !strings.HasPrefix(text[k:end], Redacted) {
-		out = append(out, span{start: k, end: end, s: s, urlEncoded: true})
+	if end > k && hides(text[k:end], s) {
+		out = append(out, span{start: k, end: end, s: s, urlEncoded: true, kind: spanParam, name: name})
 	}
 	return out
 }
@@ -188,10 +199,10 @@ func fieldSpans(text string, out []span) []span {
 			continue
 		}
 		start, end, ok := quotedAfter(text, p+1, escaped)
-		if !ok || end == start || strings.HasPrefix(text[start:end], Redacted) {
+		if !ok || !hides(text[start:end], s) {
 			continue
 		}
-		out = append(out, span{start: start, end: end, s: s})
+		out = append(out, span{start: start, end: end, s: s, kind: spanField, name: name})
 		i = end
 	}
 	return out
@@ -288,7 +299,11 @@ func htmlSpans(text string, out []span) []span {
 			continue // username=, data-name=
 		}
 		start, end, ok := quotedAfter(text, p+5, false)
-		if !ok || classify(text[start:end]) == notSecret {
+		if !ok {
+			continue
+		}
+		name, st := text[start:end], classify(text[start:end])
+		if st == notSecret {
 			continue
 		}
 		open := strings.LastIndexByte(text[:p], '<')
@@ -311,8 +326,8 @@ func htmlSpans(text string, out []span) []span {
 				if at > 0 && isIdentByte(tag[at-1]) {
 					continue // data-value=, say
 				}
-				if vs, ve, ok := quotedAfter(tag, a, false); ok && ve > vs && !strings.HasPrefix(tag[vs:ve], Redacted) {
-					out = append(out, span{start: open + vs, end: open + ve, s: strong})
+				if vs, ve, ok := quotedAfter(tag, a, false); ok && hides(tag[vs:ve], st) {
+					out = append(out, span{start: open + vs, end: open + ve, s: st, kind: spanField, name: name})
 				}
 			}
 		}
@@ -339,7 +354,11 @@ func multipartSpans(text string, out []span) []span {
 			continue
 		}
 		ns, ne, ok := quotedAfter(line, n+5, false)
-		if !ok || classify(line[ns:ne]) == notSecret {
+		if !ok {
+			continue
+		}
+		name, st := line[ns:ne], classify(line[ns:ne])
+		if st == notSecret {
 			continue
 		}
 		head := strings.Index(text[p:], "\r\n\r\n")
@@ -357,8 +376,8 @@ func multipartSpans(text string, out []span) []span {
 		} else if end > 0 && text[start+end-1] == '\r' {
 			end--
 		}
-		if end > 0 && !strings.HasPrefix(text[start:start+end], Redacted) {
-			out = append(out, span{start: start, end: start + end, s: strong})
+		if end > 0 && hides(text[start:start+end], st) {
+			out = append(out, span{start: start, end: start + end, s: st, kind: spanField, name: name})
 		}
 		i = start + end
 	}
@@ -393,12 +412,13 @@ func cookieSpans(v string, setCookie bool, out []span) []span {
 				for e > s && part[e-1] == ' ' {
 					e--
 				}
-				if e > s && part[s:e] != Redacted {
+				if e > s && hides(part[s:e], strong) {
+					name := strings.TrimSpace(part[:eq])
 					st := weak
-					if classify(strings.TrimSpace(part[:eq])) == strong {
+					if classify(name) >= strong {
 						st = strong
 					}
-					out = append(out, span{start: off + p + s, end: off + p + e, s: st})
+					out = append(out, span{start: off + p + s, end: off + p + e, s: st, kind: spanCookie, name: name})
 				}
 			}
 			p += len(part) + 1
@@ -414,7 +434,7 @@ func credentialSpan(v string, out []span) []span {
 	s := strings.IndexByte(v, ' ')
 	if s < 0 || s > 32 {
 		if v != "" && v != Redacted {
-			out = append(out, span{start: 0, end: len(v), s: strong})
+			out = append(out, span{start: 0, end: len(v), s: strong, kind: spanCredential})
 		}
 		return out
 	}
@@ -423,31 +443,7 @@ func credentialSpan(v string, out []span) []span {
 		start++
 	}
 	if start < len(v) && v[start:] != Redacted {
-		out = append(out, span{start: start, end: len(v), s: strong})
+		out = append(out, span{start: start, end: len(v), s: strong, kind: spanCredential})
 	}
 	return out
-}
-
-// replaceSpans writes text with every span replaced by Redacted.
-// Overlapping spans are merged.
-func replaceSpans(text string, spans []span) string {
-	if len(spans) == 0 {
-		return text
-	}
-	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
-	var b strings.Builder
-	b.Grow(len(text))
-	at := 0
-	for _, sp := range spans {
-		if sp.end <= at {
-			continue // inside the last redaction
-		}
-		if sp.start >= at {
-			b.WriteString(text[at:sp.start])
-			b.WriteString(Redacted)
-		} // else it overlaps the last redaction, which grows
-		at = sp.end
-	}
-	b.WriteString(text[at:])
-	return b.String()
 }

@@ -33,20 +33,29 @@ func Parse(name, filter string) (*Matcher, error) {
 	if filter == "" {
 		return nil, nil
 	}
-	if len(filter) > MaxFilterLen {
-		return nil, fmt.Errorf("%s is %d bytes long; at most %d are accepted", name, len(filter), MaxFilterLen)
+	sub, re, err := Compile(name, filter)
+	if err != nil {
+		return nil, err
 	}
-	m := &Matcher{text: filter}
-	if len(filter) > 2 && strings.HasPrefix(filter, "/") && strings.HasSuffix(filter, "/") {
-		re, err := regexp.Compile(filter[1 : len(filter)-1])
+	return &Matcher{text: filter, sub: sub, re: re}, nil
+}
+
+// Compile applies the rule to a pattern for callers that need more than
+// Match (where each match is, say): a regular expression when the
+// pattern is written /regex/, else the substring itself. The pattern is
+// bounded by MaxFilterLen; name is the argument's name, used in errors.
+func Compile(name, pattern string) (sub string, re *regexp.Regexp, err error) {
+	if len(pattern) > MaxFilterLen {
+		return "", nil, fmt.Errorf("%s is %d bytes long; at most %d are accepted", name, len(pattern), MaxFilterLen)
+	}
+	if len(pattern) > 2 && strings.HasPrefix(pattern, "/") && strings.HasSuffix(pattern, "/") {
+		re, err := regexp.Compile(pattern[1 : len(pattern)-1])
 		if err != nil {
-			return nil, fmt.Errorf("%s %s is not a valid regular expression: %w", name, filter, err)
+			return "", nil, fmt.Errorf("%s %s is not a valid regular expression: %w", name, pattern, err)
 		}
-		m.re = re
-		return m, nil
+		return "", re, nil
 	}
-	m.sub = filter
-	return m, nil
+	return pattern, nil, nil
 }
 
 // Match reports whether u passes the filter.
