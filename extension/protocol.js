@@ -48,8 +48,8 @@ export const HostRequest = Object.freeze({
  */
 export const DRAIN_COMMAND = 'Runtime.getIsolateId';
 
-/** How long debugger.drain waits for one session's barrier (relay.DrainTimeoutMs). */
-export const DRAIN_TIMEOUT_MS = 10000;
+/** How long debugger.drain waits for its barriers, all together (relay.DrainTimeoutMs). */
+export const DRAIN_TIMEOUT_MS = 15000;
 
 /**
  * The DevTools Protocol methods the daemon may send through debugger.send:
@@ -174,8 +174,11 @@ export const POPUP_PORT_NAME = 'tabtap-popup';
  *                   {type: 'host', host: HostStatus}
  *                   {type: 'state', state: State}
  * HostStatus: {connected, heardFromHost, lastError, disconnectedAt, retryAt,
- *              hostVersion, mismatch}  (mismatch: null, or {code, message}
- *              saying which part to update)
+ *              hostVersion, extensionVersion, mismatch, disagreement}
+ *              (mismatch: null, or {code, message} saying which part to
+ *              update when the protocols differ; disagreement: null, or
+ *              {older: 'extension'|'host', message} when the protocols agree
+ *              but the tabtap versions do not, as after an upgrade)
  */
 export const PopupMessage = Object.freeze({
   CALL: 'call',

@@ -228,10 +228,12 @@ function detachAll() {
 async function drain(params) {
   const tabId = tabIdOf(params);
   const missed = [];
+  // One deadline for the whole drain: the tab's barrier, then its children's.
+  const deadline = Date.now() + DRAIN_TIMEOUT_MS;
   const barrier = async (target) => {
     let timer;
     const late = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${DRAIN_TIMEOUT_MS} ms`)), DRAIN_TIMEOUT_MS);
+      timer = setTimeout(() => reject(new Error(`no answer within ${DRAIN_TIMEOUT_MS} ms`)), Math.max(0, deadline - Date.now()));
     });
     try {
       await Promise.race([chrome.debugger.sendCommand(target, DRAIN_COMMAND, {}), late]);

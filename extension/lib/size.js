@@ -27,6 +27,8 @@ export function measure(value, { maxNodes = 20_000 } = {}) {
   const path = [];
   let complete = true;
 
+  // The path is kept for containers only, and named for a big string when
+  // one is found: most events have none.
   const walk = (v, parent, key) => {
     if (++nodes > maxNodes) {
       complete = false;
@@ -36,7 +38,7 @@ export function measure(value, { maxNodes = 20_000 } = {}) {
       case 'string':
         bytes += v.length + 2;
         if (v.length >= BIG_STRING && parent !== null) {
-          big.push({ parent, key, path: path.join('.'), length: v.length });
+          big.push({ parent, key, path: [...path, key].join('.'), length: v.length });
         }
         return;
       case 'number':
@@ -50,23 +52,23 @@ export function measure(value, { maxNodes = 20_000 } = {}) {
           bytes += 4;
         } else if (Array.isArray(v)) {
           bytes += 2;
+          if (parent !== null) path.push(key);
           for (let i = 0; i < v.length && complete; i++) {
             bytes += 1;
-            path.push(i);
             walk(v[i], v, i);
-            path.pop();
           }
+          if (parent !== null) path.pop();
         } else {
           bytes += 2;
+          if (parent !== null) path.push(key);
           for (const k in v) {
             if (!complete) break;
             const child = v[k];
             if (child === undefined || typeof child === 'function') continue;
             bytes += k.length + 4;
-            path.push(k);
             walk(child, v, k);
-            path.pop();
           }
+          if (parent !== null) path.pop();
         }
         return;
       default:
@@ -129,9 +131,18 @@ export function jsonStringBytes(s) {
  * {tabId, sessionId?, method, params}.
  */
 export function estimateEvent(event) {
-  const m = measure(event.params);
-  return m.bytes + event.method.length + (event.sessionId ? event.sessionId.length + 16 : 0) + 48;
+  const envelope = event.method.length + (event.sessionId ? event.sessionId.length + 16 : 0) + 48;
+  // A WebSocket frame, the commonest event by far under load, is its
+  // payload and a few small fields: no walk.
+  const payload = event.params?.response?.payloadData;
+  if (typeof payload === 'string' && (event.method === 'Network.webSocketFrameReceived' || event.method === 'Network.webSocketFrameSent')) {
+    return payload.length + FRAME_FIELDS_BYTES + envelope;
+  }
+  return measure(event.params).bytes + envelope;
 }
+
+/** Bytes of a frame event's fields besides its payload, a generous bound. */
+const FRAME_FIELDS_BYTES = 160;
 
 /**
  * Makes `value` (an object) fit in `limitBytes` of JSON by emptying its

@@ -174,3 +174,17 @@ test('isTooLargeError recognises Chrome\'s refusal only', () => {
   assert.ok(isTooLargeError(new Error('Message length exceeded maximum allowed length.')));
   assert.ok(!isTooLargeError(new Error('Attempting to use a disconnected port object')));
 });
+
+test('a WebSocket frame is sized from its payload, without a walk, and not under its JSON', () => {
+  for (const payloadData of ['', 'x', '{"type":"tick","seq":12,"price":101.25}', 'y'.repeat(100_000)]) {
+    const e = {
+      tabId: 812,
+      method: 'Network.webSocketFrameReceived',
+      sessionId: 'A1B2C3D4E5F60718293A4B5C6D7E8F90',
+      params: { requestId: '812.40', timestamp: 5071.123456789, response: { opcode: 1, mask: false, payloadData } },
+    };
+    const est = estimateEvent(e);
+    assert.ok(est >= JSON.stringify(e).length, `${est} < ${JSON.stringify(e).length}`);
+    assert.ok(est <= JSON.stringify(e).length + 200);
+  }
+});

@@ -122,6 +122,10 @@ type Response struct {
 	BlockedCookies []BlockedCookie `json:"blockedCookies,omitempty"`
 	// WebSocket describes the connection when this is a WebSocket handshake.
 	WebSocket *WebSocketState `json:"webSocket,omitempty"`
+	// Revalidated is, for a response the browser revalidated (Status and
+	// Headers are then the wire's 304 and its headers), the cached copy the
+	// page used instead: its status and headers. Body is that copy's.
+	Revalidated *CachedResponse `json:"revalidated,omitempty"`
 	// Redacted names the places in this record whose values redaction
 	// hid, each once ("header:Authorization", "cookie:sid",
 	// "query:token", "body:$.access_token"); never the values. The
@@ -133,6 +137,14 @@ type Response struct {
 	// get_request has it whole.
 	ContentOmitted bool `json:"contentOmitted,omitempty"`
 	Source
+}
+
+// CachedResponse is the browser's cached copy of a response, as the page
+// used it after the server answered 304 Not Modified.
+type CachedResponse struct {
+	Status     int64             `json:"status"`
+	StatusText string            `json:"statusText"`
+	Headers    map[string]string `json:"headers"`
 }
 
 // BlockedCookie is a cookie the browser would not send or store.
@@ -322,4 +334,52 @@ type Redactions struct {
 	Places map[string]int `json:"places"`
 	// OtherPlaces sums the counts of the places left out of Places.
 	OtherPlaces int `json:"otherPlaces,omitempty"`
+}
+
+// Exchange is a request with its response; either may be missing (a
+// request still under way, a response whose request the capture did not
+// see).
+type Exchange struct {
+	Request  *Request
+	Response *Response
+}
+
+// ID is the exchange's request id.
+func (x Exchange) ID() string {
+	if x.Request != nil {
+		return x.Request.RequestID
+	}
+	return x.Response.RequestID
+}
+
+// URL is the exchange's URL.
+func (x Exchange) URL() string {
+	if x.Request != nil {
+		return x.Request.URL
+	}
+	return x.Response.URL
+}
+
+// Exchanges joins d's requests with their responses by request id (the
+// first response of an id), in the requests' order, then the responses
+// whose request d does not hold, in theirs. The pointers are into d.
+func (d *Data) Exchanges() []Exchange {
+	resp := make(map[string]*Response, len(d.Responses))
+	for i := range d.Responses {
+		if _, dup := resp[d.Responses[i].RequestID]; !dup {
+			resp[d.Responses[i].RequestID] = &d.Responses[i]
+		}
+	}
+	out := make([]Exchange, 0, len(d.Requests))
+	for i := range d.Requests {
+		q := &d.Requests[i]
+		out = append(out, Exchange{Request: q, Response: resp[q.RequestID]})
+		delete(resp, q.RequestID)
+	}
+	for i := range d.Responses {
+		if p := &d.Responses[i]; resp[p.RequestID] == p {
+			out = append(out, Exchange{Response: p})
+		}
+	}
+	return out
 }

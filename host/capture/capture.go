@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp/jsonv2"
+
 	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/redact"
 )
@@ -60,9 +62,9 @@ const (
 var bodyWait = 5 * time.Second
 
 // drainWait bounds how long Stop waits for the events still on their way
-// from the browser (a variable for tests): the extension gives each target
-// 10 s, and the answer needs a little more.
-var drainWait = 12 * time.Second
+// from the browser (a variable for tests): the extension gives a drain
+// 15 s (extension.DrainTimeoutMs), and its answer needs a little more.
+var drainWait = 20 * time.Second
 
 // fetchers bounds the body fetches in flight at once per capture.
 const fetchers = 4
@@ -625,10 +627,17 @@ func (c *Capture) dispatch(t Target, src api.Source, ev Event) error {
 	return nil
 }
 
-// decode unmarshals an event's params and hands them to fn.
+// eventJSON are the options events are decoded with.
+var eventJSON = jsonv2.AllowInvalidUTF8(true)
+
+// decode unmarshals an event's params and hands them to fn. It reads them
+// in one pass with version 2 of the JSON package (through cdproto's own
+// layer, as cdproto's types are written for it); encoding/json would scan
+// them twice, and cdproto's types a third time. Invalid UTF-8 becomes
+// U+FFFD, as encoding/json does.
 func decode[T any](ev Event, fn func(*T)) error {
 	var v T
-	if err := json.Unmarshal(ev.Params, &v); err != nil {
+	if err := jsonv2.Unmarshal(ev.Params, &v, eventJSON); err != nil {
 		return fmt.Errorf("decoding %s: %w", ev.Method, err)
 	}
 	fn(&v)

@@ -39,7 +39,7 @@ func TestStopRecordsWhatArrivesWhileDraining(t *testing.T) {
 func TestStopCountsWhatItCouldNotDrain(t *testing.T) {
 	c, b := started(t, api.Settings{})
 	b.drain = func(tab int64) ([]string, error) {
-		return []string{"an iframe (session S1) of tab 1: no answer within 10000 ms"}, errors.New("No tab with given id 1")
+		return []string{"an iframe (session S1) of tab 1: no answer within 15000 ms"}, errors.New("No tab with given id 1")
 	}
 	c.Stop("")
 	st := c.Status()

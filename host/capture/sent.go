@@ -20,15 +20,14 @@ import (
 const maxSentTags = 64
 
 // ExpectSent says a request is about to be sent as the person through the
-// capture's tab, by a script named tag, and counts it. It reports whether
-// the capture runs (a stopped one records nothing more).
+// capture's tab, by a script named tag. It reports whether the capture
+// runs (a stopped one records nothing more).
 func (c *Capture) ExpectSent(tag string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.state != StateActive || c.stopping {
 		return false
 	}
-	c.sent++
 	if c.sentTags == nil {
 		c.sentTags = map[string]string{}
 	}
@@ -36,6 +35,14 @@ func (c *Capture) ExpectSent(tag string) bool {
 		c.sentTags[tag] = ""
 	}
 	return true
+}
+
+// CountSent counts one request sent as the person through the capture's
+// tab (Status.Sent): one the browser sent, or tried to.
+func (c *Capture) CountSent() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sent++
 }
 
 // SentRequest returns the id of the request sent by the script tag, once
@@ -92,3 +99,9 @@ func (c *Capture) Unredacted(id string) (api.Request, error) {
 	}
 	return api.Request{}, fmt.Errorf("capture %s holds no request %s", c.id, id)
 }
+
+// ViewSent hides the secrets of an exchange the daemon made from what
+// send_request got back, as this capture's own records are hidden (it
+// learned what the request carried when it recorded the original): the
+// records of a request sent as the person leave through the same view.
+func (c *Capture) ViewSent(d api.Data) api.Data { return c.view(func() api.Data { return d }) }

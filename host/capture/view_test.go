@@ -19,6 +19,13 @@ var views = map[string]func(c *Capture) any{
 		xs, frames, _ := c.Since(Progress{})
 		return []any{xs, frames}
 	},
+	// send_request's answer, made by the daemon: here the raw records.
+	"ViewSent": func(c *Capture) any {
+		c.mu.Lock()
+		d := c.copyData()
+		c.mu.Unlock()
+		return c.ViewSent(d)
+	},
 }
 
 // unscrubbed are the methods that hand records out as the browser sent

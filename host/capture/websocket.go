@@ -2,8 +2,9 @@ package capture
 
 import (
 	"encoding/base64"
+	"strings"
+
 	"github.com/tabtap/tabtap/host/api"
-	"unicode/utf8"
 )
 
 // WebSocket connections are recorded as a request (the handshake), a
@@ -94,8 +95,22 @@ func (c *Capture) socket(ex *exchange) *api.WebSocketState {
 	return ex.resp.WebSocket
 }
 
+// evWebSocketFrame is webSocketFrameSent or webSocketFrameReceived as the
+// capture reads it, the commonest event under load: plain fields, so that
+// it decodes in one pass, and the payload as the browser wrote it (UTF-8
+// text, or base64 for other opcodes), not decoded and encoded again as
+// cdproto's WebSocketFrame would.
+type evWebSocketFrame struct {
+	RequestID string  `json:"requestId"`
+	Timestamp float64 `json:"timestamp"`
+	Response  *struct {
+		Opcode      float64 `json:"opcode"`
+		PayloadData string  `json:"payloadData"`
+	} `json:"response"`
+}
+
 func (c *Capture) onFrame(src api.Source, dir string, e *evWebSocketFrame) {
-	id := string(e.RequestID)
+	id := e.RequestID
 	if !c.opts.IncludeWebSocket || c.skipped[id] || e.Response == nil {
 		return
 	}
@@ -112,27 +127,30 @@ func (c *Capture) onFrame(src api.Source, dir string, e *evWebSocketFrame) {
 	if !c.admit(kindFrame, len(c.frames), frameOverhead+len(id)) {
 		return
 	}
-	payload := e.Response.PayloadData
 	f := api.WSFrame{
 		RequestID: id, URL: url, Direction: dir, Opcode: int(e.Response.Opcode),
-		Length: len(payload), Timestamp: c.clock.wall(float64(e.Timestamp)), Source: src,
+		Timestamp: c.clock.wall(e.Timestamp), Source: src,
 	}
-	if len(payload) > c.opts.MaxBodyBytes {
-		payload, f.Truncated = payload[:c.opts.MaxBodyBytes], true
-	}
+	payload := e.Response.PayloadData
 	if f.Opcode == 1 {
-		c.learnBody("", payload)
-	}
-	if f.Opcode == 1 && utf8.Valid(payload) {
-		f.Payload = string(payload)
-	} else if f.Opcode == 1 {
-		// A text frame cut inside a character.
-		for len(payload) > 0 && !utf8.Valid(payload) {
-			payload = payload[:len(payload)-1]
+		f.Length = len(payload)
+		if len(payload) > c.opts.MaxBodyBytes {
+			// Cut, and never inside a character.
+			payload, f.Truncated = strings.ToValidUTF8(payload[:c.opts.MaxBodyBytes], ""), true
 		}
-		f.Payload = string(payload)
+		c.learnBody("", []byte(payload))
+		f.Payload = payload
 	} else {
-		f.Payload, f.Binary = base64.StdEncoding.EncodeToString(payload), true
+		b, err := base64.StdEncoding.DecodeString(payload)
+		if err != nil {
+			c.log.Debug("ignoring a frame whose payload is not base64", "request", id, "err", err)
+			return
+		}
+		f.Length, f.Binary = len(b), true
+		if len(b) > c.opts.MaxBodyBytes {
+			payload, f.Truncated = base64.StdEncoding.EncodeToString(b[:c.opts.MaxBodyBytes]), true
+		}
+		f.Payload = payload
 	}
 	if !c.spend(len(f.Payload)) {
 		f.Payload, f.Truncated = "", true

@@ -232,7 +232,7 @@ func (d *Daemon) Notify(method string, params json.RawMessage) {
 		d.log.Info("the person's settings changed", "allowUnredacted", p.AllowUnredacted, "blockedSites", len(p.BlockedSites))
 	case extension.MethodCDPEvents:
 		var b extension.EventBatch
-		if err := json.Unmarshal(params, &b); err != nil {
+		if err := b.Decode(params); err != nil {
 			d.log.Warn("malformed event batch", "err", err)
 			return
 		}
@@ -282,6 +282,7 @@ func (d *Daemon) captureOfTab(tabID int64) *capture.Capture {
 // events in the order the browser sent them, and a reply read after a
 // batch (debugger.drain's) finds the batch handed over.
 func (d *Daemon) route(b extension.EventBatch) {
+
 	of := map[int64]*capture.Capture{}
 	d.mu.Lock()
 	for tabID := range b.DroppedByTab {

@@ -53,6 +53,7 @@ type fakeExtension struct {
 	nextID   int64
 	streams  map[int64]*bytes.Buffer
 	held     map[string]chan struct{} // requests (or CDP commands) that wait to be released
+	fetched  []extension.Fetch        // the tabs.fetch requests, in order
 }
 
 // rig is a daemon run over a fake extension, with an MCP-side client.
@@ -374,6 +375,8 @@ func (x *fakeExtension) answer(method string, params json.RawMessage) (any, erro
 			return tab, nil
 		}
 		return struct{}{}, nil
+	case extension.MethodTabsFetch:
+		return x.fetch(params, known)
 	case extension.MethodDebuggerDetach:
 		delete(x.attached, p.TabID)
 		return struct{}{}, nil
@@ -486,4 +489,48 @@ func (x *fakeExtension) openPopup(opener, id int64) {
 	x.tabs[id] = t
 	x.mu.Unlock()
 	x.notify(extension.MethodTabsCreated, t)
+}
+
+// fetch answers tabs.fetch, under x.mu, as the page would: the request
+// goes out from the tab (a capture of it records the request, its
+// initiator the script named by the tag), and the answer echoes what the
+// server got, credentials included.
+func (x *fakeExtension) fetch(params json.RawMessage, known bool) (any, error) {
+	var f extension.Fetch
+	if err := json.Unmarshal(params, &f); err != nil {
+		return nil, rpc.Errorf(extension.CodeInvalidArgument, "tabs.fetch: %v", err)
+	}
+	if !known {
+		return nil, rpc.Errorf(extension.CodeNoTab, "No tab with id: %d.", f.TabID)
+	}
+	x.fetched = append(x.fetched, f)
+	body, _ := base64.StdEncoding.DecodeString(f.BodyBase64)
+	headers := map[string]string{}
+	for _, h := range f.Headers {
+		headers[h.Name] = h.Value
+	}
+	echo, _ := json.Marshal(map[string]any{"method": f.Method, "url": f.URL, "headers": headers, "body": string(body)})
+	if x.attached[f.TabID] {
+		id := fmt.Sprintf("9.%d", len(x.fetched))
+		p, _ := json.Marshal(map[string]any{"requestId": id, "loaderId": "L1", "documentURL": "https://app.test/",
+			"request":   map[string]any{"url": f.URL, "method": f.Method, "headers": headers},
+			"timestamp": 2000.0, "wallTime": 1764000100.0, "type": "Fetch", "frameId": "F1",
+			"initiator": map[string]any{"type": "script", "stack": map[string]any{"callFrames": []any{map[string]any{"functionName": "", "scriptId": "7", "url": f.Tag, "lineNumber": 0, "columnNumber": 1}}}}})
+		x.notify(extension.MethodCDPEvents, extension.EventBatch{Events: []extension.Event{{TabID: f.TabID, Method: "Network.requestWillBeSent", Params: p}}})
+	}
+	return extension.FetchResult{
+		Status: 200, StatusText: "OK", URL: f.URL, Origin: "https://app.test",
+		Headers:    []extension.Header{{Name: "content-type", Value: "application/json"}},
+		BodyBase64: base64.StdEncoding.EncodeToString(echo), BodySize: int64(len(echo)),
+	}, nil
+}
+
+// lastFetch is the last tabs.fetch request the daemon made.
+func (x *fakeExtension) lastFetch() extension.Fetch {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if len(x.fetched) == 0 {
+		x.t.Fatal("the daemon sent no tabs.fetch")
+	}
+	return x.fetched[len(x.fetched)-1]
 }

@@ -1,7 +1,14 @@
 package e2e
 
 import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,4 +83,142 @@ func BenchmarkStopToFile(b *testing.B) {
 		written = res.BytesWritten
 	}
 	b.ReportMetric(float64(written)/1e6, "file-MB")
+}
+
+// BenchmarkLoad10x captures ten times the load page (20,000 fetches, then
+// 200,000 WebSocket frames; TABTAP_LOAD_SCALE changes it) in one capture
+// per iteration, at the default options, and reports how long after the
+// page finished the capture held everything its server sent (lag-s, to the
+// 100 ms the status is polled at), the daemon's resident memory at its
+// highest while capturing and 3 s after the stop, and the stop's latency
+// (a 20 KB result).
+//
+//	go test ./host/e2e -run xxx -bench Load10x -benchtime 3x -timeout 30m
+func BenchmarkLoad10x(b *testing.B) {
+	scale := 10
+	if os.Getenv("TABTAP_LOAD_SCALE") != "" {
+		scale = loadScale(b)
+	}
+	e := newEnv(b)
+	e.launch()
+	var lag, stop, during, after, page float64
+	n := 0
+	for b.Loop() {
+		run := e.captureLoad(2000*scale, 20000*scale, nil)
+		n++
+		lag += run.lag.Seconds()
+		stop += run.stopTook.Seconds()
+		page += run.site.pageTime().Seconds()
+		during = max(during, run.during)
+		after = max(after, run.settled)
+		b.Logf("run %d: page %v, lag %v, stop %v, RSS %.0f MB capturing, %.0f MB after the stop", n, run.site.pageTime().Round(time.Millisecond),
+			run.lag.Round(time.Millisecond), run.stopTook.Round(time.Millisecond), run.during, run.settled)
+	}
+	b.ReportMetric(page/float64(n), "page-s")
+	b.ReportMetric(lag/float64(n), "lag-s")
+	b.ReportMetric(stop/float64(n), "stop-s")
+	b.ReportMetric(during, "rss-capturing-MB")
+	b.ReportMetric(after, "rss-after-stop-MB")
+}
+
+// BenchmarkOverFloor runs the load page (TABTAP_LOAD_SCALE multiplies it)
+// in turns under tabtap (a capture at the default options) and under the
+// chrome.debugger floor (../shared/floor in mode listen: attach, enable
+// Network, ignore every event), each turn in a browser of its own, and
+// reports the ratio of the page's times (from its document to its last
+// request, as its server sees them), tabtap over floor, summed over the
+// iterations. TABTAP_FLOOR_MODE picks another mode of the floor
+// (native-batch adds a native port to a host that discards what it reads).
+//
+//	go test ./host/e2e -run xxx -bench OverFloor -benchtime 5x
+func BenchmarkOverFloor(b *testing.B) {
+	scale := loadScale(b)
+	mode := cmp.Or(os.Getenv("TABTAP_FLOOR_MODE"), "listen")
+	e := newEnv(b)
+	e.launch()
+	var tabtap, floor time.Duration
+	for b.Loop() {
+		f := floorPageTime(b, mode, 2000*scale, 20000*scale)
+		run := e.captureLoad(2000*scale, 20000*scale, nil)
+		tt := run.site.pageTime()
+		b.Logf("floor (%s) %v, tabtap %v: %.3f", mode, f.Round(time.Millisecond), tt.Round(time.Millisecond), tt.Seconds()/f.Seconds())
+		floor += f
+		tabtap += tt
+	}
+	b.ReportMetric(tabtap.Seconds()/floor.Seconds(), "tabtap/floor")
+	b.ReportMetric(floor.Seconds()/float64(b.N), "floor-s")
+	b.ReportMetric(tabtap.Seconds()/float64(b.N), "tabtap-s")
+}
+
+// floorPageTime runs the load page once in a browser of its own with the
+// floor extension in the given mode, and returns the page's time.
+func floorPageTime(b *testing.B, mode string, fetches, frames int) time.Duration {
+	b.Helper()
+	site := newLoadSite(b, fetches, frames)
+	ext, profile := b.TempDir(), b.TempDir()
+	for _, f := range []string{"manifest.json", "sw.js"} {
+		src, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "floor", f))
+		if err != nil {
+			b.Fatalf("the floor extension: %v", err)
+		}
+		if err := os.WriteFile(filepath.Join(ext, f), src, 0o600); err != nil {
+			b.Fatal(err)
+		}
+	}
+	variant, _ := json.Marshal(map[string]string{"mode": mode, "url": site.URL + "/load"})
+	if err := os.WriteFile(filepath.Join(ext, "variant.json"), variant, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	if strings.HasPrefix(mode, "native") {
+		// A host that discards what it reads, where the floor looks for it.
+		sink := filepath.Join(ext, "sink.sh")
+		if err := os.WriteFile(sink, []byte("#!/bin/sh\nexec cat >/dev/null\n"), 0o700); err != nil {
+			b.Fatal(err)
+		}
+		id := floorExtensionID(b, ext)
+		manifest, _ := json.Marshal(map[string]any{"name": "dev.floor.sink", "description": "discards", "path": sink, "type": "stdio",
+			"allowed_origins": []string{"chrome-extension://" + id + "/"}})
+		dir := filepath.Join(profile, "NativeMessagingHosts")
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "dev.floor.sink.json"), manifest, 0o600); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cmd := exec.Command(findChromium(b), chromiumArgs(profile, ext)...)
+	ownProcessGroup(cmd)
+	if err := cmd.Start(); err != nil {
+		b.Fatalf("starting Chromium: %v", err)
+	}
+	defer func() {
+		stopProcessGroup(cmd, true)
+		cmd.Wait()
+	}()
+	select {
+	case <-site.done:
+	case <-time.After(time.Duration(max(1, frames/20000)) * 90 * time.Second):
+		b.Fatalf("the load page did not finish under the floor: %d frames sent", site.sent.Load())
+	}
+	return site.pageTime()
+}
+
+// floorExtensionID is the ID Chromium gives an unpacked extension without
+// a key: the first 32 hex digits of the SHA-256 of its folder's path,
+// 0-9a-f written as a-p.
+func floorExtensionID(b *testing.B, dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sum := sha256.Sum256([]byte(abs))
+	id := []byte(hex.EncodeToString(sum[:16]))
+	for i, c := range id {
+		if c >= 'a' {
+			id[i] = 'a' + 10 + (c - 'a')
+		} else {
+			id[i] = 'a' + (c - '0')
+		}
+	}
+	return string(id)
 }

@@ -38,6 +38,14 @@ type loadSite struct {
 	arrived  chan struct{} // closed when the page says its last frame arrived
 	done     chan struct{}
 	once     sync.Once
+	// began is when the page was first asked for, ended when it fetched
+	// /done: the page's time, as its server sees it.
+	began, ended atomic.Int64 // UnixNano
+}
+
+// pageTime is how long the page took, from its document to /done.
+func (s *loadSite) pageTime() time.Duration {
+	return time.Duration(s.ended.Load() - s.began.Load())
 }
 
 // loadScale multiplies the load page's traffic (TABTAP_LOAD_SCALE, 1 by
@@ -58,6 +66,7 @@ func newLoadSite(t testing.TB, fetches, frames int) *loadSite {
 	s := &loadSite{fetches: fetches, frames: frames, arrived: make(chan struct{}), done: make(chan struct{})}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/load", func(w http.ResponseWriter, r *http.Request) {
+		s.began.CompareAndSwap(0, time.Now().UnixNano())
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		io.WriteString(w, strings.NewReplacer("{{FETCHES}}", strconv.Itoa(fetches), "{{FRAMES}}", strconv.Itoa(frames)).Replace(loadPageHTML))
 	})
@@ -95,7 +104,7 @@ func newLoadSite(t testing.TB, fetches, frames int) *loadSite {
 	})
 	mux.HandleFunc("/done", func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "ok")
-		s.once.Do(func() { close(s.done) })
+		s.once.Do(func() { s.ended.Store(time.Now().UnixNano()); close(s.done) })
 	})
 	mux.HandleFunc("/favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	ln := loopback(t, "127.0.0.1")
@@ -161,6 +170,24 @@ func rss(pid int) (now, peak float64) {
 	return now, peak
 }
 
+// cpuTime is the CPU time a process used so far, user and system, from
+// /proc/PID/stat (0 where there is none).
+func cpuTime(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command's name, which is in parentheses.
+	i := strings.LastIndexByte(string(b), ')')
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	user, _ := strconv.ParseInt(f[11], 10, 64)
+	sys, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(user+sys) * (time.Second / 100) // USER_HZ is 100 on Linux
+}
+
 // memoryWatch samples a process's resident memory until stopped.
 type memoryWatch struct {
 	pid    int
@@ -207,6 +234,12 @@ type loadRun struct {
 	status         api.StatusResult
 	data           *api.Data
 	took, stopTook time.Duration
+	// lag is how long after the page finished the capture held everything
+	// the server sent (to the 100 ms its status is polled at).
+	lag time.Duration
+	// cpu is the daemon's CPU time from the start of the capture until it
+	// held everything.
+	cpu time.Duration
 	// Resident memory of the daemon, in MB: before the capture, its
 	// highest while capturing, its highest during the stop, right after
 	// the stop, and a few seconds later.
@@ -233,6 +266,7 @@ func (e *env) captureLoad(fetches, frames int, opts map[string]any) loadRun {
 		args[k] = v
 	}
 	watch := watchMemory(pid)
+	cpu0 := cpuTime(pid)
 	start := time.Now()
 	e.tool("start_network_capture", args, nil)
 	// A minute and a half for each 2,000 fetches and 20,000 frames: the
@@ -246,6 +280,7 @@ func (e *env) captureLoad(fetches, frames int, opts map[string]any) loadRun {
 	}
 	// Everything the server sent is in the capture, kept or counted as
 	// dropped, once the browser's events have come through.
+	finished := time.Now()
 	deadline := time.Now().Add(slack)
 	for {
 		e.tool("get_network_capture_status", map[string]any{"sessionId": sess.SessionID}, &run.status)
@@ -260,7 +295,13 @@ func (e *env) captureLoad(fetches, frames int, opts map[string]any) loadRun {
 		time.Sleep(100 * time.Millisecond)
 	}
 	run.took = time.Since(start)
+	run.lag = time.Since(finished)
+	run.cpu = cpuTime(pid) - cpu0
 	run.during = watch.stop()
+	profiling := os.Getenv("TABTAP_PROFILE") != ""
+	if profiling {
+		heapProfile(pid) // heap-1.pprof: while capturing
+	}
 	watch = watchMemory(pid)
 	stopStart := time.Now()
 	e.tool("stop_network_capture", map[string]any{"sessionId": sess.SessionID, "maxResultBytes": 20000}, nil)
@@ -269,6 +310,9 @@ func (e *env) captureLoad(fetches, frames int, opts map[string]any) loadRun {
 	run.afterStop, _ = rss(pid)
 	time.Sleep(3 * time.Second)
 	run.settled, _ = rss(pid)
+	if profiling {
+		heapProfile(pid) // heap-2.pprof: after the stop
+	}
 
 	path := filepath.Join(t.TempDir(), "load.json")
 	e.tool("stop_network_capture", map[string]any{"sessionId": sess.SessionID, "outputPath": path}, nil)
@@ -282,8 +326,8 @@ func (e *env) captureLoad(fetches, frames int, opts map[string]any) loadRun {
 	}
 	run.data = res.Data
 	run.status.Dropped = res.Dropped
-	t.Logf("load %d fetches + %d frames: captured in %v, stop (20 KB result) in %v; daemon RSS %.0f MB before, peak %.0f MB while capturing, peak %.0f MB during the stop, %.0f MB after it, %.0f MB 3 s later (%d MB charged to the capture's budget)",
-		fetches, frames, run.took.Round(time.Millisecond), run.stopTook.Round(time.Millisecond), run.before, run.during, run.stopping, run.afterStop, run.settled, run.status.BytesHeld>>20)
+	t.Logf("load %d fetches + %d frames: page %v, captured in %v, %v after the page finished, daemon CPU %v; stop (20 KB result) in %v; daemon RSS %.0f MB before, peak %.0f MB while capturing, peak %.0f MB during the stop, %.0f MB after it, %.0f MB 3 s later (%d MB charged to the capture's budget)",
+		fetches, frames, site.pageTime().Round(time.Millisecond), run.took.Round(time.Millisecond), run.lag.Round(time.Millisecond), run.cpu, run.stopTook.Round(time.Millisecond), run.before, run.during, run.stopping, run.afterStop, run.settled, run.status.BytesHeld>>20)
 	return run
 }
 

@@ -19,3 +19,7 @@ func stopProcessGroup(cmd *exec.Cmd, force bool) {
 	}
 	_ = syscall.Kill(-cmd.Process.Pid, sig)
 }
+
+// heapProfile asks a daemon started with TABTAP_PROFILE for a heap
+// profile now (it writes heap-N.pprof on SIGUSR1).
+func heapProfile(pid int) { _ = syscall.Kill(pid, syscall.SIGUSR1) }

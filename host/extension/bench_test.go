@@ -17,7 +17,7 @@ type batchHandler struct{ events int }
 
 func (h *batchHandler) Notify(method string, params json.RawMessage) {
 	var b EventBatch
-	if json.Unmarshal(params, &b) == nil {
+	if b.Decode(params) == nil {
 		h.events += len(b.Events)
 	}
 }

@@ -7,6 +7,7 @@
 package extension
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -31,7 +32,10 @@ var ErrClosed = errors.New("the extension disconnected")
 // Handler receives what the extension sends on its own initiative.
 type Handler interface {
 	// Notify is called for each notification, in the order they arrived,
-	// on the connection's read loop: it must not wait on the extension.
+	// on the connection's read loop: it must not wait on the extension. The
+	// params of cdp.events come as the extension wrote them, not yet
+	// checked: the handler decodes them once and refuses what is not a
+	// batch.
 	Notify(method string, params json.RawMessage)
 	// Request is called for each request, on a goroutine of its own; what
 	// it returns is sent back as the response.
@@ -78,6 +82,10 @@ func (c *Conn) read(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		if params, ok := eventsParams(frame); ok {
+			c.notify(Message{Method: MethodCDPEvents, Params: params})
+			continue
+		}
 		m, err := rpc.Decode(frame)
 		var bad *rpc.Invalid
 		switch {
@@ -93,6 +101,25 @@ func (c *Conn) read(ctx context.Context) error {
 			}
 		}
 	}
+}
+
+// eventsFrame is how the extension's cdp.events notifications begin: it
+// writes the envelope's method first, then its params, and nothing else.
+var eventsFrame = []byte(`{"method":"` + MethodCDPEvents + `","params":`)
+
+// eventsParams returns the params of a cdp.events notification without
+// decoding it: most frames under load are such batches, and their events
+// are decoded once, by the handler. A frame of another shape goes the
+// general way.
+func eventsParams(frame []byte) (json.RawMessage, bool) {
+	if !bytes.HasPrefix(frame, eventsFrame) || len(frame) < len(eventsFrame)+3 || frame[len(frame)-1] != '}' {
+		return nil, false
+	}
+	params := frame[len(eventsFrame) : len(frame)-1]
+	if params[0] != '{' || params[len(params)-1] != '}' {
+		return nil, false
+	}
+	return params, true
 }
 
 // malformed skips a frame that is not a valid message. When it still

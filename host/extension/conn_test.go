@@ -535,3 +535,23 @@ func TestRepliesCarryProtocolCodes(t *testing.T) {
 		}
 	}
 }
+
+// A cdp.events frame as the extension writes it hands its params over
+// undecoded; any other shape goes the general way.
+func TestEventsParams(t *testing.T) {
+	for frame, want := range map[string]string{
+		`{"method":"cdp.events","params":{"events":[]}}`:            `{"events":[]}`,
+		`{"method":"cdp.events","params":{"events":[{"tabId":1}]}}`: `{"events":[{"tabId":1}]}`,
+		`{"method":"cdp.events","params":{"events":[]},"id":3}`:     "",
+		`{"params":{"events":[]},"method":"cdp.events"}`:            "",
+		`{"method":"cdp.events","params":[]}`:                       "",
+		`{"method":"cdp.events","params":}`:                         "",
+		`{"method":"cdp.eventsX","params":{"events":[]}}`:           "",
+		`{"method":"debugger.detached","params":{"tabId":1}}`:       "",
+	} {
+		got, ok := eventsParams([]byte(frame))
+		if string(got) != want || ok != (want != "") {
+			t.Errorf("eventsParams(%s) = %s, %v; want %q", frame, got, ok, want)
+		}
+	}
+}

@@ -2,7 +2,10 @@ package extension
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
+
+	"github.com/chromedp/cdproto/cdp/jsonv2"
 
 	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/rpc"
@@ -168,10 +171,11 @@ const (
 // changes nothing.
 const DrainCommand = "Runtime.getIsolateId"
 
-// DrainTimeoutMs bounds how long debugger.drain waits for one session's
-// barrier (a page stuck in a long script answers late); the session is
-// then listed in Drained.Missed.
-const DrainTimeoutMs = 10000
+// DrainTimeoutMs bounds how long debugger.drain waits for its barriers, the
+// tab's and its children's together (the browser answers late when it is
+// far behind, or when a page is stuck in a long script); a session that
+// has not answered by then is listed in Drained.Missed.
+const DrainTimeoutMs = 15000
 
 // Notifications the daemon sends to the extension.
 const (
@@ -442,6 +446,17 @@ type DrainMiss struct {
 	SessionID string `json:"sessionId,omitempty"`
 	// Reason is the browser's error, or that the barrier timed out.
 	Reason string `json:"reason"`
+}
+
+// Decode reads a cdp.events batch in one pass (version 2 of the JSON
+// package, through cdproto's layer; encoding/json scans twice), each
+// event's params copied undecoded. Invalid UTF-8 becomes U+FFFD, as
+// encoding/json does.
+func (b *EventBatch) Decode(params []byte) error {
+	if err := jsonv2.Unmarshal(params, b, jsonv2.AllowInvalidUTF8(true)); err != nil {
+		return fmt.Errorf("decoding cdp.events: %w", err)
+	}
+	return nil
 }
 
 // Detached reports that chrome.debugger let go of a tab.

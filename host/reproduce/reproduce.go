@@ -184,7 +184,7 @@ func parse(req *api.Request, resp *api.Response, opts Options) (*request, error)
 	if req.Method == "" {
 		return nil, fmt.Errorf("the method of request %s is unknown (it was under way before the capture began): there is nothing to write as code", req.RequestID)
 	}
-	if !isToken(req.Method) {
+	if !IsToken(req.Method) {
 		return nil, fmt.Errorf("request %s has a malformed method %q", req.RequestID, req.Method)
 	}
 	if !strings.HasPrefix(req.URL, "http://") && !strings.HasPrefix(req.URL, "https://") {
@@ -213,7 +213,7 @@ func parse(req *api.Request, resp *api.Response, opts Options) (*request, error)
 		if dropped(k) {
 			continue
 		}
-		if !isToken(k) {
+		if !IsToken(k) {
 			r.notes = append(r.notes, fmt.Sprintf("the header %q is left out: its name is not one HTTP allows", k))
 			continue
 		}
@@ -275,8 +275,8 @@ func compressedBody(resp *api.Response) bool {
 	return false
 }
 
-// isToken reports whether s is an HTTP token (a method or a header name).
-func isToken(s string) bool {
+// IsToken reports whether s is an HTTP token: a method or a header name.
+func IsToken(s string) bool {
 	if s == "" {
 		return false
 	}

@@ -6,10 +6,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/redact"
 )
 
 func TestSecretsNamePlaces(t *testing.T) {
@@ -205,6 +207,41 @@ func TestEnvName(t *testing.T) {
 	} {
 		if got := envName(in); got != want {
 			t.Errorf("envName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// The places the code names are those the record's own `redacted` names
+// (docs/records.md), for requests scrubbed by the real rules.
+func TestWhereAgreesWithTheRecord(t *testing.T) {
+	const v = "Zq8vR2mX7kP4wL9tB3nY6cH"
+	for _, r := range []api.Request{{
+		Method: "GET", URL: "https://a.test/x?page=1&access_token=" + v + "1#sig=" + v + "2",
+		Headers: map[string]string{"Authorization": "Bearer " + v + "3", "Cookie": "sid=" + v + "4; theme=dark; csrf=" + v + "5", "X-API-Key": v + "6", "Referer": "https://a.test/?token=" + v + "7"},
+	}, {
+		Method: "POST", URL: "https://a.test/login", Headers: map[string]string{"Content-Type": "application/json"},
+		PostData: `{"user":{"password":"` + v + `8"},"items":[{"token":"` + v + `9"}],"x-token":"` + v + `0","n":1}`,
+	}, {
+		Method: "POST", URL: "https://a.test/login", Headers: map[string]string{"Content-Type": "application/x-www-form-urlencoded"},
+		PostData: "user=ann&password=" + v + "a&next=%2F",
+	}, {
+		Method: "POST", URL: "https://a.test/up", Headers: map[string]string{"Content-Type": "multipart/form-data; boundary=b"},
+		PostData: "--b\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nhello\r\n--b\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\n" + v + "b\r\n--b--\r\n",
+	}} {
+		r.HeadersRaw = true
+		redact.Pattern.Request(&r)
+		if len(r.Redacted) == 0 {
+			t.Fatalf("redaction hid nothing in %+v", r)
+		}
+		code := mustWrite(t, Curl, &r)
+		var got []string
+		for _, s := range code.Secrets {
+			if !slices.Contains(got, s.Where) {
+				got = append(got, s.Where)
+			}
+		}
+		if !slices.Equal(got, r.Redacted) {
+			t.Errorf("%s %s: the code names\n %q\nthe record names\n %q", r.Method, r.URL, got, r.Redacted)
 		}
 	}
 }

@@ -10,9 +10,11 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/shape"
@@ -67,7 +69,7 @@ type Match struct {
 	Name   string `json:"name,omitempty"`
 	Method string `json:"method,omitempty"`
 	URL    string `json:"url"`
-	// Status is the response's status, when one came.
+	// Status is the response's status, when its headers came.
 	Status int64 `json:"status,omitempty"`
 	// Snippet is the match in its context, cut to a few dozen bytes
 	// either side ("…" marks a cut).
@@ -94,6 +96,9 @@ type Result struct {
 	// NextOffset is where the next page starts; absent on the last.
 	NextOffset *int     `json:"nextOffset,omitempty"`
 	Searched   Searched `json:"searched"`
+	// Incomplete says why the search stopped before the end of the
+	// capture (it ran out of time): Total then counts what it found.
+	Incomplete string `json:"incomplete,omitempty"`
 }
 
 // Searched says how much the search read.
@@ -115,41 +120,60 @@ const (
 )
 
 // Search finds a.Query in d and returns the page a.Offset and a.Limit
-// choose, at most budget bytes of JSON (the first match always comes).
+// choose (Fit sizes it to a budget).
 // Matches are in the capture's order: each exchange's URL, request
 // headers, request body, response headers and response body, then the
 // WebSocket frames, then the streams' items; a header's matches in the
 // order of the headers' names.
-func Search(ctx context.Context, d *api.Data, a Args, budget int) (Result, error) {
-	s, err := newSearcher(a, budget)
+func Search(ctx context.Context, d *api.Data, a Args) (Result, error) {
+	s, err := newSearcher(a)
 	if err != nil {
 		return Result{}, err
 	}
-	if err := s.run(ctx, d); err != nil {
+	if err := s.run(ctx, d); errors.Is(err, errTimeUp) {
+		s.res.Incomplete = fmt.Sprintf("the search stopped after %s, %d records in: narrow it with in, or give a /regex/ a literal part (a regex without one reads every byte slowly)", TimeLimit, s.res.Searched.Records)
+	} else if err != nil {
 		return Result{}, err
 	}
 	r := s.res
+	r.Searched.Skipped = s.dec.skipped
+	return r.Fit(-1), nil
+}
+
+// Fit keeps the matches that fit budget bytes of JSON (the first always
+// comes; a negative budget keeps them all), the rest a page away.
+func (r Result) Fit(budget int) Result {
+	if budget >= 0 {
+		room := budget - shape.Size(Result{Query: r.Query, Matches: []Match{}, Total: r.Total, Offset: r.Offset, NextOffset: &r.Total, Searched: r.Searched}) - 20
+		for i, m := range r.Matches {
+			room -= shape.Size(m) + 1
+			if room < 0 && i > 0 {
+				r.Matches = r.Matches[:i]
+				break
+			}
+		}
+	}
 	r.Returned = len(r.Matches)
+	r.NextOffset = nil
 	if end := r.Offset + r.Returned; end < r.Total {
 		r.NextOffset = &end
 	}
-	r.Searched.Skipped = s.dec.skipped
-	return r, nil
+	return r
 }
 
 // searcher is one search under way.
 type searcher struct {
-	find   finder
-	in     map[string]bool
-	limit  int
-	budget int // bytes left for matches
-	full   bool
-	res    Result
-	dec    decoder
-	polls  int
+	find  finder
+	in    map[string]bool
+	limit int
+	full  bool
+	res   Result
+	dec   decoder
+	polls int
+	until time.Time
 }
 
-func newSearcher(a Args, budget int) (*searcher, error) {
+func newSearcher(a Args) (*searcher, error) {
 	if a.Query == "" {
 		return nil, api.Errorf(api.CodeInvalid, "query is required: a substring, or /regex/")
 	}
@@ -157,7 +181,7 @@ func newSearcher(a Args, budget int) (*searcher, error) {
 	if err != nil {
 		return nil, api.Errorf(api.CodeInvalid, "%v", err)
 	}
-	s := &searcher{find: f, in: map[string]bool{}, limit: DefaultLimit, res: Result{Query: a.Query, Offset: a.Offset, Matches: []Match{}}}
+	s := &searcher{find: f, in: map[string]bool{}, limit: DefaultLimit, until: time.Now().Add(TimeLimit), res: Result{Query: a.Query, Offset: a.Offset, Matches: []Match{}}}
 	if a.Offset < 0 {
 		return nil, api.Errorf(api.CodeInvalid, "offset must not be negative")
 	}
@@ -178,7 +202,6 @@ func newSearcher(a Args, budget int) (*searcher, error) {
 			s.in[p] = true
 		}
 	}
-	s.budget = budget - shape.Size(s.res) - 100
 	return s, nil
 }
 
@@ -197,28 +220,9 @@ type record struct {
 }
 
 func (s *searcher) run(ctx context.Context, d *api.Data) error {
-	// Responses join their requests by id, the first of each id.
-	resp := make(map[string]*api.Response, len(d.Responses))
-	for i := range d.Responses {
-		if _, dup := resp[d.Responses[i].RequestID]; !dup {
-			resp[d.Responses[i].RequestID] = &d.Responses[i]
-		}
-	}
-	for i := range d.Requests {
-		q := &d.Requests[i]
-		p := resp[q.RequestID]
-		delete(resp, q.RequestID)
-		if err := s.exchange(ctx, q, p); err != nil {
+	for _, x := range d.Exchanges() {
+		if err := s.exchange(ctx, x.Request, x.Response); err != nil {
 			return err
-		}
-	}
-	// Responses whose request the capture did not see.
-	for i := range d.Responses {
-		p := &d.Responses[i]
-		if resp[p.RequestID] == p {
-			if err := s.exchange(ctx, nil, p); err != nil {
-				return err
-			}
 		}
 	}
 	if s.in[InFrames] {
@@ -278,12 +282,23 @@ func base64If(payload string, binary bool) string {
 	return ""
 }
 
-// poll gives up when the caller has, looking every few hundred records.
+// TimeLimit bounds a search: one that takes longer returns what it found
+// so far, and says so.
+var TimeLimit = 20 * time.Second
+
+// errTimeUp is a search past TimeLimit.
+var errTimeUp = errors.New("time is up")
+
+// poll gives up when the caller has, or the time is up, looking every
+// few hundred records.
 func (s *searcher) poll(ctx context.Context) error {
 	s.polls++
 	if s.polls%256 == 0 {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("searching the capture: %w", err)
+		}
+		if time.Now().After(s.until) {
+			return errTimeUp
 		}
 	}
 	return nil
@@ -369,7 +384,7 @@ func (s *searcher) text(c content, r record) {
 }
 
 // found counts the match text[start:end], and keeps it when it is on the
-// page and fits; its snippet shows pre before text (a header's name), and
+// page; its snippet shows pre before text (a header's name), and
 // bodyOffset is -1 when it has none.
 func (s *searcher) found(r record, pre, text string, start, end int, bodyOffset int64) {
 	s.res.Total++
@@ -381,13 +396,7 @@ func (s *searcher) found(r record, pre, text string, start, end int, bodyOffset 
 	if bodyOffset >= 0 {
 		m.BodyOffset = &bodyOffset
 	}
-	n := shape.Size(m) + 1
-	if len(s.res.Matches) > 0 && n > s.budget {
-		s.full = true
-		return
-	}
 	s.res.Matches = append(s.res.Matches, m)
-	s.budget -= n
 	s.full = len(s.res.Matches) >= s.limit
 }
 
@@ -406,9 +415,7 @@ func (r record) match() Match {
 		}
 		if r.resp != nil {
 			m.RequestID, m.URL = r.resp.RequestID, cmpOr(m.URL, r.resp.URL)
-			if !r.resp.Failed {
-				m.Status = r.resp.Status
-			}
+			m.Status = r.resp.Status // what came, even when loading then failed
 		}
 	}
 	m.URL = shape.Cut(m.URL, urlBytes)

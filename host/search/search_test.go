@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/andybalholm/brotli"
 
@@ -18,7 +19,7 @@ import (
 
 func run(t *testing.T, d *api.Data, a Args) Result {
 	t.Helper()
-	r, err := Search(context.Background(), d, a, 1<<20)
+	r, err := Search(context.Background(), d, a)
 	if err != nil {
 		t.Fatalf("%+v: %v", a, err)
 	}
@@ -186,15 +187,16 @@ func TestPaging(t *testing.T) {
 		t.Errorf("last page: %d %v %+v", r2.Returned, r2.NextOffset, r2.Matches[0])
 	}
 	// A small budget: fewer matches, the rest a page away.
-	small, err := Search(context.Background(), d, Args{Query: "trace-", Limit: &limit}, 2000)
+	all, err := Search(context.Background(), d, Args{Query: "trace-", Limit: &limit})
 	if err != nil {
 		t.Fatal(err)
 	}
+	small := all.Fit(2000)
 	if b, _ := json.Marshal(small); len(b) > 2000 || small.Returned < 5 || *small.NextOffset != small.Returned {
 		t.Errorf("budget: %d bytes, %d returned, next %v", len(b), small.Returned, small.NextOffset)
 	}
 	// Even a tiny budget returns the first match.
-	if tiny, _ := Search(context.Background(), d, Args{Query: "trace-"}, 10); tiny.Returned != 1 {
+	if tiny := all.Fit(10); tiny.Returned != 1 || *tiny.NextOffset != 1 {
 		t.Errorf("tiny budget: %+v", tiny)
 	}
 }
@@ -230,7 +232,7 @@ func TestArgs(t *testing.T) {
 		{Args{Query: "x", Limit: &big}, "limit must be between 1 and 500"},
 		{Args{Query: "x", Offset: -1}, "offset must not be negative"},
 	} {
-		_, err := Search(context.Background(), d, c.a, 1<<20)
+		_, err := Search(context.Background(), d, c.a)
 		if err == nil || !strings.Contains(err.Error(), c.want) || api.CodeOf(err) != api.CodeInvalid {
 			t.Errorf("%+v: %v, want %q", c.a, err, c.want)
 		}
@@ -238,7 +240,39 @@ func TestArgs(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	many := &api.Data{WSFrames: make([]api.WSFrame, 1000)}
-	if _, err := Search(ctx, many, Args{Query: "x"}, 1<<20); err == nil {
+	if _, err := Search(ctx, many, Args{Query: "x"}); err == nil {
 		t.Error("a canceled search went on")
+	}
+}
+
+// TestNotebook searches the end-to-end test's notebook app as Chromium
+// showed it: a value once in a body, once in a frame, once in a header.
+func TestNotebook(t *testing.T) {
+	d := capturetest.Saved(t, capturetest.Testdata("notebook-capture.json"))
+	for q, want := range map[string]string{
+		"needle-body-42a9": "response/responseBody", "needle-frame-9c1e": "wsFrame/payload", "NEEDLE-header-5d2b": "response/responseHeader/X-Trace-Id",
+	} {
+		r := run(t, d, Args{Query: q})
+		if r.Total != 1 || where(r) != want {
+			t.Errorf("%s: %+v", q, r)
+		}
+	}
+	r := run(t, d, Args{Query: "/kernels/[0-9a-f-]{36}$/", In: []string{InURL}})
+	if r.Total != 5 { // four GETs and a DELETE (the socket's URL goes on)
+		t.Errorf("a regex on URLs: %d %s", r.Total, where(r))
+	}
+}
+
+// TestTimeLimit: a search that runs out of time says how far it got.
+func TestTimeLimit(t *testing.T) {
+	defer func(l time.Duration) { TimeLimit = l }(TimeLimit)
+	TimeLimit = 0
+	d := &api.Data{WSFrames: make([]api.WSFrame, 2000)}
+	for i := range d.WSFrames {
+		d.WSFrames[i] = api.WSFrame{RequestID: "ws", Payload: "x", Direction: "sent"}
+	}
+	r := run(t, d, Args{Query: "x"})
+	if r.Incomplete == "" || r.Total == 0 || r.Total >= 2000 || r.Searched.Records >= 2000 {
+		t.Errorf("%d found, %d records, %q", r.Total, r.Searched.Records, r.Incomplete)
 	}
 }

@@ -1,5 +1,5 @@
-// Package testenv decides whether the installer's tests that need a program
-// from outside (the go command, Chromium) run. Outside CI they skip when the
+// Package testenv decides whether the tests that need a program from
+// outside (the go command, Chromium, npm) run. Outside CI they skip when the
 // program is missing (and builds skip with -short); on CI (CI set) they
 // never skip: a missing program fails the test.
 package testenv

@@ -1,8 +1,10 @@
-// Package capturetest replays recorded DevTools events (made with
-// TABTAP_RECORD) through the capture engine, for the tests of packages
-// that read what a capture holds: the records come out as they leave the
-// engine, assembled and scrubbed. Recordings hold no bodies: a test gives
-// them, and a table-driven browser answers the engine's body fetches.
+// Package capturetest gives the tests of packages that read what a
+// capture holds real records: recorded DevTools events (made with
+// TABTAP_RECORD) replayed through the capture engine, assembled and
+// scrubbed as they leave it (recordings hold no bodies: a test gives
+// them, and a table-driven browser answers the engine's body fetches);
+// captures saved whole from real Chromium (stop_network_capture with
+// outputPath); and a synthetic load capture for benchmarks.
 package capturetest
 
 import (
@@ -56,6 +58,23 @@ func Recorded(tb testing.TB, path string) []capture.Event {
 		out = append(out, capture.Event(e))
 	}
 	return out
+}
+
+// Saved reads a capture saved whole by stop_network_capture's outputPath:
+// its records, as they left the engine. notebook-capture.json is the
+// end-to-end test's notebook app (host/e2e/api_site_test.go) captured in
+// Chromium.
+func Saved(tb testing.TB, path string) *api.Data {
+	tb.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var res api.StopResult
+	if err := json.Unmarshal(b, &res); err != nil || res.Data == nil {
+		tb.Fatalf("%s is not a saved capture: %v", path, err)
+	}
+	return res.Data
 }
 
 // Replay feeds a recording to a capture of its first tab (its other tabs
