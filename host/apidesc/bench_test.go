@@ -22,7 +22,7 @@ func BenchmarkDescribe(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		out = a.Summary(api.Budget(nil))
+		out = a.Summary(shape.Share(api.DefaultResultBytes))
 	}
 	if len(out.Endpoints) != 4 || len(out.WebSockets) != 1 {
 		b.Fatalf("%s", endpoints(out))

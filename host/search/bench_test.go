@@ -8,6 +8,7 @@ import (
 
 	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/capture/capturetest"
+	"github.com/tabtap/tabtap/host/shape"
 )
 
 var load = sync.OnceValue(func() *api.Data { return capturetest.Load(10, 40_000) })
@@ -25,7 +26,7 @@ func benchSearch(b *testing.B, a Args, want func(Result) bool) {
 		if r, err = Search(context.Background(), d, a); err != nil {
 			b.Fatal(err)
 		}
-		r = r.Fit(api.Budget(nil))
+		r = r.Fit(shape.Share(api.DefaultResultBytes))
 	}
 	if !want(r) {
 		b.Fatalf("%+v", r)
