@@ -25,6 +25,8 @@ const (
 	GetCaptureData    = "get_network_capture_data"
 	GetRequest        = "get_request"
 	WaitForRequest    = "wait_for_request"
+	SearchCapture     = "search_network_capture"
+	DescribeAPI       = "describe_api"
 	// ReadCapture is not a tool: it serves the captures as MCP resources.
 	ReadCapture = "read_capture"
 
