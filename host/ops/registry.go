@@ -16,6 +16,8 @@ var registry = []Op{
 	closeSession,
 	getCaptureData,
 	getRequest,
+	searchCapture,
+	describeAPI,
 }
 
 // All returns every operation, in the order a client shows the tools.
