@@ -7,7 +7,6 @@ import (
 
 	"github.com/chromedp/cdproto/cdp/jsonv2"
 
-	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/rpc"
 )
 
@@ -501,9 +500,13 @@ type CaptureState struct {
 	URL       string `json:"url"`
 	Title     string `json:"title"`
 	StartTime string `json:"startTime"`
-	// Stats are the counts get_network_capture_status calls currentStats:
-	// requests, responses, wsFrames, streamingResponses.
-	api.Stats
+	// Requests, Responses, WSFrames and StreamingResponses count what the
+	// capture holds.
+	Requests           int `json:"requests"`
+	Responses          int `json:"responses"`
+	WSFrames           int `json:"wsFrames"`
+	StreamingResponses int `json:"streamingResponses"`
+	// Bytes is what its records and contents take.
 	Bytes   int64 `json:"bytes"`
 	Dropped int   `json:"dropped"`
 	// Sent counts the requests agents sent as the person through the
