@@ -8,7 +8,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -219,7 +218,7 @@ func releaseArchive(t *testing.T) string {
 		}
 		archiveDir = filepath.Join(dir, "unpacked")
 		archiveErr = untarGz(arts[0].Path, archiveDir)
-		archiveDir = filepath.Join(archiveDir, fmt.Sprintf("tabtap_0.9.0_%s_%s", target.GOOS, target.GOARCH))
+		archiveDir = filepath.Join(archiveDir, "tabtap_"+target.GOOS+"_"+target.GOARCH)
 	})
 	if archiveErr != nil {
 		t.Fatalf("the release archive: %v", archiveErr)
