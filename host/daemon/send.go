@@ -264,6 +264,9 @@ func planSend(orig, shown api.Request, a api.SendRequestArgs) (outgoing, error) 
 		if v == nil {
 			continue
 		}
+		if strings.ContainsAny(*v, "\r\n\x00") {
+			return out, api.Errorf(api.CodeInvalid, "headers: the value of %s holds a line break or a NUL, which no header may", name)
+		}
 		value, err := reproduce.Fill(reproduce.Field{Kind: "header", Name: name}, *v, headerOf(shown.Headers, name), headerOf(orig.Headers, name))
 		if err != nil {
 			return out, api.Errorf(api.CodeInvalid, "headers: %v", err)

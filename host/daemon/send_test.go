@@ -185,6 +185,7 @@ func TestSendRequest(t *testing.T) {
 	refused(api.SendRequestArgs{RequestID: "1.1", URL: ptr("http://app.test/api/items")}, api.CodeInvalid, "origin, https://app.test:443")
 	refused(api.SendRequestArgs{RequestID: "1.1", URL: ptr("https://app.test/?q=[redacted]")}, api.CodeInvalid, "hid nothing")
 	refused(api.SendRequestArgs{RequestID: "1.1", Headers: map[string]*string{"bad name": ptr("x")}}, api.CodeInvalid, "not a header name")
+	refused(api.SendRequestArgs{RequestID: "1.1", Headers: map[string]*string{"X-A": ptr("x\r\nX-B: y")}}, api.CodeInvalid, "line break")
 	refused(api.SendRequestArgs{RequestID: "7.7"}, api.CodeNotFound, "request 7.7 not found")
 	refused(api.SendRequestArgs{RequestID: "1.1", TimeoutSeconds: ptr(0)}, api.CodeInvalid, "timeoutSeconds")
 	refused(api.SendRequestArgs{}, api.CodeInvalid, "requestId is required")
