@@ -148,9 +148,13 @@ func (d *Daemon) sendRequest(ctx context.Context, a api.SendRequestArgs) (api.Se
 	}
 	data = view.ViewSent(data)
 	f, _ := shape.Find(&data, id)
-	detail, err := shape.Request(f, api.GetRequestArgs{SessionID: s.id, RequestID: id}, api.Budget(a.MaxResultBytes))
+	total, err := api.ResultBytes.Or(a.MaxResultBytes)
 	if err != nil {
-		return api.SendResult{}, shapeError(err)
+		return api.SendResult{}, api.Errorf(api.CodeInvalid, "%v", err)
+	}
+	detail, err := shape.Request(f, api.GetRequestArgs{SessionID: s.id, RequestID: id}, shape.Share(total))
+	if err != nil {
+		return api.SendResult{}, api.Errorf(api.CodeInvalid, "%v", err)
 	}
 	detail.SessionID = s.id
 	if joined {
