@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -102,9 +101,9 @@ func TestSendRequest(t *testing.T) {
 	})
 	send := func(a api.SendRequestArgs) (api.SendResult, error) {
 		a.SessionID = sess.SessionID
-		ctx, cancel := context.WithTimeout(context.Background(), wait)
-		defer cancel()
-		return d.sendRequest(ctx, a)
+		var res api.SendResult
+		err := r.call(api.SendRequest, a, &res)
+		return res, err
 	}
 	refused := func(a api.SendRequestArgs, code, want string) {
 		t.Helper()
@@ -133,7 +132,7 @@ func TestSendRequest(t *testing.T) {
 			t.Errorf("the browser's own %s was asked for", own)
 		}
 	}
-	if !strings.HasPrefix(f.Tag, "tabtap-send-") || len(f.Tag) < 30 || f.TimeoutMs != api.DefaultSendSeconds*1000 || f.MaxBodyBytes != api.DefaultMaxBodyBytes {
+	if !strings.HasPrefix(f.Tag, "tabtap-send-") || len(f.Tag) < 30 || f.TimeoutMs != int(api.SendSeconds.Default)*1000 || f.MaxBodyBytes != api.DefaultMaxBodyBytes {
 		t.Errorf("tag, timeout, body bound: %+v", f)
 	}
 	b, _ := json.Marshal(res)
