@@ -154,7 +154,8 @@ type StartCaptureResult struct {
 	PreviousCaptureID string `json:"previousCaptureId,omitempty"`
 }
 
-// Stats are the counts of the reference tool's status.
+// Stats are the counts of get_network_capture_status (currentStats),
+// named as the reference tool family names them (see Settings).
 type Stats struct {
 	Requests           int `json:"requests"`
 	Responses          int `json:"responses"`
@@ -162,7 +163,7 @@ type Stats struct {
 	StreamingResponses int `json:"streamingResponses"`
 }
 
-// StatsOf gives a summary's counts the reference status' names.
+// StatsOf gives a summary's counts the names of Stats.
 func StatsOf(s Summary) Stats {
 	return Stats{Requests: s.TotalRequests, Responses: s.TotalResponses, WSFrames: s.TotalWsFrames, StreamingResponses: s.StreamingResponses}
 }
