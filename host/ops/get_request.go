@@ -101,7 +101,7 @@ func saveBody(h Held, f *shape.Found, a api.GetRequestArgs) (*api.SavedFile, err
 // more than half of the result goes to a file in the captures folder,
 // which the code reads.
 func writeCode(h Held, f *shape.Found, a api.GetRequestArgs) (*reproduce.Code, error) {
-	req, resp := f.Records()
+	req, resp := f.Request, f.Response
 	code, err := reproduce.Write(a.As, req, resp, reproduce.Options{})
 	if err != nil {
 		return nil, api.Errorf(api.CodeConflict, "%v", err)

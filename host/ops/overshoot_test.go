@@ -270,7 +270,7 @@ func (b *running) SendRequest(_ context.Context, a api.SendRequestArgs) (Sent, e
 	if !ok {
 		return Sent{}, api.Errorf(api.CodeNotFound, "request %s not found", a.RequestID)
 	}
-	req, resp := f.Records()
+	req, resp := f.Request, f.Response
 	return Sent{SessionID: a.SessionID, ID: "sent", From: "https://app.test", Data: api.Data{
 		Requests:  []api.Request{func() api.Request { r := *req; r.RequestID = "sent"; return r }()},
 		Responses: []api.Response{func() api.Response { r := *resp; r.RequestID = "sent"; return r }()},

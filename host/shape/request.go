@@ -45,10 +45,6 @@ func Find(d *api.Data, id string) (*Found, bool) {
 	return f, true
 }
 
-// Records are the request and the response found (of the last hop of a
-// redirect chain); either is nil when the capture did not record it.
-func (f *Found) Records() (*api.Request, *api.Response) { return f.req, f.resp }
-
 // Body returns the whole body the arguments name ("response" or
 // "request"), decoded, with its MIME type.
 func (f *Found) Body(of string) (body []byte, mime string, err error) {
