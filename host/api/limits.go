@@ -66,6 +66,8 @@ var (
 	SearchMatches = Bound{Name: "limit", Default: 20, Min: 1, Max: 500}
 	// WaitSeconds is wait_for_request's timeoutSeconds.
 	WaitSeconds = Bound{Name: "timeoutSeconds", Default: 30, Min: 1, Max: 300}
+	// SendSeconds is send_request's timeoutSeconds: the whole exchange.
+	SendSeconds = Bound{Name: "timeoutSeconds", Default: 30, Min: 1, Max: 300}
 )
 
 // Check refuses a value out of range with a sentence naming the argument.

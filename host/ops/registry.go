@@ -16,6 +16,7 @@ var registry = []Op{
 	closeSession,
 	getCaptureData,
 	getRequest,
+	sendRequest,
 	searchCapture,
 	describeAPI,
 }

@@ -71,8 +71,8 @@ var runCases = []runCase{{
 		"TABTAP_COOKIE_PREF":   "prefvalue-42",
 	},
 	want: []Secret{
-		{"TABTAP_QUERY_TOKEN", "query:token"}, {"TABTAP_AUTHORIZATION", "header:Authorization"},
-		{"TABTAP_COOKIE_SID", "cookie:sid"}, {"TABTAP_COOKIE_PREF", "cookie:pref"},
+		sec("TABTAP_QUERY_TOKEN", "query:token"), sec("TABTAP_AUTHORIZATION", "header:Authorization"),
+		sec("TABTAP_COOKIE_SID", "cookie:sid"), sec("TABTAP_COOKIE_PREF", "cookie:pref"),
 	},
 	status: 200, respBody: `{"user":"ann","note":"it's $(id)"}` + "\n", compressed: true,
 }, {
@@ -92,8 +92,8 @@ var runCases = []runCase{{
 		"TABTAP_BODY_TOKENS_0":      "list-token-1234",
 	},
 	want: []Secret{
-		{"TABTAP_X_CSRF_TOKEN", "header:X-CSRF-Token"}, {"TABTAP_BODY_USER_PASSWORD", "body:$.user.password"},
-		{"TABTAP_BODY_TOKENS_0", "body:$.tokens[0]"},
+		sec("TABTAP_X_CSRF_TOKEN", "header:X-CSRF-Token"), sec("TABTAP_BODY_USER_PASSWORD", "body:$.user.password"),
+		sec("TABTAP_BODY_TOKENS_0", "body:$.tokens[0]"),
 	},
 	status: 201, respBody: "created\n",
 }, {
@@ -103,7 +103,7 @@ var runCases = []runCase{{
 	headers: map[string]string{"Content-Type": "application/x-www-form-urlencoded"},
 	body:    "user=ann&password={{TABTAP_BODY_PASSWORD}}&next=%2Fhome%3Fa%3D1",
 	secrets: map[string]string{"TABTAP_BODY_PASSWORD": "pass%27word%24%28id%29"},
-	want:    []Secret{{"TABTAP_BODY_PASSWORD", "body:password"}},
+	want:    []Secret{sec("TABTAP_BODY_PASSWORD", "body:password")},
 	status:  302, respBody: "see /home\n",
 }, {
 	name:    "multipart POST with CRLF lines",
@@ -115,7 +115,7 @@ var runCases = []runCase{{
 		"------tabtap\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\n" +
 		"line one\nline two\ttabbed\r\n------tabtap--\r\n",
 	secrets: map[string]string{"TABTAP_BODY_CSRF": "multipart-csrf-99"},
-	want:    []Secret{{"TABTAP_BODY_CSRF", "body:csrf"}},
+	want:    []Secret{sec("TABTAP_BODY_CSRF", "body:csrf")},
 	status:  200, respBody: "ok",
 }, {
 	name:    "binary PUT with a value hidden by a mask",
@@ -125,7 +125,7 @@ var runCases = []runCase{{
 	body:    "\x00\x01\xff'$(touch PWNED7)\nTABTAP_BODY\n{{TABTAP_BODY}}\r\x1b\x00tail\xfe",
 	binary:  true,
 	secrets: map[string]string{"TABTAP_BODY": "maskedsecret"},
-	want:    []Secret{{"TABTAP_BODY", "body"}},
+	want:    []Secret{sec("TABTAP_BODY", "body")},
 	status:  204,
 }, {
 	name:    "text with control characters",
@@ -149,7 +149,7 @@ var runCases = []runCase{{
 	name:   "DELETE",
 	method: "DELETE", path: "/items/7", headers: map[string]string{"Authorization": "Basic {{TABTAP_AUTHORIZATION}}"},
 	secrets: map[string]string{"TABTAP_AUTHORIZATION": "YW5uOnB3"},
-	want:    []Secret{{"TABTAP_AUTHORIZATION", "header:Authorization"}},
+	want:    []Secret{sec("TABTAP_AUTHORIZATION", "header:Authorization")},
 	status:  200, respBody: "deleted",
 }, {
 	name:   "HEAD",
