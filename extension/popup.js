@@ -10,7 +10,7 @@ import { captureForTab, exportFileName, formatBytes, formatDuration, sentByAgent
 const $ = (id) => document.getElementById(id);
 
 const view = {
-  host: { connected: false, heardFromHost: false, lastError: '', mismatch: null },
+  host: { connected: false, heardFromHost: false, lastError: '', mismatch: null, disagreement: null },
   statusOk: false, // the last ui.status succeeded
   tab: null, // chrome.tabs.Tab
   captures: [],
@@ -220,6 +220,8 @@ function render() {
   $('offline-error').textContent = host.lastError || 'none yet (still trying)';
   show($('mismatch'), host.connected && !!host.mismatch);
   $('mismatch-text').textContent = host.mismatch?.message ?? '';
+  show($('versions'), host.connected && !host.mismatch && !!host.disagreement);
+  $('versions-text').textContent = host.disagreement?.message ?? '';
   $('footer').textContent = view.browser ? `Profile: ${view.browser}` : '';
 
   const tab = view.tab;

@@ -174,8 +174,11 @@ export const POPUP_PORT_NAME = 'tabtap-popup';
  *                   {type: 'host', host: HostStatus}
  *                   {type: 'state', state: State}
  * HostStatus: {connected, heardFromHost, lastError, disconnectedAt, retryAt,
- *              hostVersion, mismatch}  (mismatch: null, or {code, message}
- *              saying which part to update)
+ *              hostVersion, extensionVersion, mismatch, disagreement}
+ *              (mismatch: null, or {code, message} saying which part to
+ *              update when the protocols differ; disagreement: null, or
+ *              {older: 'extension'|'host', message} when the protocols agree
+ *              but the tabtap versions do not, as after an upgrade)
  */
 export const PopupMessage = Object.freeze({
   CALL: 'call',

@@ -50,12 +50,53 @@ export function versionMismatch(extensionVersion, host) {
   if (hostProtocol < PROTOCOL_VERSION) {
     return {
       code: ErrorCode.VERSION_MISMATCH,
-      message: `The tabtap host (${hostText}) is older than this extension (${ext}). Run \`go run ./installer\` again in the tabtap folder to update it, then reload the extension on chrome://extensions.`,
+      message: `The tabtap host (${hostText}) is older than this extension (${ext}). Update it: run \`tabtap install\` from tabtap ${extensionVersion || 'of this extension\'s version'} (or \`go run ./installer\` in its source folder), then reload the extension on chrome://extensions.`,
     };
   }
   return {
     code: ErrorCode.VERSION_MISMATCH,
     message: `This extension (${ext}) is older than the tabtap host (${hostText}). Reload the extension on chrome://extensions from the folder the installer printed (update that folder first if it is an old copy).`,
+  };
+}
+
+/** The numbers of a version: "v0.2.0-rc.1" gives [0, 2, 0]; null for none. */
+export function versionNumbers(v) {
+  const m = /^v?(\d+(?:\.\d+){0,3})(?:[-+].*)?$/.exec(String(v ?? ''));
+  return m ? m[1].split('.').map(Number) : null;
+}
+
+/** -1, 0 or 1 as the version numbers a are lower, the same or higher than b (missing numbers are 0). */
+function compareNumbers(a, b) {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return Math.sign(d);
+  }
+  return 0;
+}
+
+/**
+ * What to say when the extension and the daemon are different tabtap
+ * versions (both speaking this protocol), or null when they are the same
+ * or one is unknown. `tabtap install` writes the binary's version into the
+ * extension's manifest, so after an upgrade the two differ until the
+ * browser loads the new extension: `older` says which side is behind and
+ * the message what to do. A build marked -dev counts by its numbers.
+ */
+export function versionDisagreement(extensionVersion, hostVersion) {
+  const ext = versionNumbers(extensionVersion);
+  const host = versionNumbers(hostVersion);
+  if (!ext || !host) return null;
+  const order = compareNumbers(ext, host);
+  if (order === 0) return null;
+  if (order < 0) {
+    return {
+      older: 'extension',
+      message: `This extension is tabtap ${extensionVersion}, the host ${hostVersion}. Reload the extension on chrome://extensions (since \`tabtap install\` its folder holds ${hostVersion}), or restart the browser.`,
+    };
+  }
+  return {
+    older: 'host',
+    message: `This extension is tabtap ${extensionVersion}, the host ${hostVersion}. Update the host: run \`tabtap install\` from tabtap ${extensionVersion} (or \`go run ./installer\` in its source folder), then restart the browser.`,
   };
 }
 
@@ -126,7 +167,9 @@ export class HostLink {
       disconnectedAt: this.disconnectedAt,
       retryAt: this.port === null ? this.retryAt : 0,
       hostVersion: this.host?.hostVersion ?? '',
+      extensionVersion: this.extensionVersion,
       mismatch: this.port === null ? null : this.mismatch,
+      disagreement: this.port === null || this.mismatch ? null : versionDisagreement(this.extensionVersion, this.host?.hostVersion),
     };
   }
 

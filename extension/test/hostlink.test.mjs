@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { HostError, HostLink, HostUnavailableError } from '../lib/hostlink.js';
+import { HostError, HostLink, HostUnavailableError, versionDisagreement, versionNumbers } from '../lib/hostlink.js';
 import { PROTOCOL_VERSION } from '../protocol.js';
 
 
@@ -188,6 +188,33 @@ test('a reply that cannot be read fails its request at once', async () => {
   s.ports[0].fromHost({ id: 1, error: 'boom' });
   await assert.rejects(r, (e) => e.code === 'internal' && /reply to ui.status could not be read/.test(e.message));
   assert.equal(s.clock.pending, 0, 'no timeout left waiting');
+});
+
+test('versions: the same protocol with another tabtap version says which side to update and how', async () => {
+  assert.deepEqual(versionNumbers('v0.2.0-rc.1'), [0, 2, 0]);
+  assert.deepEqual(versionNumbers('1.2.3.4'), [1, 2, 3, 4]);
+  assert.equal(versionNumbers('dev'), null);
+  assert.equal(versionNumbers(''), null);
+  assert.equal(versionDisagreement('0.1.0', '0.1.0-dev'), null, 'a build from a checkout counts by its numbers');
+  assert.equal(versionDisagreement('0.2', '0.2.0'), null);
+  assert.equal(versionDisagreement('0.2.0', ''), null, 'an unknown host version is no disagreement');
+  const behind = versionDisagreement('0.9.0', '0.9.1');
+  assert.equal(behind.older, 'extension');
+  assert.match(behind.message, /tabtap 0\.9\.0, the host 0\.9\.1\. Reload the extension on chrome:\/\/extensions.*or restart the browser/);
+  const ahead = versionDisagreement('0.10.0', '0.9.1');
+  assert.equal(ahead.older, 'host');
+  assert.match(ahead.message, /Update the host: run `tabtap install` from tabtap 0\.10\.0/);
+
+  const s = setup();
+  s.link.start();
+  await tick();
+  s.ports[0].fromHost({ method: 'welcome', params: { protocolVersion: PROTOCOL_VERSION, hostVersion: '0.2.0' } });
+  const st = s.link.status();
+  assert.equal(st.extensionVersion, '0.1.0');
+  assert.equal(st.mismatch, null);
+  assert.equal(st.disagreement.older, 'extension');
+  s.ports[0].fromHost({ method: 'welcome', params: { protocolVersion: PROTOCOL_VERSION + 1, hostVersion: '0.2.0' } });
+  assert.equal(s.link.status().disagreement, null, 'another protocol is said by mismatch alone');
 });
 
 test('welcome: the same protocol version shows no mismatch; another says what to update', async () => {

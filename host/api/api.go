@@ -207,7 +207,8 @@ type StopCaptureArgs struct {
 	OutputPath string `json:"outputPath,omitempty"`
 	// Overwrite lets OutputPath replace an existing file.
 	Overwrite bool `json:"overwrite,omitempty"`
-	// MaxResultBytes bounds the result (see Budget).
+	// MaxResultBytes bounds the result, text and structured content
+	// together (ResultBytes).
 	MaxResultBytes *int `json:"maxResultBytes,omitempty"`
 }
 
@@ -464,41 +465,6 @@ type WaitResult struct {
 	// Reason says why nothing matched.
 	Reason string `json:"reason,omitempty"`
 }
-
-// Result budgets, in bytes of everything a client receives for one tool
-// result: its text and its structured content together.
-const (
-	DefaultResultBytes = 80_000
-	MinResultBytes     = 4_000
-	MaxResultBytes     = 16 << 20
-)
-
-// StructuredShare is how much of a result's budget its structured content
-// may take: the text carries the same JSON after a one-line headline, and
-// escaping it as a JSON string costs more bytes.
-func StructuredShare(total int) int { return (total - 400) * 4 / 9 }
-
-// Budget is the bytes a daemon may spend on a result's JSON: the
-// maxResultBytes `tabtap mcp` forwards (already its structured share),
-// or the default share.
-func Budget(maxResultBytes *int) int {
-	if maxResultBytes == nil || *maxResultBytes <= 0 {
-		return StructuredShare(DefaultResultBytes)
-	}
-	return *maxResultBytes
-}
-
-// ResultLimit is the maxResultBytes of the arguments that take it.
-func (a StopCaptureArgs) ResultLimit() *int { return a.MaxResultBytes }
-
-// ResultLimit is the maxResultBytes of the arguments that take it.
-func (a GetDataArgs) ResultLimit() *int { return a.MaxResultBytes }
-
-// ResultLimit is the maxResultBytes of the arguments that take it.
-func (a GetRequestArgs) ResultLimit() *int { return a.MaxResultBytes }
-
-// ResultLimit is the maxResultBytes of the arguments that take it.
-func (a WaitArgs) ResultLimit() *int { return a.MaxResultBytes }
 
 // ReadCaptureArgs name a capture to read whole, for an MCP resource.
 type ReadCaptureArgs struct {

@@ -8,23 +8,6 @@ import (
 	"github.com/tabtap/tabtap/host/urlmatch"
 )
 
-// Defaults and bounds of the capture options.
-const (
-	// DefaultMaxBodyBytes fits the bundles of real applications whole.
-	DefaultMaxBodyBytes = 10 << 20
-	// DefaultMaxEntries is generous: the byte budget (maxTotalBytes) is
-	// what bounds a capture's memory.
-	DefaultMaxEntries = 1_000_000
-	// DefaultMaxTotalBytes is a capture's byte budget: its records and
-	// their contents together.
-	DefaultMaxTotalBytes = 256 << 20
-	// MaxMaxBodyBytes bounds maxBodyBytes: one body never holds more.
-	MaxMaxBodyBytes = 64 << 20
-	// MinMaxTotalBytes and MaxMaxTotalBytes bound maxTotalBytes.
-	MinMaxTotalBytes = 1 << 20
-	MaxMaxTotalBytes = 2 << 30
-)
-
 // Settings are the capture options as a caller gives them: every field is
 // optional, and the names of the reference tool (urlFilters,
 // capturePostOnly, captureStreaming, maxCaptures) are accepted beside
@@ -93,33 +76,40 @@ func boolOr(p *bool, def bool) bool {
 	return *p
 }
 
+// Defaults are the options of a capture started without any: what
+// Resolve applies to every option left out.
+func Defaults() Options {
+	return Options{
+		CaptureBodies:    true,
+		MaxBodyBytes:     int(BodyBytes.Default),
+		IncludeWebSocket: true,
+		IncludeStreaming: true,
+		RedactSecrets:    true,
+		MaxEntries:       int(Entries.Default),
+		MaxTotalBytes:    TotalBytes.Default,
+		FollowPopups:     true,
+	}
+}
+
 // Resolve checks the settings and applies the defaults. Its errors name
 // the option and say what would be accepted.
 func (s Settings) Resolve() (Options, error) {
-	o := Options{
-		CaptureBodies:    boolOr(s.CaptureBodies, true),
-		MaxBodyBytes:     DefaultMaxBodyBytes,
-		URLFilter:        s.URLFilter,
-		IncludeWebSocket: boolOr(s.IncludeWebSocket, true),
-		IncludeStreaming: boolOr(s.IncludeStreaming, true),
-		RedactSecrets:    boolOr(s.RedactSecrets, true),
-		MaxEntries:       DefaultMaxEntries,
-		MaxTotalBytes:    DefaultMaxTotalBytes,
-		CapturePostOnly:  s.CapturePostOnly,
-		CaptureStreaming: s.CaptureStreaming,
-		FollowPopups:     boolOr(s.FollowPopups, true),
-		URL:              s.URL,
-		Reload:           s.Reload,
-	}
+	o := Defaults()
+	o.CaptureBodies = boolOr(s.CaptureBodies, o.CaptureBodies)
+	o.IncludeWebSocket = boolOr(s.IncludeWebSocket, o.IncludeWebSocket)
+	o.IncludeStreaming = boolOr(s.IncludeStreaming, o.IncludeStreaming)
+	o.RedactSecrets = boolOr(s.RedactSecrets, o.RedactSecrets)
+	o.FollowPopups = boolOr(s.FollowPopups, o.FollowPopups)
+	o.URLFilter, o.CapturePostOnly, o.CaptureStreaming, o.URL, o.Reload = s.URLFilter, s.CapturePostOnly, s.CaptureStreaming, s.URL, s.Reload
 	if s.MaxBodyBytes != nil {
-		if *s.MaxBodyBytes < 0 || *s.MaxBodyBytes > MaxMaxBodyBytes {
-			return Options{}, fmt.Errorf("maxBodyBytes must be between 0 and %d, not %d", MaxMaxBodyBytes, *s.MaxBodyBytes)
+		if err := BodyBytes.Check(int64(*s.MaxBodyBytes)); err != nil {
+			return Options{}, err
 		}
 		o.MaxBodyBytes = *s.MaxBodyBytes
 	}
 	if s.MaxTotalBytes != nil {
-		if *s.MaxTotalBytes < MinMaxTotalBytes || *s.MaxTotalBytes > MaxMaxTotalBytes {
-			return Options{}, fmt.Errorf("maxTotalBytes must be between %d (1 MiB) and %d (2 GiB), not %d", MinMaxTotalBytes, MaxMaxTotalBytes, *s.MaxTotalBytes)
+		if err := TotalBytes.Check(*s.MaxTotalBytes); err != nil {
+			return Options{}, err
 		}
 		o.MaxTotalBytes = *s.MaxTotalBytes
 	}
@@ -130,8 +120,8 @@ func (s Settings) Resolve() (Options, error) {
 		if p.v == nil {
 			continue
 		}
-		if *p.v < 1 {
-			return Options{}, fmt.Errorf("%s must be at least 1, not %d", p.name, *p.v)
+		if err := Entries.CheckAs(p.name, int64(*p.v)); err != nil {
+			return Options{}, err
 		}
 		o.MaxEntries = *p.v
 	}

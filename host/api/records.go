@@ -122,6 +122,10 @@ type Response struct {
 	BlockedCookies []BlockedCookie `json:"blockedCookies,omitempty"`
 	// WebSocket describes the connection when this is a WebSocket handshake.
 	WebSocket *WebSocketState `json:"webSocket,omitempty"`
+	// Revalidated is, for a response the browser revalidated (Status and
+	// Headers are then the wire's 304 and its headers), the cached copy the
+	// page used instead: its status and headers. Body is that copy's.
+	Revalidated *CachedResponse `json:"revalidated,omitempty"`
 	// Redacted names the places in this record whose values redaction
 	// hid, each once ("header:Authorization", "cookie:sid",
 	// "query:token", "body:$.access_token"); never the values. The
@@ -133,6 +137,14 @@ type Response struct {
 	// get_request has it whole.
 	ContentOmitted bool `json:"contentOmitted,omitempty"`
 	Source
+}
+
+// CachedResponse is the browser's cached copy of a response, as the page
+// used it after the server answered 304 Not Modified.
+type CachedResponse struct {
+	Status     int64             `json:"status"`
+	StatusText string            `json:"statusText"`
+	Headers    map[string]string `json:"headers"`
 }
 
 // BlockedCookie is a cookie the browser would not send or store.

@@ -16,16 +16,18 @@ import (
 func BenchmarkDescribe(b *testing.B) {
 	d := capturetest.Load(10, 40_000)
 	var out Description
+	cpu := capturetest.CPUTime()
 	for b.Loop() {
 		a, err := Infer(d, "")
 		if err != nil {
 			b.Fatal(err)
 		}
-		out = a.Summary(api.Budget(nil))
+		out = a.Summary(shape.Share(api.DefaultResultBytes))
 	}
 	if len(out.Endpoints) != 4 || len(out.WebSockets) != 1 {
 		b.Fatalf("%s", endpoints(out))
 	}
+	b.ReportMetric(float64((capturetest.CPUTime()-cpu).Milliseconds())/float64(b.N), "cpu-ms/op")
 	b.ReportMetric(float64(shape.Size(out)), "result-bytes")
 }
 
@@ -33,6 +35,7 @@ func BenchmarkDescribe(b *testing.B) {
 func BenchmarkOpenAPI(b *testing.B) {
 	d := capturetest.Load(10, 40_000)
 	var doc *Document
+	cpu := capturetest.CPUTime()
 	for b.Loop() {
 		a, err := Infer(d, "")
 		if err != nil {
@@ -40,5 +43,6 @@ func BenchmarkOpenAPI(b *testing.B) {
 		}
 		doc = a.OpenAPI("app.example", 0)
 	}
+	b.ReportMetric(float64((capturetest.CPUTime()-cpu).Milliseconds())/float64(b.N), "cpu-ms/op")
 	b.ReportMetric(float64(shape.Size(doc)), "document-bytes")
 }

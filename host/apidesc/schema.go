@@ -101,6 +101,8 @@ type node struct {
 	tooMany bool           // more distinct strings than an enum has, or long ones
 	props   map[string]*node
 	order   []string // property names, as first seen
+	nodes   []*node  // their nodes, in that order
+	next    int      // the index in order of the property expected next in an object being read
 	byID    *node    // the values of an object's keys that are ids (a map)
 	items   *node
 	// unlisted counts properties not described: past maxProps, or deeper
@@ -193,6 +195,7 @@ func (r *reader) value(n *node, depth int) error {
 			return err
 		}
 		n.objs++
+		n.next = 0
 		for r.dec.PeekKind() != '}' {
 			k, err := r.dec.ReadValue()
 			if err != nil {
@@ -269,8 +272,17 @@ func (n *node) child(key []byte, depth int) *node {
 		n.unlisted++
 		return nil
 	}
-	p, ok := n.props[string(key)] // a name seen before, the usual case
+	// Objects in a list have their properties in one order, most often:
+	// the one expected next is checked first.
+	if n.next < len(n.order) && n.order[n.next] == string(key) {
+		p := n.nodes[n.next]
+		n.next++
+		p.present++
+		return p
+	}
+	p, ok := n.props[string(key)] // a name seen before, out of order
 	if ok {
+		n.next = slices.Index(n.order, string(key)) + 1
 		p.present++
 		return p
 	}
@@ -290,7 +302,8 @@ func (n *node) child(key []byte, depth int) *node {
 	p = newNode()
 	k := string(key)
 	n.props[k] = p
-	n.order = append(n.order, k)
+	n.order, n.nodes = append(n.order, k), append(n.nodes, p)
+	n.next = len(n.order)
 	p.present++
 	return p
 }
@@ -374,7 +387,7 @@ func (n *node) merge(o *node) {
 			n.props = map[string]*node{}
 		}
 		n.props[k] = o.props[k]
-		n.order = append(n.order, k)
+		n.order, n.nodes = append(n.order, k), append(n.nodes, o.props[k])
 	}
 	n.byID = mergeNodes(n.byID, o.byID)
 	n.items = mergeNodes(n.items, o.items)
@@ -388,10 +401,12 @@ func (n *node) clone() *node {
 	c := *n
 	c.values = maps.Clone(n.values)
 	c.order = slices.Clone(n.order)
+	c.nodes = make([]*node, len(n.nodes))
 	if n.props != nil {
 		c.props = make(map[string]*node, len(n.props))
-		for k, p := range n.props {
-			c.props[k] = p.clone()
+		for i, k := range n.order {
+			c.nodes[i] = n.nodes[i].clone()
+			c.props[k] = c.nodes[i]
 		}
 	}
 	c.byID, c.items = n.byID.clone(), n.items.clone()

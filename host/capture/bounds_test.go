@@ -138,10 +138,14 @@ func TestRevalidatedResponseKeepsTheCachedBody(t *testing.T) {
 	)
 	settle(c)
 	d := c.Data()
-	if r := d.Responses[0]; r.Status != 304 || r.Body != "console.log('cached')" || r.BodyError != "" {
-		t.Errorf("the revalidated response: status %d, body %q, bodyError %q", r.Status, r.Body, r.BodyError)
+	if r := d.Responses[0]; r.Status != 304 || r.StatusText != "Not Modified" || r.Headers["ETag"] != `"v1"` || r.Body != "console.log('cached')" || r.BodyError != "" {
+		t.Errorf("the revalidated response: status %d, headers %v, body %q, bodyError %q", r.Status, r.Headers, r.Body, r.BodyError)
 	}
-	if r := d.Responses[1]; r.Status != 304 || r.Body != "" || r.BodyError != "" {
+	// The copy the page used is kept beside the wire's 304.
+	if r := d.Responses[0].Revalidated; r == nil || r.Status != 200 || r.Headers["Content-Type"] != "text/javascript" {
+		t.Errorf("the cached copy the page used: %+v", r)
+	}
+	if r := d.Responses[1]; r.Status != 304 || r.Revalidated != nil || r.Body != "" || r.BodyError != "" {
 		t.Errorf("the page's own 304: %+v", r)
 	}
 	if n := b.called("Network.getResponseBody"); n != 1 {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/tabtap/tabtap/host/api"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -396,13 +397,16 @@ func (c *Capture) onResponseExtra(e *evResponseExtraInfo) {
 }
 
 func (c *Capture) applyResponseExtra(r *api.Response, e *evResponseExtraInfo) {
+	if e.StatusCode == 304 && r.Status == 200 {
+		// A revalidated cache hit: the page used the cached 200, the wire
+		// said 304. The record keeps the wire's, and the copy the page used.
+		r.Revalidated = &api.CachedResponse{Status: r.Status, StatusText: r.StatusText, Headers: r.Headers}
+		r.Status, r.StatusText = 304, http.StatusText(304)
+		c.charge(headersCost(r.Headers) + len(r.Revalidated.StatusText))
+	}
 	if len(e.Headers) > 0 {
 		r.Headers = headerMap(e.Headers)
 		r.HeadersRaw = true
-	}
-	if e.StatusCode == 304 && r.Status == 200 {
-		// A revalidated cache hit: the browser shows 200, the wire said 304.
-		r.Status = 304
 	}
 	for _, bc := range e.BlockedCookies {
 		if bc == nil {

@@ -20,15 +20,14 @@ import (
 const maxSentTags = 64
 
 // ExpectSent says a request is about to be sent as the person through the
-// capture's tab, by a script named tag, and counts it. It reports whether
-// the capture runs (a stopped one records nothing more).
+// capture's tab, by a script named tag. It reports whether the capture
+// runs (a stopped one records nothing more).
 func (c *Capture) ExpectSent(tag string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.state != StateActive || c.stopping {
 		return false
 	}
-	c.sent++
 	if c.sentTags == nil {
 		c.sentTags = map[string]string{}
 	}
@@ -36,6 +35,14 @@ func (c *Capture) ExpectSent(tag string) bool {
 		c.sentTags[tag] = ""
 	}
 	return true
+}
+
+// CountSent counts one request sent as the person through the capture's
+// tab (Status.Sent): one the browser sent, or tried to.
+func (c *Capture) CountSent() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sent++
 }
 
 // SentRequest returns the id of the request sent by the script tag, once

@@ -26,6 +26,7 @@ func TestSentRequestsAreMarkedAndCounted(t *testing.T) {
 		"Network.requestWillBeSent", req("1.3", "https://app.test/c", "GET", t0, map[string]any{"initiator": stack("tabtap-send-a1")}),
 		"Network.requestWillBeSent", req("1.4", "https://app.test/c", "OPTIONS", t0, map[string]any{"initiator": map[string]any{"type": "preflight", "requestId": "1.3"}}),
 	)
+	c.CountSent()
 	id, ok := c.SentRequest("tabtap-send-a1")
 	if !ok || id != "1.3" {
 		t.Fatalf("SentRequest: %q %v, want 1.3", id, ok)

@@ -41,7 +41,7 @@ func TestRecordedCapturesFitEveryBudget(t *testing.T) {
 		c.Stop("")
 		st, d := c.Snapshot()
 		records := len(d.Requests) + len(d.Responses) + len(d.WSFrames) + len(d.StreamingResponses)
-		for _, budget := range []int{1500, 12_000, api.Budget(nil), 400_000} {
+		for _, budget := range []int{1500, 12_000, shape.Share(api.DefaultResultBytes), 400_000} {
 			res := shape.Stop(api.StopResult{SessionID: "s-1", CaptureID: c.ID(), Summary: st.Summary, Options: c.Options()}, &d, budget, nil)
 			if n := shape.Size(res); n > budget {
 				t.Errorf("%d records, budget %d: the stop result takes %d bytes", records, budget, n)

@@ -18,10 +18,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mark3labs/mcp-go/mcp"
+
 	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/extension"
 	"github.com/tabtap/tabtap/host/mcplink"
 	"github.com/tabtap/tabtap/host/nativemsg"
+	"github.com/tabtap/tabtap/host/ops"
 	"github.com/tabtap/tabtap/host/rpc"
 )
 
@@ -134,11 +137,19 @@ func (r *rig) stopped() error {
 	return nil
 }
 
-// call runs an operation over the link.
+// call runs an operation over the link; a tool's result is decoded from
+// its structured content.
 func (r *rig) call(method string, params, result any) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*wait)
 	defer cancel()
-	return r.client.Call(ctx, method, params, result)
+	if _, ok := ops.Find(method); !ok {
+		return r.client.Call(ctx, method, params, result)
+	}
+	var res mcp.CallToolResult
+	if err := r.client.Call(ctx, method, params, &res); err != nil || result == nil {
+		return err
+	}
+	return json.Unmarshal(res.RawStructuredContent, result)
 }
 
 func (r *rig) must(method string, params, result any) {

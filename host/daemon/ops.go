@@ -15,42 +15,6 @@ import (
 	"github.com/tabtap/tabtap/host/redact"
 )
 
-// handle serves one operation for an MCP process.
-func (d *Daemon) handle(ctx context.Context, method string, params json.RawMessage) (any, error) {
-	if err := d.mismatched(); err != nil {
-		return nil, err
-	}
-	switch method {
-	case api.ListTabs:
-		return d.listTabs(ctx)
-	case api.ActiveTab:
-		return d.activeTab(ctx)
-	case api.InitializeSession:
-		return call(params, func(a api.InitializeSessionArgs) (any, error) { return d.initializeSession(ctx, a) })
-	case api.StartCapture:
-		return call(params, func(a api.StartCaptureArgs) (any, error) { return d.startCapture(ctx, a, "agent") })
-	case api.CaptureStatus:
-		return call(params, func(a api.SessionArgs) (any, error) { return d.status(a) })
-	case api.StopCapture:
-		return call(params, func(a api.StopCaptureArgs) (any, error) { return d.stop(a) })
-	case api.ClearCapture:
-		return call(params, func(a api.SessionArgs) (any, error) { return d.clear(a) })
-	case api.ListCaptures:
-		return d.listCaptures(), nil
-	case api.CloseSession:
-		return call(params, func(a api.SessionArgs) (any, error) { return d.closeSession(a) })
-	case api.GetCaptureData:
-		return call(params, func(a api.GetDataArgs) (any, error) { return d.getData(a) })
-	case api.GetRequest:
-		return call(params, func(a api.GetRequestArgs) (any, error) { return d.getRequest(a) })
-	case api.ReadCapture:
-		return call(params, func(a api.ReadCaptureArgs) (any, error) { return d.readCapture(a) })
-	case api.WaitForRequest:
-		return call(params, func(a api.WaitArgs) (any, error) { return d.wait(ctx, a) })
-	}
-	return nil, api.Errorf(api.CodeInvalid, "unknown operation %q", method)
-}
-
 // call decodes an operation's arguments and runs it.
 func call[T any](params json.RawMessage, fn func(T) (any, error)) (any, error) {
 	var args T
@@ -400,8 +364,8 @@ func statusOf(s *session) api.StatusResult {
 	return r
 }
 
-func (d *Daemon) status(a api.SessionArgs) (api.StatusResult, error) {
-	s, err := d.lookup(a.SessionID)
+func (d *Daemon) status(id string) (api.StatusResult, error) {
+	s, err := d.lookup(id)
 	if err != nil {
 		return api.StatusResult{}, err
 	}
@@ -446,8 +410,8 @@ func (d *Daemon) captureOf(id, captureID string) (*session, *capture.Capture, er
 	return s, c, nil
 }
 
-func (d *Daemon) clear(a api.SessionArgs) (api.ClearResult, error) {
-	s, c, err := d.captureOf(a.SessionID, "")
+func (d *Daemon) clear(id string) (api.ClearResult, error) {
+	s, c, err := d.captureOf(id, "")
 	if err != nil {
 		return api.ClearResult{}, err
 	}
@@ -480,8 +444,8 @@ func (d *Daemon) listCaptures() api.ListCapturesResult {
 	return out
 }
 
-func (d *Daemon) closeSession(a api.SessionArgs) (api.CloseSessionResult, error) {
-	s, err := d.lookup(a.SessionID)
+func (d *Daemon) closeSession(id string) (api.CloseSessionResult, error) {
+	s, err := d.lookup(id)
 	if err != nil {
 		return api.CloseSessionResult{}, err
 	}

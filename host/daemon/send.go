@@ -109,7 +109,6 @@ func (d *Daemon) sendRequest(ctx context.Context, a api.SendRequestArgs) (api.Se
 	if joins {
 		defer live.ForgetSent(tag)
 	}
-	d.pushState()
 	began := time.Now().UTC()
 	cctx, cancel := context.WithTimeout(ctx, time.Duration(timeout)*time.Second+10*time.Second)
 	defer cancel()
@@ -118,6 +117,10 @@ func (d *Daemon) sendRequest(ctx context.Context, a api.SendRequestArgs) (api.Se
 		TabID: tabID, Method: out.method, URL: out.url, Headers: out.headers, BodyBase64: base64.StdEncoding.EncodeToString(out.body),
 		Tag: tag, TimeoutMs: timeout * 1000, MaxBodyBytes: maxBody,
 	}, &res)
+	if joins && api.CodeOf(err) != extension.CodeForbidden {
+		live.CountSent()
+		d.pushState()
+	}
 	if err != nil {
 		if api.CodeOf(err) == extension.CodeForbidden {
 			return api.SendResult{}, api.Errorf(api.CodeForbidden, "send_request is refused by the extension: %s", strings.TrimPrefix(err.Error(), "forbidden: "))
@@ -145,9 +148,13 @@ func (d *Daemon) sendRequest(ctx context.Context, a api.SendRequestArgs) (api.Se
 	}
 	data = view.ViewSent(data)
 	f, _ := shape.Find(&data, id)
-	detail, err := shape.Request(f, api.GetRequestArgs{SessionID: s.id, RequestID: id}, api.Budget(a.MaxResultBytes))
+	total, err := api.ResultBytes.Or(a.MaxResultBytes)
 	if err != nil {
-		return api.SendResult{}, shapeError(err)
+		return api.SendResult{}, api.Errorf(api.CodeInvalid, "%v", err)
+	}
+	detail, err := shape.Request(f, api.GetRequestArgs{SessionID: s.id, RequestID: id}, shape.Share(total))
+	if err != nil {
+		return api.SendResult{}, api.Errorf(api.CodeInvalid, "%v", err)
 	}
 	detail.SessionID = s.id
 	if joined {

@@ -97,7 +97,7 @@ func TestSendRequest(t *testing.T) {
 	r.ext.loadSigned("1.2", "POST")
 	d := r.daemon()
 	eventually(t, "the capture holds both requests", func() bool {
-		st, _ := d.status(api.SessionArgs{SessionID: sess.SessionID})
+		st, _ := d.status(sess.SessionID)
 		return st.CurrentStats.Requests == 2
 	})
 	send := func(a api.SendRequestArgs) (api.SendResult, error) {
@@ -154,7 +154,7 @@ func TestSendRequest(t *testing.T) {
 	if detail.Request == nil || detail.Request.SentBy != "agent" {
 		t.Errorf("the capture's record of the sent request: %+v", detail.Request)
 	}
-	if st, _ := d.status(api.SessionArgs{SessionID: sess.SessionID}); st.CurrentStats.Requests != 3 {
+	if st, _ := d.status(sess.SessionID); st.CurrentStats.Requests != 3 {
 		t.Errorf("the capture holds %d requests, want 3", st.CurrentStats.Requests)
 	}
 	eventually(t, "the popup hears of the request sent", func() bool {

@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
+
 	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/extension"
 	"github.com/tabtap/tabtap/host/har"
-	"time"
+	"github.com/tabtap/tabtap/host/ops"
 )
 
 // Request serves the extension's requests, made on behalf of its popup.
@@ -40,7 +42,7 @@ func (d *Daemon) Request(ctx context.Context, method string, params json.RawMess
 		})
 	case extension.MethodUIClear:
 		return call(params, func(a extension.SessionRef) (any, error) {
-			if _, err := d.clear(api.SessionArgs{SessionID: a.SessionID}); err != nil {
+			if _, err := d.clear(a.SessionID); err != nil {
 				return nil, err
 			}
 			return d.uiStatus(), nil
@@ -69,7 +71,7 @@ func (d *Daemon) uiStart(ctx context.Context, a extension.UIStart) (extension.UI
 	args := api.StartCaptureArgs{SessionID: s.id}
 	args.Reload = a.Reload
 	if _, err := d.startCapture(ctx, args, "popup"); err != nil {
-		d.closeSession(api.SessionArgs{SessionID: s.id})
+		d.closeSession(s.id)
 		return extension.UIStatus{}, err
 	}
 	return d.uiStatus(), nil
@@ -77,10 +79,11 @@ func (d *Daemon) uiStart(ctx context.Context, a extension.UIStart) (extension.UI
 
 // uiExport returns a capture for the popup's download button.
 func (d *Daemon) uiExport(a extension.UIExport) (extension.UIExportResult, error) {
-	res, err := d.full(a.SessionID)
+	s, c, err := d.captureOf(a.SessionID, "")
 	if err != nil {
 		return extension.UIExportResult{}, err
 	}
+	res := ops.Whole(ops.Held{SessionID: s.id, Capture: c})
 	stamp := res.StartTime.Local().Format("2006-01-02T15-04-05")
 	switch a.Format {
 	case "json":

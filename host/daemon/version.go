@@ -35,7 +35,7 @@ func versionMismatch(h extension.Hello, hostVersion string) *api.Error {
 			"reload the extension on chrome://extensions from the folder the installer printed, then try again", ext, h.ProtocolVersion, hostVersion, extension.ProtocolVersion)
 	}
 	return api.Errorf(api.CodeVersionMismatch, "the tabtap host (version %s, protocol %d) is older than the tabtap extension (%s, protocol %d): "+
-		"run `go run ./installer` again from the tabtap folder to update the host, then reload the extension on chrome://extensions", hostVersion, extension.ProtocolVersion, ext, h.ProtocolVersion)
+		"update the host with `tabtap install` from the newer release (or `go run ./installer` in a newer checkout), then reload the extension on chrome://extensions", hostVersion, extension.ProtocolVersion, ext, h.ProtocolVersion)
 }
 
 // mismatched returns the version mismatch error, if the extension speaks

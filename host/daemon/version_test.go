@@ -44,7 +44,7 @@ func TestVersionMismatch(t *testing.T) {
 		advice   string
 	}{
 		{0, fmt.Sprintf("is older than the tabtap host (version test, protocol %d): reload the extension", extension.ProtocolVersion)},
-		{extension.ProtocolVersion + 1, "run `go run ./installer` again"},
+		{extension.ProtocolVersion + 1, "update the host with `tabtap install` from the newer release"},
 	} {
 		r := startWith(t, extension.Hello{ProtocolVersion: c.protocol, ExtensionVersion: "0.0.9", Browser: "Chromium 156", ProfileID: "p"})
 		if w := r.welcomed(); w.ProtocolVersion != extension.ProtocolVersion {

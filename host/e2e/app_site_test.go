@@ -16,8 +16,8 @@ import (
 )
 
 // appSite is a web application as a person's browser meets it a second
-// time: its static files carry validators (the browser revalidates them and
-// the server answers 304), one is cached outright, its bundle is 3 MB of
+// time: its document and static files carry validators (the browser
+// revalidates them and the server answers 304), one is cached outright, its bundle is 3 MB of
 // gzipped script, and a service worker answers one of its API calls. Its
 // page writes what it built into #out and calls /done with that text, so a
 // replay can be checked against the real thing.
@@ -73,9 +73,12 @@ func newAppSite(t *testing.T) *appSite {
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("/app", func(w http.ResponseWriter, r *http.Request) {
+		// The document has a validator too: the second load revalidates
+		// it, and the server answers 304.
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-cache")
-		io.WriteString(w, appHTML)
+		w.Header().Set("ETag", `"app-1"`)
+		http.ServeContent(w, r, "", time.Time{}, strings.NewReader(appHTML))
 	})
 	mux.HandleFunc("/static/", s.serveFile)
 	mux.HandleFunc("/sw.js", s.serveFile)

@@ -5,8 +5,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
-
-	"github.com/tabtap/tabtap/host/install/nativehost"
 )
 
 // TestExtensionUnits runs the extension's own unit tests (plain Node, no
@@ -19,11 +17,7 @@ func TestExtensionUnits(t *testing.T) {
 		}
 		t.Skip("node not found: the extension's unit tests need Node.js 20 or later")
 	}
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	root, err := nativehost.FindModuleRoot(wd)
+	root, err := moduleRoot()
 	if err != nil {
 		t.Fatal(err)
 	}

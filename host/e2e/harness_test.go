@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 
 	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/install/nativehost"
+	"github.com/tabtap/tabtap/host/release"
 )
 
 // env is one end-to-end setup: an installed host, a runtime directory, an
@@ -75,6 +77,7 @@ func newEnv(t testing.TB) *env {
 	res, err := nativehost.Install(ctx, nativehost.Options{
 		UserDataDirs: []string{e.profile},
 		BinDir:       t.TempDir(),
+		Binary:       builtBinary(t),
 		Out:          testWriter{t},
 	})
 	if err != nil {
@@ -99,6 +102,55 @@ func newEnv(t testing.TB) *env {
 		}
 	})
 	return e
+}
+
+// The tabtap binary of this checkout, built once for every test of the
+// run (into buildDir, removed by TestMain).
+var (
+	buildOnce sync.Once
+	buildDir  string
+	built     string
+	buildErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if buildDir != "" {
+		os.RemoveAll(buildDir)
+	}
+	os.Exit(code)
+}
+
+// builtBinary is the tabtap binary of this checkout, built as the
+// installer run from a checkout builds it.
+func builtBinary(t testing.TB) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		var root string
+		if root, buildErr = moduleRoot(); buildErr != nil {
+			return
+		}
+		if buildDir, buildErr = os.MkdirTemp("", "tabtap-e2e-build-"); buildErr != nil {
+			return
+		}
+		built = filepath.Join(buildDir, "tabtap")
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		buildErr = release.Build{ModuleRoot: root, Out: built}.Run(ctx)
+	})
+	if buildErr != nil {
+		t.Fatalf("building tabtap: %v", buildErr)
+	}
+	return built
+}
+
+// moduleRoot is the checkout these tests are in.
+func moduleRoot() (string, error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	return release.FindModuleRoot(wd)
 }
 
 type testWriter struct{ t testing.TB }

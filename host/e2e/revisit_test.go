@@ -155,7 +155,7 @@ func TestRevisitKeepsEveryBodyAndItsHARReplays(t *testing.T) {
 	}
 	// What the server answered 304 is in the capture as a 304, with a body.
 	served304 := 0
-	for _, p := range []string{"/static/app.js", "/static/style.css", "/static/logo.png", "/static/font.ttf"} {
+	for _, p := range []string{"/app", "/static/app.js", "/static/style.css", "/static/logo.png", "/static/font.ttf"} {
 		st := app.statuses(p)
 		if len(st) < 2 || st[len(st)-1] != 304 {
 			t.Errorf("the server's answers for %s: %v, want a 304 on the second load", p, st)

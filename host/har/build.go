@@ -40,6 +40,24 @@ func Build(res api.StopResult, version string) *HAR {
 	if res.Data != nil {
 		data = *res.Data
 	}
+	b := newBuilder(res, &data)
+	items := b.items(&data)
+	h := &HAR{Log: Log{
+		Version: Version,
+		Creator: Creator{Name: creatorName, Version: version},
+		Pages:   b.pages(data, items),
+		Entries: make([]Entry, 0, len(items)),
+		Comment: logComment(res),
+	}}
+	for _, it := range items {
+		h.Log.Entries = append(h.Log.Entries, it.entry)
+	}
+	return h
+}
+
+// newBuilder indexes a capture's responses, frames and streams by the
+// request they belong to.
+func newBuilder(res api.StopResult, data *api.Data) *builder {
 	b := &builder{
 		res:       res,
 		responses: map[string]*api.Response{},
@@ -62,7 +80,12 @@ func Build(res api.StopResult, version string) *HAR {
 			b.streams[s.RequestID] = s
 		}
 	}
+	return b
+}
 
+// items makes the entries: one per request, then one per request id
+// that only later records name, sorted by time.
+func (b *builder) items(data *api.Data) []item {
 	var items []item
 	seen := map[string]bool{}
 	for i := range data.Requests {
@@ -91,18 +114,7 @@ func Build(res api.StopResult, version string) *HAR {
 		orphan(s.RequestID, s.Timestamp, s.Source)
 	}
 	slices.SortStableFunc(items, func(a, b item) int { return a.at.Compare(b.at) })
-
-	h := &HAR{Log: Log{
-		Version: Version,
-		Creator: Creator{Name: creatorName, Version: version},
-		Pages:   b.pages(data, items),
-		Entries: make([]Entry, 0, len(items)),
-		Comment: logComment(res),
-	}}
-	for _, it := range items {
-		h.Log.Entries = append(h.Log.Entries, it.entry)
-	}
-	return h
+	return items
 }
 
 // item is an entry with the time it sorts by.
@@ -121,16 +133,18 @@ type builder struct {
 // pageID names the page of a tab.
 func pageID(tab int64) string { return fmt.Sprintf("page_%d", tab) }
 
+// tab is one page of the HAR, while pages are made.
+type tab struct {
+	id    int64
+	first time.Time
+	title string
+	// rank orders the tabs: the first request's tab is 0.
+	rank int
+}
+
 // pages makes one page per tab, the tab of the first request first, then
 // the others in the order they appear.
 func (b *builder) pages(data api.Data, items []item) []Page {
-	type tab struct {
-		id    int64
-		first time.Time
-		title string
-		// rank orders the tabs: the first request's tab is 0.
-		rank int
-	}
 	var tabs []*tab
 	byID := map[int64]*tab{}
 	for i, it := range items {
@@ -155,23 +169,7 @@ func (b *builder) pages(data api.Data, items []item) []Page {
 			t.rank = 0
 		}
 	}
-	// Title: the URL of the tab's first document, once redirects are
-	// followed; any document of the tab's own target before an iframe's.
-	reqs := make([]*api.Request, 0, len(data.Requests))
-	for i := range data.Requests {
-		reqs = append(reqs, &data.Requests[i])
-	}
-	slices.SortStableFunc(reqs, func(a, b *api.Request) int { return a.Timestamp.Compare(b.Timestamp) })
-	for _, pass := range []func(*api.Request) bool{
-		func(r *api.Request) bool { return (r.Target == "" || r.Target == "page") && isFinalHop(r) },
-		func(r *api.Request) bool { return true },
-	} {
-		for _, r := range reqs {
-			if t := byID[r.TabID]; t != nil && t.title == "" && r.ResourceType == "Document" && pass(r) {
-				t.title = stripFragment(r.URL)
-			}
-		}
-	}
+	titleTabs(data, byID)
 	slices.SortStableFunc(tabs, func(a, b *tab) int { return cmp.Compare(a.rank, b.rank) })
 	out := make([]Page, 0, len(tabs))
 	for i, t := range tabs {
@@ -194,6 +192,27 @@ func (b *builder) pages(data api.Data, items []item) []Page {
 	return out
 }
 
+// titleTabs names each tab by the URL of its first document, once
+// redirects are followed; any document of the tab's own target before an
+// iframe's.
+func titleTabs(data api.Data, byID map[int64]*tab) {
+	reqs := make([]*api.Request, 0, len(data.Requests))
+	for i := range data.Requests {
+		reqs = append(reqs, &data.Requests[i])
+	}
+	slices.SortStableFunc(reqs, func(a, b *api.Request) int { return a.Timestamp.Compare(b.Timestamp) })
+	for _, pass := range []func(*api.Request) bool{
+		func(r *api.Request) bool { return (r.Target == "" || r.Target == "page") && isFinalHop(r) },
+		func(r *api.Request) bool { return true },
+	} {
+		for _, r := range reqs {
+			if t := byID[r.TabID]; t != nil && t.title == "" && r.ResourceType == "Document" && pass(r) {
+				t.title = stripFragment(r.URL)
+			}
+		}
+	}
+}
+
 // isFinalHop reports whether a request is not an earlier hop of a
 // redirect chain.
 func isFinalHop(r *api.Request) bool { return !strings.Contains(r.RequestID, ":redirected.") }
@@ -209,25 +228,39 @@ func (b *builder) timeOr(t time.Time) time.Time {
 // entry builds the entry of one request id. req is nil when the request
 // was not captured (an orphan frame, stream or response).
 func (b *builder) entry(req *api.Request, id string, src api.Source) Entry {
-	resp := b.responses[id]
-	frames := b.frames[id]
-	stream := b.streams[id]
+	resp, frames, stream := b.responses[id], b.frames[id], b.streams[id]
 	var notes []string
-
 	if req == nil {
 		req = synthesize(id, src, resp, frames, stream)
+		resp = orphanResponse(req, resp, stream)
 		notes = append(notes, "synthesized: the request was not captured (it started before the capture did, or was left out); only its later records were")
-		if resp == nil {
-			// Frames or stream data prove the response came.
-			resp = &api.Response{RequestID: id, URL: req.URL, Status: 200, StatusText: "OK", Timestamp: req.Timestamp, Source: src}
-			switch {
-			case req.ResourceType == "WebSocket":
-				resp.Status, resp.StatusText = 101, "Switching Protocols"
-			case stream != nil && stream.Kind == "eventsource":
-				resp.MimeType = "text/event-stream"
-			}
-		}
 	}
+	e := b.newEntry(req, resp, id, src)
+	notes = append(notes, addSocketMessages(&e, req, frames)...)
+	notes = append(notes, addStream(&e, stream)...)
+	e.Comment = strings.Join(notes, "; ")
+	return e
+}
+
+// orphanResponse is the response of records whose request was not
+// captured (req is the one synthesized for them): the one captured, or
+// else one that their frames or stream data prove came.
+func orphanResponse(req *api.Request, resp *api.Response, stream *api.StreamingResponse) *api.Response {
+	if resp != nil {
+		return resp
+	}
+	r := &api.Response{RequestID: req.RequestID, URL: req.URL, Status: 200, StatusText: "OK", Timestamp: req.Timestamp, Source: req.Source}
+	switch {
+	case req.ResourceType == "WebSocket":
+		r.Status, r.StatusText = 101, "Switching Protocols"
+	case stream != nil && stream.Kind == "eventsource":
+		r.MimeType = "text/event-stream"
+	}
+	return r
+}
+
+// newEntry converts a request and its response (nil when none came).
+func (b *builder) newEntry(req *api.Request, resp *api.Response, id string, src api.Source) Entry {
 	e := Entry{
 		Pageref:         pageID(src.TabID),
 		StartedDateTime: formatTime(b.timeOr(req.Timestamp)),
@@ -254,57 +287,81 @@ func (b *builder) entry(req *api.Request, id string, src api.Source) Entry {
 			}
 		}
 	}
+	return e
+}
 
-	if req.ResourceType == "WebSocket" || len(frames) > 0 {
-		e.WebSocketMessages = make([]WebSocketMessage, 0, len(frames))
-		cut := 0
-		for _, f := range frames {
-			typ := "receive"
-			if f.Direction == "sent" {
-				typ = "send"
-			}
-			if f.Truncated {
-				cut++
-			}
-			e.WebSocketMessages = append(e.WebSocketMessages, WebSocketMessage{
-				Type: typ, Time: epochSeconds(f.Timestamp), Opcode: f.Opcode, Data: f.Payload,
+// addSocketMessages puts a WebSocket's frames in its entry, and returns
+// what the entry's comment should say of them.
+func addSocketMessages(e *Entry, req *api.Request, frames []*api.WSFrame) []string {
+	if req.ResourceType != "WebSocket" && len(frames) == 0 {
+		return nil
+	}
+	e.WebSocketMessages = make([]WebSocketMessage, 0, len(frames))
+	cut := 0
+	for _, f := range frames {
+		typ := "receive"
+		if f.Direction == "sent" {
+			typ = "send"
+		}
+		if f.Truncated {
+			cut++
+		}
+		e.WebSocketMessages = append(e.WebSocketMessages, WebSocketMessage{
+			Type: typ, Time: epochSeconds(f.Timestamp), Opcode: f.Opcode, Data: f.Payload, Redacted: f.Redacted,
+		})
+	}
+	if cut > 0 {
+		return []string{fmt.Sprintf("%d WebSocket message payloads are cut (maxBodyBytes or the capture's byte budget)", cut)}
+	}
+	return nil
+}
+
+// addStream puts a streamed response's messages or chunks in its entry,
+// and returns what the entry's comment should say of them.
+func addStream(e *Entry, stream *api.StreamingResponse) []string {
+	if stream == nil {
+		return nil
+	}
+	switch stream.Kind {
+	case "eventsource":
+		e.EventSourceMessages = make([]EventSourceMessage, 0, len(stream.Messages))
+		for _, m := range stream.Messages {
+			e.EventSourceMessages = append(e.EventSourceMessages, EventSourceMessage{
+				Time: epochSeconds(m.Timestamp), EventName: m.EventName, EventID: m.EventID, Data: m.Data,
 			})
 		}
-		if cut > 0 {
-			notes = append(notes, fmt.Sprintf("%d WebSocket message payloads are cut (maxBodyBytes or the capture's byte budget)", cut))
+	default:
+		e.Chunks = make([]Chunk, 0, len(stream.Chunks))
+		for _, c := range stream.Chunks {
+			ch := Chunk{Time: epochSeconds(c.Timestamp), Size: c.Length, Data: c.Data}
+			if c.DataBase64 != "" {
+				ch.Data, ch.Encoding = c.DataBase64, "base64"
+			}
+			e.Chunks = append(e.Chunks, ch)
 		}
 	}
-	if stream != nil {
-		switch stream.Kind {
-		case "eventsource":
-			e.EventSourceMessages = make([]EventSourceMessage, 0, len(stream.Messages))
-			for _, m := range stream.Messages {
-				e.EventSourceMessages = append(e.EventSourceMessages, EventSourceMessage{
-					Time: epochSeconds(m.Timestamp), EventName: m.EventName, EventID: m.EventID, Data: m.Data,
-				})
-			}
-		default:
-			e.Chunks = make([]Chunk, 0, len(stream.Chunks))
-			for _, c := range stream.Chunks {
-				ch := Chunk{Time: epochSeconds(c.Timestamp), Size: c.Length, Data: c.Data}
-				if c.DataBase64 != "" {
-					ch.Data, ch.Encoding = c.DataBase64, "base64"
-				}
-				e.Chunks = append(e.Chunks, ch)
-			}
-		}
-		if stream.Dropped > 0 {
-			notes = append(notes, fmt.Sprintf("%d stream items left out to keep memory bounded", stream.Dropped))
-		}
-		if !stream.Complete {
-			notes = append(notes, "the stream was still open when the capture stopped")
-		}
-		if stream.ContentOmitted {
-			notes = append(notes, "stream content omitted from this copy; get_request has it")
+	e.Response.Redacted = addPlaces(e.Response.Redacted, stream.Redacted)
+	var notes []string
+	if stream.Dropped > 0 {
+		notes = append(notes, fmt.Sprintf("%d stream items left out to keep memory bounded", stream.Dropped))
+	}
+	if !stream.Complete {
+		notes = append(notes, "the stream was still open when the capture stopped")
+	}
+	if stream.ContentOmitted {
+		notes = append(notes, "stream content omitted from this copy; get_request has it")
+	}
+	return notes
+}
+
+// addPlaces adds to a list of redacted places those it does not hold.
+func addPlaces(to, places []string) []string {
+	for _, p := range places {
+		if !slices.Contains(to, p) {
+			to = append(to, p)
 		}
 	}
-	e.Comment = strings.Join(notes, "; ")
-	return e
+	return to
 }
 
 // synthesize makes a request record for records whose request was not
@@ -352,6 +409,7 @@ func buildRequest(req *api.Request, resp *api.Response) Request {
 		Headers:     headerList(req.Headers),
 		QueryString: queryString(req.URL),
 		HeadersSize: -1,
+		Redacted:    req.Redacted,
 	}
 	if out.Method == "" {
 		out.Method = "GET"
@@ -389,7 +447,10 @@ func buildRequest(req *api.Request, resp *api.Response) Request {
 }
 
 // buildResponse converts a response record; resp is nil when the request
-// got no response before the capture stopped.
+// got no response before the capture stopped. A response the browser
+// revalidated is written as the page used it, the cached copy (the 304
+// alone would serve a HAR consumer no page), with the network's 304 in
+// _revalidated.
 func buildResponse(req *api.Request, resp *api.Response) Response {
 	if resp == nil {
 		return Response{
@@ -399,28 +460,36 @@ func buildResponse(req *api.Request, resp *api.Response) Response {
 			Error:       pendingError,
 		}
 	}
+	status, statusText, headers := resp.Status, resp.StatusText, resp.Headers
+	var revalidated *Revalidation
+	if c := resp.Revalidated; c != nil {
+		revalidated = &Revalidation{Status: status, StatusText: statusText, Headers: headerList(headers)}
+		status, statusText, headers = c.Status, c.StatusText, c.Headers
+	}
 	out := Response{
-		Status:                  resp.Status,
-		StatusText:              resp.StatusText,
+		Status:                  status,
+		StatusText:              statusText,
 		HTTPVersion:             httpVersion(resp, "HTTP/1.1"),
-		Headers:                 headerList(resp.Headers),
+		Headers:                 headerList(headers),
 		RedirectURL:             resp.RedirectURL,
 		HeadersSize:             -1,
 		BodySize:                -1,
 		TransferSize:            resp.EncodedDataLength,
 		FetchedViaServiceWorker: resp.FromServiceWorker,
+		Revalidated:             revalidated,
+		Redacted:                resp.Redacted,
 	}
 	if resp.Status == 0 {
 		// No headers came: DevTools writes an empty version.
 		out.HTTPVersion = httpVersion(resp, "")
 	}
 	if out.RedirectURL == "" {
-		out.RedirectURL, _ = header(resp.Headers, "location")
+		out.RedirectURL, _ = header(headers, "location")
 	}
-	out.Content = buildContent(resp)
+	out.Content = buildContent(resp, headers)
 	out.BodySize = bodySize(resp, out.Content)
 	if n := out.Content.Size - out.BodySize; out.BodySize > 0 && n > 0 {
-		if enc, _ := header(resp.Headers, "content-encoding"); enc != "" && !strings.EqualFold(enc, "identity") {
+		if enc, _ := header(headers, "content-encoding"); enc != "" && !strings.EqualFold(enc, "identity") {
 			out.Content.Compression = &n
 		}
 	}
@@ -431,26 +500,43 @@ func buildResponse(req *api.Request, resp *api.Response) Response {
 			}
 		}
 	}
+	out.Error, out.Comment = responseError(resp), socketErrors(resp)
 	if resp.Failed {
-		out.Error = resp.ErrorText
-		if out.Error == "" {
-			out.Error = "failed"
-		}
-		if resp.Canceled && !strings.Contains(out.Error, "ABORTED") {
-			out.Error += " (canceled)"
-		}
 		out.BlockedReason = resp.BlockedReason
-	} else if resp.Status == 0 {
-		out.Error = "no response headers were captured"
-	}
-	if ws := resp.WebSocket; ws != nil && len(ws.Errors) > 0 {
-		var msgs []string
-		for _, e := range ws.Errors {
-			msgs = append(msgs, e.Message)
-		}
-		out.Comment = "WebSocket errors: " + strings.Join(msgs, "; ")
 	}
 	return out
+}
+
+// responseError is the _error of a response that failed or got no
+// headers, "" for one that came.
+func responseError(resp *api.Response) string {
+	if !resp.Failed {
+		if resp.Status == 0 {
+			return "no response headers were captured"
+		}
+		return ""
+	}
+	msg := resp.ErrorText
+	if msg == "" {
+		msg = "failed"
+	}
+	if resp.Canceled && !strings.Contains(msg, "ABORTED") {
+		msg += " (canceled)"
+	}
+	return msg
+}
+
+// socketErrors says what went wrong on a WebSocket, for its comment.
+func socketErrors(resp *api.Response) string {
+	ws := resp.WebSocket
+	if ws == nil || len(ws.Errors) == 0 {
+		return ""
+	}
+	var msgs []string
+	for _, e := range ws.Errors {
+		msgs = append(msgs, e.Message)
+	}
+	return "WebSocket errors: " + strings.Join(msgs, "; ")
 }
 
 // bodySize is the bytes of body a response brought over the network: 0
@@ -478,11 +564,11 @@ func bodySize(resp *api.Response, c Content) int64 {
 	return -1
 }
 
-// buildContent converts a response's body.
-func buildContent(resp *api.Response) Content {
+// buildContent converts a response's body, served with headers.
+func buildContent(resp *api.Response, headers map[string]string) Content {
 	c := Content{MimeType: resp.MimeType}
 	if c.MimeType == "" {
-		c.MimeType, _ = header(resp.Headers, "content-type")
+		c.MimeType, _ = header(headers, "content-type")
 	}
 	if c.MimeType == "" {
 		c.MimeType = "x-unknown"

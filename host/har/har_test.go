@@ -548,3 +548,52 @@ func TestValidatorBites(t *testing.T) {
 		t.Error("validation passed a broken JSON document")
 	}
 }
+
+// TestRevalidatedResponseIsWrittenAsThePageUsedIt: a response the browser
+// revalidated is the cached 200 with its body (a HAR consumer serves it as
+// the page got it), and the network's 304 is in _revalidated.
+func TestRevalidatedResponseIsWrittenAsThePageUsedIt(t *testing.T) {
+	const doc = "<!doctype html><p>cached page</p>"
+	res := api.StopResult{CaptureID: "capture_x", StartTime: t0, EndTime: at(100), Data: &api.Data{
+		Requests: []api.Request{{RequestID: "1", URL: "https://app.test/", Method: "GET", ResourceType: "Document",
+			Headers: map[string]string{"If-None-Match": `"v1"`}, Timestamp: at(1), Source: page,
+			Redacted: []string{"cookie:sid"}}},
+		Responses: []api.Response{{RequestID: "1", URL: "https://app.test/", Status: 304, StatusText: "Not Modified",
+			Headers:  map[string]string{"ETag": `"v1"`, "Date": "Tue, 24 Nov 2026 10:00:00 GMT"},
+			MimeType: "text/html", Body: doc, Timestamp: at(5), Source: page, Redacted: []string{"set-cookie:sid"},
+			Revalidated: &api.CachedResponse{Status: 200, StatusText: "OK", Headers: map[string]string{
+				"Content-Type": "text/html; charset=utf-8", "Content-Length": "33", "ETag": `"v1"`, "Set-Cookie": "sid=[redacted]; Path=/"}}}},
+	}}
+	h := har.Build(res, "1.2.3")
+	b, err := json.Marshal(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hartest.Check(t, b)
+	e := entryByID(t, h, "1")
+	r := e.Response
+	if r.Status != 200 || r.StatusText != "OK" || r.Content.Text != doc || r.Content.Size != int64(len(doc)) || r.BodySize != 0 {
+		t.Errorf("the response the page used: %d %q, content %+v, bodySize %d", r.Status, r.StatusText, r.Content, r.BodySize)
+	}
+	if ct := headerOf(r.Headers, "Content-Type"); ct != "text/html; charset=utf-8" || len(r.Cookies) != 1 || r.Cookies[0].Name != "sid" {
+		t.Errorf("the cached copy's headers: %+v, cookies %+v", r.Headers, r.Cookies)
+	}
+	if v := r.Revalidated; v == nil || v.Status != 304 || v.StatusText != "Not Modified" || headerOf(v.Headers, "ETag") != `"v1"` || headerOf(v.Headers, "Content-Type") != "" {
+		t.Errorf("the network's 304: %+v", v)
+	}
+	if !reflect.DeepEqual(e.Request.Redacted, []string{"cookie:sid"}) || !reflect.DeepEqual(r.Redacted, []string{"set-cookie:sid"}) {
+		t.Errorf("_redacted: request %q, response %q", e.Request.Redacted, r.Redacted)
+	}
+	if !strings.Contains(string(b), `"_revalidated":{"status":304`) || !strings.Contains(string(b), `"_redacted":["cookie:sid"]`) {
+		t.Errorf("custom fields: %s", b)
+	}
+}
+
+func headerOf(hs []har.Header, name string) string {
+	for _, h := range hs {
+		if strings.EqualFold(h.Name, name) {
+			return h.Value
+		}
+	}
+	return ""
+}

@@ -141,6 +141,9 @@ type Request struct {
 	HeadersSize int64     `json:"headersSize"`
 	BodySize    int64     `json:"bodySize"`
 	Comment     string    `json:"comment,omitempty"`
+	// Redacted names the places of the request whose values redaction
+	// hid, as the capture's records do.
+	Redacted []string `json:"_redacted,omitempty"`
 }
 
 // MarshalJSON writes nil Cookies, Headers and QueryString as empty arrays.
@@ -186,6 +189,21 @@ type Response struct {
 	BlockedReason string `json:"_blockedReason,omitempty"`
 	// FetchedViaServiceWorker is true when a service worker answered.
 	FetchedViaServiceWorker bool `json:"_fetchedViaServiceWorker,omitempty"`
+	// Revalidated is the network's answer when the browser revalidated
+	// its cached copy: the server's 304 Not Modified and its headers. The
+	// status, headers and content above are then the cached copy's, which
+	// the page used.
+	Revalidated *Revalidation `json:"_revalidated,omitempty"`
+	// Redacted names the places of the response (and its stream) whose
+	// values redaction hid, as the capture's records do.
+	Redacted []string `json:"_redacted,omitempty"`
+}
+
+// Revalidation is the network's answer to a revalidation.
+type Revalidation struct {
+	Status     int64    `json:"status"`
+	StatusText string   `json:"statusText"`
+	Headers    []Header `json:"headers"`
 }
 
 // MarshalJSON writes nil Cookies and Headers as empty arrays.
@@ -331,6 +349,9 @@ type WebSocketMessage struct {
 	Opcode int `json:"opcode"`
 	// Data is the payload: text, or base64 for a binary frame.
 	Data string `json:"data"`
+	// Redacted names the places of the payload whose values redaction
+	// hid.
+	Redacted []string `json:"_redacted,omitempty"`
 }
 
 // EventSourceMessage is one EventSource event.

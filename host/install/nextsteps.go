@@ -3,6 +3,8 @@ package install
 import (
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/tabtap/tabtap/host/install/clients"
@@ -26,21 +28,22 @@ type clientFailure struct {
 // printNextSteps tells the person what the installer did for the clients
 // and what it cannot do: load the extension, and configure clients it was
 // not asked to.
-func printNextSteps(w io.Writer, env nativehost.Env, res *nativehost.Result, out clientOutcome, check string) {
+func printNextSteps(w io.Writer, env nativehost.Env, f Front, res *nativehost.Result, out clientOutcome, check string) {
 	bin := nativehost.QuoteArg(env, res.BinaryPath)
+	installer := f.words(Install, res.BinaryPath)
 	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
 
 	p("")
 	if res.NoBrowserFound {
 		p("No browser found (looked for Chrome, Chromium, Edge, Brave and Vivaldi), so the host")
 		p("is registered with none. Name one, or a custom profile:")
-		p("  go run ./installer --browser chrome")
-		p("  go run ./installer --user-data-dir DIR")
+		p("  %s --browser chrome", installer)
+		p("  %s --user-data-dir DIR", installer)
 		p("")
 	}
 	p("What is left to do:")
 	p("")
-	p("1. Load the extension (once; after a later install, reload it):")
+	p("1. Load the extension (once; after a later install, reload it there or restart the browser):")
 	p("     chrome://extensions → Developer mode → Load unpacked → %s", res.ExtensionDir)
 	p("   Its ID is %s.", nativehost.ExtensionID)
 	p("   Once it is loaded or reloaded, the browser starts the host by itself.")
@@ -78,19 +81,37 @@ func printNextSteps(w io.Writer, env nativehost.Env, res *nativehost.Result, out
 		}
 		if len(out.notAsked) > 0 {
 			p("   Found, not asked: %s. Add them with:", clientTitles(out.notAsked))
-			p("     go run ./installer %s", clientFlags(out.notAsked))
+			p("     %s %s", installer, clientFlags(out.notAsked))
 		}
 	case len(out.notAsked) > 0:
 		p("2. Add tabtap to your MCP clients. Found: %s. Write it into them with:", clientTitles(out.notAsked))
-		p("     go run ./installer --client all")
-		p("   or name them: go run ./installer %s", clientFlags(out.notAsked))
+		p("     %s --client all", installer)
+		p("   or name them: %s %s", installer, clientFlags(out.notAsked))
 	default:
 		p("2. Add tabtap to your MCP client. No client the installer knows was found (it looks")
-		p("   for %s); with one installed, go run ./installer --client NAME writes it.", clientTitles(clients.All()))
+		p("   for %s); with one installed, %s --client NAME writes it.", clientTitles(clients.All()), installer)
 	}
 	p("   Any other MCP client: give it the command %s with the argument mcp (docs/clients.md).", bin)
 	p("")
 	p("Check the setup at any time: %s", check)
+	if !onPath(env, res.BinaryPath) {
+		p("To run tabtap by its name, add %s to your PATH.", nativehost.QuoteArg(env, filepath.Dir(res.BinaryPath)))
+	}
+}
+
+// onPath tells whether the command tabtap, looked up on PATH, is binary.
+func onPath(env nativehost.Env, binary string) bool {
+	env, err := env.Resolve()
+	if err != nil {
+		return false
+	}
+	found, err := env.LookPath(filepath.Base(binary))
+	if err != nil {
+		return false
+	}
+	a, err1 := os.Stat(found)
+	b, err2 := os.Stat(binary)
+	return err1 == nil && err2 == nil && os.SameFile(a, b)
 }
 
 func clientTitles(list []clients.Client) string {
@@ -110,7 +131,7 @@ func clientFlags(list []clients.Client) string {
 }
 
 // printPack says what --pack-extension wrote and what to do with it.
-func printPack(w io.Writer, pk *nativehost.Pack) {
+func printPack(w io.Writer, pk *nativehost.Pack, installer string) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
 	p("wrote %s: tabtap %s, %d files, %d bytes", pk.Path, pk.Version, len(pk.Files), pk.Size)
 	for _, f := range pk.Files {
@@ -120,5 +141,5 @@ func printPack(w io.Writer, pk *nativehost.Pack) {
 	p("The manifest in the zip has no \"key\": the store gives the extension its own ID.")
 	p("Upload the zip at the Chrome Web Store developer dashboard or in Microsoft Partner")
 	p("Center (Edge Add-ons). Once the store shows the extension's ID, let the host accept it:")
-	p("  go run ./installer --extension-id ID")
+	p("  %s --extension-id ID", installer)
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,7 +17,6 @@ import (
 
 	"github.com/tabtap/tabtap/host/install/clients"
 	"github.com/tabtap/tabtap/host/install/nativehost"
-	"github.com/tabtap/tabtap/internal/testenv"
 )
 
 // fakeEnv is a Linux user whose home is a fresh temporary folder, with no
@@ -38,15 +38,51 @@ func fakeEnv(t *testing.T) nativehost.Env {
 	}
 }
 
+// installerFront is the installer run from a checkout, installing a
+// stand-in binary instead of building one.
+func installerFront(t *testing.T) Front {
+	bin := filepath.Join(t.TempDir(), "tabtap")
+	if err := os.WriteFile(bin, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return Front{
+		Command:   func(string) string { return "go run ./installer" },
+		ModeFlags: true,
+		Binary: func(context.Context, io.Writer) (string, string, func(), error) {
+			return bin, "", func() {}, nil
+		},
+	}
+}
+
+// binaryFront is the tabtap binary (version 0.9.1) installing itself.
+func binaryFront(t *testing.T) Front {
+	bin := filepath.Join(t.TempDir(), "tabtap")
+	if err := os.WriteFile(bin, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return Front{
+		Command: func(installed string) string {
+			if installed == "" {
+				return "tabtap"
+			}
+			return installed
+		},
+		Binary: func(context.Context, io.Writer) (string, string, func(), error) {
+			return bin, "0.9.1", func() {}, nil
+		},
+		Version: "0.9.1",
+	}
+}
+
 func TestFlags(t *testing.T) {
-	cfg, err := parseFlags(nativehost.Env{}, []string{"--browser", "Chrome", "--browser=edge", "--user-data-dir", "/tmp/p", "--bin-dir", "/tmp/b",
+	cfg, err := parseFlags(installerFront(t), Install, nativehost.Env{}, []string{"--browser", "Chrome", "--browser=edge", "--user-data-dir", "/tmp/p", "--bin-dir", "/tmp/b",
 		"--extension-id", "abcdefghijklmnopabcdefghijklmnop", "--client", "cursor", "--client=all", "--check"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	o := cfg.opts.Host
 	if strings.Join(o.Browsers, ",") != "Chrome,edge" || strings.Join(o.UserDataDirs, ",") != "/tmp/p" || o.BinDir != "/tmp/b" ||
-		len(o.ExtensionIDs) != 1 || !cfg.check || cfg.uninstall || strings.Join(cfg.opts.Clients, ",") != "cursor,all" {
+		len(o.ExtensionIDs) != 1 || cfg.mode != Check || strings.Join(cfg.opts.Clients, ",") != "cursor,all" {
 		t.Errorf("config = %+v", cfg)
 	}
 }
@@ -71,7 +107,7 @@ func TestExitCodes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var stdout, stderr bytes.Buffer
-		code := Run(context.Background(), fakeEnv(t), tt.args, &stdout, &stderr)
+		code := Run(context.Background(), installerFront(t), Install, fakeEnv(t), tt.args, &stdout, &stderr)
 		got := stdout.String()
 		if code != exitOK {
 			got = stderr.String()
@@ -87,7 +123,7 @@ func TestExitCodes(t *testing.T) {
 func TestCheckExitCode(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	profile := t.TempDir()
-	code := Run(context.Background(), fakeEnv(t), []string{"--check", "--user-data-dir", profile, "--bin-dir", t.TempDir()}, &stdout, &stderr)
+	code := Run(context.Background(), installerFront(t), Install, fakeEnv(t), []string{"--check", "--user-data-dir", profile, "--bin-dir", t.TempDir()}, &stdout, &stderr)
 	want := "problem: manifest missing: " + filepath.Join(profile, "NativeMessagingHosts", "dev.tabtap.host.json") + " — fix: go run ./installer --user-data-dir " + profile
 	if code != exitError || !strings.Contains(stdout.String(), want) {
 		t.Errorf("exit %d, want a line with %q:\n%s%s", code, want, stdout.String(), stderr.String())
@@ -98,7 +134,7 @@ func TestCheckExitCode(t *testing.T) {
 func TestPackExtensionFlag(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	out := filepath.Join(t.TempDir(), "tabtap.zip")
-	if code := Run(context.Background(), fakeEnv(t), []string{"--pack-extension", out}, &stdout, &stderr); code != exitOK {
+	if code := Run(context.Background(), installerFront(t), Install, fakeEnv(t), []string{"--pack-extension", out}, &stdout, &stderr); code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	if _, err := os.Stat(out); err != nil || !strings.Contains(stdout.String(), "wrote "+out) || !strings.Contains(stdout.String(), "--extension-id ID") {
@@ -146,7 +182,7 @@ func TestNextSteps(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var out bytes.Buffer
-		printNextSteps(&out, nativehost.Env{OS: "linux"}, res, tt.out, "go run ./installer --check")
+		printNextSteps(&out, nativehost.Env{OS: "linux"}, installerFront(t), res, tt.out, "go run ./installer --check")
 		for _, want := range tt.want {
 			if !strings.Contains(out.String(), want) {
 				t.Errorf("%s: next steps lack %q:\n%s", tt.name, want, out.String())
@@ -160,8 +196,8 @@ func TestNextSteps(t *testing.T) {
 // three, --check finds them right, --uninstall gives each file back byte
 // for byte.
 func TestInstallClients(t *testing.T) {
-	testenv.GoTool(t)
 	env := fakeEnv(t)
+	front := installerFront(t)
 	cursorBefore := "{\n  \"mcpServers\": {\n    \"github\": {\n      \"command\": \"npx\",\n      \"args\": [\"-y\", \"@modelcontextprotocol/server-github\"]\n    }\n  }\n}\n"
 	codexBefore := "model = \"o3\"\n\n# servers\n[mcp_servers.docs]\ncommand = \"npx\"\nargs = [\"-y\", \"docs-mcp\"]\n\n[profiles.fast]\nmodel = \"o4-mini\"\n"
 	vscodeBefore := "{\n\t// Servers for Copilot's agent mode.\n\t\"servers\": {\n\t\t\"memory\": {\n\t\t\t\"type\": \"stdio\",\n\t\t\t\"command\": \"npx\",\n" +
@@ -185,7 +221,7 @@ func TestInstallClients(t *testing.T) {
 	binDir := t.TempDir()
 	args := []string{"--client", "all", "--user-data-dir", t.TempDir(), "--bin-dir", binDir}
 	var stdout, stderr bytes.Buffer
-	if code := Run(context.Background(), env, args, &stdout, &stderr); code != exitOK {
+	if code := Run(context.Background(), front, Install, env, args, &stdout, &stderr); code != exitOK {
 		t.Fatalf("install: exit %d\n%s%s", code, stdout.String(), stderr.String())
 	}
 	bin := filepath.Join(binDir, "tabtap")
@@ -216,7 +252,7 @@ func TestInstallClients(t *testing.T) {
 	}
 
 	stdout.Reset()
-	if code := Run(context.Background(), env, append([]string{"--check"}, args...), &stdout, &stderr); code != exitOK {
+	if code := Run(context.Background(), front, Install, env, append([]string{"--check"}, args...), &stdout, &stderr); code != exitOK {
 		t.Errorf("check: exit %d\n%s", code, stdout.String())
 	}
 	for _, want := range []string{"Cursor: ok", "VS Code: ok", "Codex CLI: ok", "No problem found."} {
@@ -226,7 +262,7 @@ func TestInstallClients(t *testing.T) {
 	}
 
 	stdout.Reset()
-	if code := Run(context.Background(), env, []string{"--uninstall", "--user-data-dir", args[3], "--bin-dir", binDir}, &stdout, &stderr); code != exitOK {
+	if code := Run(context.Background(), front, Install, env, []string{"--uninstall", "--user-data-dir", args[3], "--bin-dir", binDir}, &stdout, &stderr); code != exitOK {
 		t.Fatalf("uninstall: exit %d\n%s%s", code, stdout.String(), stderr.String())
 	}
 	for name, f := range files {
@@ -260,4 +296,73 @@ func decodeServers(t *testing.T, c clients.Client, data []byte) map[string]any {
 	}
 	servers, _ := m[c.Container].(map[string]any)
 	return servers
+}
+
+// The tabtap binary's own install, doctor and uninstall: the messages
+// quote the installed binary, the check prints the version first, and
+// the flags of the installer's modes are not the binary's.
+func TestBinaryFront(t *testing.T) {
+	env := fakeEnv(t)
+	front := binaryFront(t)
+	profile, binDir := t.TempDir(), t.TempDir()
+	bin := filepath.Join(binDir, "tabtap")
+	args := []string{"--user-data-dir", profile, "--bin-dir", binDir}
+	ctx := context.Background()
+	var stdout, stderr bytes.Buffer
+	if code := Run(ctx, front, Install, env, args, &stdout, &stderr); code != exitOK {
+		t.Fatalf("install: exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	for _, want := range []string{
+		"installed the host: " + bin, "with one installed, " + bin + " install --client NAME writes it",
+		"Check the setup at any time: " + bin + " doctor --user-data-dir " + profile + " --bin-dir " + binDir,
+		"To run tabtap by its name, add " + binDir + " to your PATH.",
+	} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("install output lacks %q:\n%s", want, stdout.String())
+		}
+	}
+	manifest, _ := os.ReadFile(filepath.Join(binDir, "tabtap-extension", "manifest.json"))
+	if !strings.Contains(string(manifest), `"version": "0.9.1"`) {
+		t.Errorf("the extension's manifest does not say the binary's version:\n%s", manifest)
+	}
+
+	stdout.Reset()
+	if code := Run(ctx, front, Check, env, args, &stdout, &stderr); code != exitOK || !strings.HasPrefix(stdout.String(), "tabtap 0.9.1\n") {
+		t.Errorf("doctor: exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	stdout.Reset()
+	if code := Run(ctx, front, Uninstall, env, args, &stdout, &stderr); code != exitOK {
+		t.Errorf("uninstall: exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	assertEmpty(t, binDir)
+	assertEmpty(t, profile)
+
+	for _, tt := range []struct {
+		mode Mode
+		args []string
+		code int
+		out  string
+	}{
+		{Install, []string{"-h"}, exitOK, "Usage: tabtap install [flags]"},
+		{Check, []string{"-h"}, exitOK, "Usage: tabtap doctor [flags]"},
+		{Uninstall, []string{"--help"}, exitOK, "Usage: tabtap uninstall [flags]"},
+		{Install, []string{"--check"}, exitBadFlags, "tabtap install: flag provided but not defined: -check\nRun tabtap install -h for help."},
+		{Check, []string{"--client", "zed"}, exitBadFlags, `tabtap doctor: unknown client "zed"`},
+		{Uninstall, []string{"extra"}, exitBadFlags, `unexpected argument "extra"`},
+	} {
+		stdout.Reset()
+		stderr.Reset()
+		code := Run(ctx, front, tt.mode, fakeEnv(t), tt.args, &stdout, &stderr)
+		if code != tt.code || !strings.Contains(stdout.String()+stderr.String(), tt.out) {
+			t.Errorf("%d %q: exit %d, want %d with %q:\n%s%s", tt.mode, tt.args, code, tt.code, tt.out, stdout.String(), stderr.String())
+		}
+	}
+}
+
+func assertEmpty(t *testing.T, dir string) {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil || len(entries) > 0 {
+		t.Errorf("%s holds %v (%v)", dir, entries, err)
+	}
 }

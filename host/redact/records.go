@@ -170,6 +170,11 @@ func (sc *Scrubber) response(r *api.Response, resourceType string) {
 	}
 	r.URL = p.url(sc.url(r.URL))
 	r.Headers = sc.headers(r.Headers, &p)
+	if r.Revalidated != nil {
+		cached := *r.Revalidated
+		cached.Headers = sc.headers(cached.Headers, &p)
+		r.Revalidated = &cached
+	}
 	r.BlockedCookies = sc.blockedCookies(r.BlockedCookies, true, &p)
 	r.Body = p.in("body", sc.body(ct, kindOf(mt, resourceType), r.Body))
 	r.BodyBase64 = p.in("body", sc.binary(r.BodyBase64))

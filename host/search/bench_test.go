@@ -8,6 +8,7 @@ import (
 
 	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/capture/capturetest"
+	"github.com/tabtap/tabtap/host/shape"
 )
 
 var load = sync.OnceValue(func() *api.Data { return capturetest.Load(10, 40_000) })
@@ -19,16 +20,18 @@ var load = sync.OnceValue(func() *api.Data { return capturetest.Load(10, 40_000)
 func benchSearch(b *testing.B, a Args, want func(Result) bool) {
 	d := load()
 	var r Result
+	cpu := capturetest.CPUTime()
 	for b.Loop() {
 		var err error
 		if r, err = Search(context.Background(), d, a); err != nil {
 			b.Fatal(err)
 		}
-		r = r.Fit(api.Budget(nil))
+		r = r.Fit(shape.Share(api.DefaultResultBytes))
 	}
 	if !want(r) {
 		b.Fatalf("%+v", r)
 	}
+	b.ReportMetric(float64((capturetest.CPUTime()-cpu).Milliseconds())/float64(b.N), "cpu-ms/op")
 	b.SetBytes(r.Searched.Bytes)
 	b.ReportMetric(float64(r.Searched.Bytes)/1e6, "MB-searched")
 	b.ReportMetric(float64(r.Total), "matches")
@@ -54,4 +57,10 @@ func BenchmarkSearchEveryFrame(b *testing.B) {
 // BenchmarkSearchRegex runs a regular expression over everything.
 func BenchmarkSearchRegex(b *testing.B) {
 	benchSearch(b, Args{Query: `/"seq":1999\d\d,/`}, func(r Result) bool { return r.Total == 99 })
+}
+
+// BenchmarkSearchRegexNoPrefix runs a regular expression with no literal
+// to scan for: the regexp engine reads every byte.
+func BenchmarkSearchRegexNoPrefix(b *testing.B) {
+	benchSearch(b, Args{Query: `/[0-9]{3}-[0-9]{4}-X/`}, func(r Result) bool { return r.Total == 0 })
 }

@@ -2,6 +2,7 @@ package search
 
 import (
 	"regexp"
+	"regexp/syntax"
 	"strings"
 	"unicode/utf8"
 
@@ -26,16 +27,57 @@ func newFinder(query string) (finder, error) {
 		return nil, err
 	}
 	if re != nil {
-		return regexFinder{re}, nil
-	}
-	for i := 0; i < len(sub); i++ {
-		if sub[i] >= utf8.RuneSelf {
-			// Unicode case folding can change a text's length: leave it
-			// to the regexp package, which knows its rules.
-			return regexFinder{regexp.MustCompile("(?i)" + regexp.QuoteMeta(sub))}, nil
+		f := regexFinder{re: re}
+		if parsed, err := syntax.Parse(re.String(), syntax.Perl); err == nil {
+			lit, fold := requiredLiteral(parsed.Simplify())
+			switch {
+			case lit == "":
+			case !fold:
+				f.must = lit
+			case isASCII(lit):
+				f.mustFold = newFoldFinder(lit)
+			}
 		}
+		return f, nil
+	}
+	if !isASCII(sub) {
+		// Unicode case folding can change a text's length: leave it to
+		// the regexp package, which knows its rules.
+		return regexFinder{re: regexp.MustCompile("(?i)" + regexp.QuoteMeta(sub))}, nil
 	}
 	return newFoldFinder(sub), nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// requiredLiteral is the longest literal every match of re holds, and
+// whether it matches whatever its case; "" when there is none to be sure
+// of (an alternation, say).
+func requiredLiteral(re *syntax.Regexp) (lit string, fold bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return string(re.Rune), re.Flags&syntax.FoldCase != 0
+	case syntax.OpCapture, syntax.OpPlus:
+		return requiredLiteral(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return requiredLiteral(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			if l, f := requiredLiteral(sub); len(l) > len(lit) {
+				lit, fold = l, f
+			}
+		}
+	}
+	return lit, fold
 }
 
 // maxRegexMatches bounds the matches a regular expression reports in one
@@ -43,9 +85,31 @@ func newFinder(query string) (finder, error) {
 // the page it fills.
 const maxRegexMatches = 1 << 16
 
-type regexFinder struct{ re *regexp.Regexp }
+// regexFinder runs a regular expression, on the texts that hold the
+// literal every match holds (must, or mustFold whatever its case), when
+// it has one: the regexp package reads every byte of what it is given,
+// far slower than a scan for a literal.
+type regexFinder struct {
+	re       *regexp.Regexp
+	must     string
+	mustFold *foldFinder
+}
+
+// maybe says whether s can hold a match.
+func (f regexFinder) maybe(s string) bool {
+	switch {
+	case f.must != "":
+		return strings.Contains(s, f.must)
+	case f.mustFold != nil:
+		return f.mustFold.in(s)
+	}
+	return true
+}
 
 func (f regexFinder) in(s string) bool {
+	if !f.maybe(s) {
+		return false
+	}
 	for _, m := range f.re.FindAllStringIndex(s, -1) {
 		if m[1] > m[0] {
 			return true
@@ -55,6 +119,9 @@ func (f regexFinder) in(s string) bool {
 }
 
 func (f regexFinder) each(s string, yield func(int, int) bool) {
+	if !f.maybe(s) {
+		return
+	}
 	for _, m := range f.re.FindAllStringIndex(s, maxRegexMatches) {
 		if m[1] > m[0] && !yield(m[0], m[1]) { // an empty match shows nothing
 			return

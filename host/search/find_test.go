@@ -1,6 +1,7 @@
 package search
 
 import (
+	"regexp/syntax"
 	"strings"
 	"testing"
 )
@@ -112,4 +113,27 @@ func FuzzFoldFinder(f *testing.F) {
 			t.Errorf("%q in %q: %v, want %v", needle, text, got, want)
 		}
 	})
+}
+
+func TestRequiredLiteral(t *testing.T) {
+	for pattern, want := range map[string]string{
+		`[0-9]{3}-[0-9]{4}-X`: "-X", `abc`: "abc", `(?i)Token=\w+`: "token=", `a|b`: "", `x*`: "", `(foo)+bar?`: "foo", `^/api/v\d/items`: "/api/v",
+	} {
+		re, err := syntax.Parse(pattern, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lit, fold := requiredLiteral(re.Simplify())
+		if fold {
+			lit = strings.ToLower(lit)
+		}
+		if lit != want {
+			t.Errorf("%s: %q, want %q", pattern, lit, want)
+		}
+	}
+	// The prefilter changes what is found not at all.
+	f, _ := newFinder(`/(?i)TOKEN=\w+/`)
+	if got := len(all(f, "a token=x b Token=yy c TOKEN")); got != 2 {
+		t.Errorf("%d matches", got)
+	}
 }

@@ -10,9 +10,11 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/shape"
@@ -94,6 +96,9 @@ type Result struct {
 	// NextOffset is where the next page starts; absent on the last.
 	NextOffset *int     `json:"nextOffset,omitempty"`
 	Searched   Searched `json:"searched"`
+	// Incomplete says why the search stopped before the end of the
+	// capture (it ran out of time): Total then counts what it found.
+	Incomplete string `json:"incomplete,omitempty"`
 }
 
 // Searched says how much the search read.
@@ -125,7 +130,9 @@ func Search(ctx context.Context, d *api.Data, a Args) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	if err := s.run(ctx, d); err != nil {
+	if err := s.run(ctx, d); errors.Is(err, errTimeUp) {
+		s.res.Incomplete = fmt.Sprintf("the search stopped after %s, %d records in: narrow it with in, or give a /regex/ a literal part (a regex without one reads every byte slowly)", TimeLimit, s.res.Searched.Records)
+	} else if err != nil {
 		return Result{}, err
 	}
 	r := s.res
@@ -163,6 +170,7 @@ type searcher struct {
 	res   Result
 	dec   decoder
 	polls int
+	until time.Time
 }
 
 func newSearcher(a Args) (*searcher, error) {
@@ -173,7 +181,7 @@ func newSearcher(a Args) (*searcher, error) {
 	if err != nil {
 		return nil, api.Errorf(api.CodeInvalid, "%v", err)
 	}
-	s := &searcher{find: f, in: map[string]bool{}, limit: DefaultLimit, res: Result{Query: a.Query, Offset: a.Offset, Matches: []Match{}}}
+	s := &searcher{find: f, in: map[string]bool{}, limit: DefaultLimit, until: time.Now().Add(TimeLimit), res: Result{Query: a.Query, Offset: a.Offset, Matches: []Match{}}}
 	if a.Offset < 0 {
 		return nil, api.Errorf(api.CodeInvalid, "offset must not be negative")
 	}
@@ -274,12 +282,23 @@ func base64If(payload string, binary bool) string {
 	return ""
 }
 
-// poll gives up when the caller has, looking every few hundred records.
+// TimeLimit bounds a search: one that takes longer returns what it found
+// so far, and says so.
+var TimeLimit = 20 * time.Second
+
+// errTimeUp is a search past TimeLimit.
+var errTimeUp = errors.New("time is up")
+
+// poll gives up when the caller has, or the time is up, looking every
+// few hundred records.
 func (s *searcher) poll(ctx context.Context) error {
 	s.polls++
 	if s.polls%256 == 0 {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("searching the capture: %w", err)
+		}
+		if time.Now().After(s.until) {
+			return errTimeUp
 		}
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/andybalholm/brotli"
 
@@ -259,5 +260,19 @@ func TestNotebook(t *testing.T) {
 	r := run(t, d, Args{Query: "/kernels/[0-9a-f-]{36}$/", In: []string{InURL}})
 	if r.Total != 5 { // four GETs and a DELETE (the socket's URL goes on)
 		t.Errorf("a regex on URLs: %d %s", r.Total, where(r))
+	}
+}
+
+// TestTimeLimit: a search that runs out of time says how far it got.
+func TestTimeLimit(t *testing.T) {
+	defer func(l time.Duration) { TimeLimit = l }(TimeLimit)
+	TimeLimit = 0
+	d := &api.Data{WSFrames: make([]api.WSFrame, 2000)}
+	for i := range d.WSFrames {
+		d.WSFrames[i] = api.WSFrame{RequestID: "ws", Payload: "x", Direction: "sent"}
+	}
+	r := run(t, d, Args{Query: "x"})
+	if r.Incomplete == "" || r.Total == 0 || r.Total >= 2000 || r.Searched.Records >= 2000 {
+		t.Errorf("%d found, %d records, %q", r.Total, r.Searched.Records, r.Incomplete)
 	}
 }

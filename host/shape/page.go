@@ -7,12 +7,6 @@ import (
 	"github.com/tabtap/tabtap/host/urlmatch"
 )
 
-// Paging bounds of get_network_capture_data.
-const (
-	DefaultPageRows = 25
-	MaxPageRows     = 500
-)
-
 // Invalid is an argument error, written for the caller.
 type Invalid string
 
@@ -60,91 +54,120 @@ func (f *rowFilter) exchange(x exchange) bool {
 	return true
 }
 
-// Page returns one page of d's rows, within budget bytes of JSON.
-func Page(d *api.Data, a api.GetDataArgs, budget int) (api.GetDataResult, error) {
-	out := api.GetDataResult{SessionID: a.SessionID, Kind: a.Kind, Offset: a.Offset,
-		Data: *api.EmptyData()}
-	if out.Kind == "" {
-		out.Kind = api.KindHTTP
+// pageQuery is what GetDataArgs ask for, checked.
+type pageQuery struct {
+	kind   string
+	offset int
+	limit  int
+	keep   int // the largest content kept inline
+	filter *rowFilter
+}
+
+func newPageQuery(a api.GetDataArgs) (pageQuery, error) {
+	q := pageQuery{kind: a.Kind, offset: a.Offset, keep: PageContentBytes}
+	switch q.kind {
+	case "":
+		q.kind = api.KindHTTP
+	case api.KindHTTP, api.KindRequests, api.KindResponses, api.KindWSFrames, api.KindStreams:
+	default:
+		return q, Invalid(sprintf("kind must be http, requests, responses, wsFrames or streamingResponses, not %q", a.Kind))
 	}
-	limit := DefaultPageRows
-	if a.Limit != nil {
-		if *a.Limit < 1 || *a.Limit > MaxPageRows {
-			return out, Invalid(sprintf("limit must be between 1 and %d, not %d", MaxPageRows, *a.Limit))
-		}
-		limit = *a.Limit
+	var err error
+	if q.limit, err = api.PageRows.Or(a.Limit); err != nil {
+		return q, Invalid(err.Error())
 	}
 	if a.Offset < 0 {
-		return out, Invalid("offset must not be negative")
+		return q, Invalid("offset must not be negative")
 	}
-	keep := PageContentBytes
 	if a.IncludeBodies != nil && !*a.IncludeBodies {
-		keep = 0
+		q.keep = 0
 	}
-	f, err := newRowFilter(a)
-	if err != nil {
-		return out, err
-	}
-	ix := newIndex(d)
-	// The matching rows, each built (and sized) only when its page comes.
-	var rows []func() (add func(*api.Data), size int)
-	switch out.Kind {
-	case api.KindHTTP, api.KindRequests, api.KindResponses:
-		for _, x := range ix.exchanges {
-			if !f.exchange(x) || (out.Kind == api.KindRequests && x.req == nil) || (out.Kind == api.KindResponses && x.resp == nil) {
-				continue
-			}
-			rows = append(rows, func() (func(*api.Data), int) {
-				req, resp := exchangeCopy(x, keep)
-				switch out.Kind {
-				case api.KindRequests:
-					resp = nil
-				case api.KindResponses:
-					req = nil
-				}
-				return func(dst *api.Data) {
-					if req != nil {
-						dst.Requests = append(dst.Requests, *req)
-					}
-					if resp != nil {
-						dst.Responses = append(dst.Responses, *resp)
-					}
-				}, sizeOf(req) + sizeOf(resp)
-			})
-		}
+	q.filter, err = newRowFilter(a)
+	return q, err
+}
+
+// pageRow is one row of a page, built (and sized) only when its page
+// comes: add puts it in a page's data.
+type pageRow func() (add func(*api.Data), size int)
+
+// rows lists the rows that match, in the capture's order.
+func (q pageQuery) rows(ix *index) []pageRow {
+	var rows []pageRow
+	switch q.kind {
 	case api.KindWSFrames:
-		for i := range d.WSFrames {
-			if !f.url.Match(d.WSFrames[i].URL) {
-				continue
+		for i := range ix.d.WSFrames {
+			if q.filter.url.Match(ix.d.WSFrames[i].URL) {
+				rows = append(rows, q.frameRow(&ix.d.WSFrames[i]))
 			}
-			rows = append(rows, func() (func(*api.Data), int) {
-				fr := d.WSFrames[i]
-				if len(fr.Payload) > keep {
-					omitFrame(&fr)
-				}
-				return func(dst *api.Data) { dst.WSFrames = append(dst.WSFrames, fr) }, Size(fr) + 1
-			})
 		}
 	case api.KindStreams:
-		for i := range d.StreamingResponses {
-			if !f.url.Match(d.StreamingResponses[i].URL) {
-				continue
+		for i := range ix.d.StreamingResponses {
+			if q.filter.url.Match(ix.d.StreamingResponses[i].URL) {
+				rows = append(rows, q.streamRow(&ix.d.StreamingResponses[i]))
 			}
-			rows = append(rows, func() (func(*api.Data), int) {
-				s := d.StreamingResponses[i]
-				if streamContent(&s) > keep {
-					omitStream(&s)
-				}
-				return func(dst *api.Data) { dst.StreamingResponses = append(dst.StreamingResponses, s) }, Size(s) + 1
-			})
 		}
 	default:
-		return out, Invalid(sprintf("kind must be http, requests, responses, wsFrames or streamingResponses, not %q", a.Kind))
+		for _, x := range ix.exchanges {
+			if q.filter.exchange(x) && (q.kind != api.KindRequests || x.req != nil) && (q.kind != api.KindResponses || x.resp != nil) {
+				rows = append(rows, q.exchangeRow(x))
+			}
+		}
 	}
+	return rows
+}
+
+func (q pageQuery) exchangeRow(x exchange) pageRow {
+	return func() (func(*api.Data), int) {
+		req, resp := exchangeCopy(x, q.keep)
+		switch q.kind {
+		case api.KindRequests:
+			resp = nil
+		case api.KindResponses:
+			req = nil
+		}
+		return func(dst *api.Data) {
+			if req != nil {
+				dst.Requests = append(dst.Requests, *req)
+			}
+			if resp != nil {
+				dst.Responses = append(dst.Responses, *resp)
+			}
+		}, sizeOf(req) + sizeOf(resp)
+	}
+}
+
+func (q pageQuery) frameRow(f *api.WSFrame) pageRow {
+	return func() (func(*api.Data), int) {
+		fr := *f
+		if len(fr.Payload) > q.keep {
+			omitFrame(&fr)
+		}
+		return func(dst *api.Data) { dst.WSFrames = append(dst.WSFrames, fr) }, Size(fr) + 1
+	}
+}
+
+func (q pageQuery) streamRow(s *api.StreamingResponse) pageRow {
+	return func() (func(*api.Data), int) {
+		st := *s
+		if streamContent(&st) > q.keep {
+			omitStream(&st)
+		}
+		return func(dst *api.Data) { dst.StreamingResponses = append(dst.StreamingResponses, st) }, Size(st) + 1
+	}
+}
+
+// Page returns one page of d's rows, within budget bytes of JSON.
+func Page(d *api.Data, a api.GetDataArgs, budget int) (api.GetDataResult, error) {
+	q, err := newPageQuery(a)
+	if err != nil {
+		return api.GetDataResult{}, err
+	}
+	out := api.GetDataResult{SessionID: a.SessionID, Kind: q.kind, Offset: a.Offset, Data: *api.EmptyData()}
+	rows := q.rows(newIndex(d))
 	out.Total = len(rows)
 	room := budget - Size(out) - 64
 	end := a.Offset
-	for end < len(rows) && end < a.Offset+limit {
+	for end < len(rows) && end < a.Offset+q.limit {
 		add, size := rows[end]()
 		if size > room && end > a.Offset {
 			break
@@ -153,10 +176,7 @@ func Page(d *api.Data, a api.GetDataArgs, budget int) (api.GetDataResult, error)
 		room -= size
 		end++
 	}
-	out.Returned = end - a.Offset
-	if out.Returned < 0 {
-		out.Returned = 0
-	}
+	out.Returned = max(end-a.Offset, 0)
 	if end < len(rows) {
 		next := max(end, a.Offset)
 		out.NextOffset = &next

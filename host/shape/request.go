@@ -7,12 +7,6 @@ import (
 	"github.com/tabtap/tabtap/host/api"
 )
 
-// Paging bounds of get_request's frames and stream items.
-const (
-	DefaultItems = 50
-	MaxItems     = 1000
-)
-
 // Found is one request's records, found in a capture by id.
 type Found struct {
 	exchange
@@ -77,37 +71,79 @@ func (f *Found) Body(of string) (body []byte, mime string, err error) {
 	return nil, "", Invalid(sprintf("body must be response or request, not %q", of))
 }
 
+// requestQuery is what GetRequestArgs ask for, checked.
+type requestQuery struct {
+	of    string // the paged body: "response" or "request"
+	limit int    // most frames or stream items
+}
+
+// CheckRequest checks the arguments of get_request that shape the
+// result, so that a call with a wrong one is refused before it saves
+// anything.
+func CheckRequest(a api.GetRequestArgs) error {
+	_, err := newRequestQuery(a)
+	return err
+}
+
+func newRequestQuery(a api.GetRequestArgs) (requestQuery, error) {
+	q := requestQuery{of: a.Body}
+	switch q.of {
+	case "":
+		q.of = "response"
+	case "response", "request":
+	default:
+		return q, Invalid(sprintf("body must be response or request, not %q", a.Body))
+	}
+	if a.BodyOffset < 0 {
+		return q, Invalid("bodyOffset must not be negative")
+	}
+	if a.BodyLength != nil && *a.BodyLength < 1 {
+		return q, Invalid("bodyLength must be at least 1")
+	}
+	var err error
+	if q.limit, err = api.Items.Or(a.Limit); err != nil {
+		return q, Invalid(err.Error())
+	}
+	if a.Offset < 0 {
+		return q, Invalid("offset must not be negative")
+	}
+	return q, nil
+}
+
 // Request shapes one request for get_request within budget bytes of JSON:
 // the records whole but for the paged body, whose part bodyOffset and
 // bodyLength choose, and a page of frames or stream items.
 func Request(f *Found, a api.GetRequestArgs, budget int) (api.RequestDetail, error) {
+	q, err := newRequestQuery(a)
+	if err != nil {
+		return api.RequestDetail{}, err
+	}
 	out := api.RequestDetail{SessionID: a.SessionID}
-	of := a.Body
-	if of == "" {
-		of = "response"
-	}
-	if of != "response" && of != "request" {
-		return out, Invalid(sprintf("body must be response or request, not %q", a.Body))
-	}
-	if a.BodyOffset < 0 {
-		return out, Invalid("bodyOffset must not be negative")
-	}
-	if a.BodyLength != nil && *a.BodyLength < 1 {
-		return out, Invalid("bodyLength must be at least 1")
-	}
-	limit := DefaultItems
-	if a.Limit != nil {
-		if *a.Limit < 1 || *a.Limit > MaxItems {
-			return out, Invalid(sprintf("limit must be between 1 and %d, not %d", MaxItems, *a.Limit))
-		}
-		limit = *a.Limit
-	}
-	if a.Offset < 0 {
-		return out, Invalid("offset must not be negative")
-	}
 	// The paged body is taken out first and put back, in part, last.
-	var paged []byte
-	var text bool
+	paged, text := records(&out, f, q.of)
+	if int64(len(paged)) < a.BodyOffset {
+		return out, Invalid(sprintf("bodyOffset %d is past the end of the %s body (%d bytes)", a.BodyOffset, q.of, len(paged)))
+	}
+	// Items take what they need first (up to limit), the body the rest.
+	room := budget - Size(out) - 200
+	out.Items, _ = items(&out, f, a.Offset, q.limit, room/2+max(0, room/2-len(paged)))
+	room = budget - Size(out) - 200
+	if a.BodyOffset > 0 || len(paged) > 0 {
+		page(&out, q.of, paged, text, a.BodyOffset, a.BodyLength, room, budget)
+	}
+	for _, n := range []int{squeezeBytes, 100, 0} {
+		if Size(out) <= budget {
+			break
+		}
+		squeezeDetail(&out, n)
+	}
+	return out, nil
+}
+
+// records copies f's request, response and redirect hops into out, the
+// body of paged out of its record (returned, decoded) and the other one
+// left out when large.
+func records(out *api.RequestDetail, f *Found, of string) (paged []byte, text bool) {
 	if f.req != nil {
 		r := *f.req
 		if of == "request" {
@@ -138,34 +174,24 @@ func Request(f *Found, a api.GetRequestArgs, budget int) (api.RequestDetail, err
 		}
 		out.Redirects = append(out.Redirects, hop)
 	}
-	if int64(len(paged)) < a.BodyOffset {
-		return out, Invalid(sprintf("bodyOffset %d is past the end of the %s body (%d bytes)", a.BodyOffset, of, len(paged)))
+	return paged, text
+}
+
+// squeezeDetail cuts the strings of every record of out (see
+// squeezeRequest).
+func squeezeDetail(out *api.RequestDetail, n int) {
+	if out.Request != nil {
+		squeezeRequest(out.Request, n)
 	}
-	// Items take what they need first (up to limit), the body the rest.
-	room := budget - Size(out) - 200
-	out.Items, room = items(&out, f, a.Offset, limit, room/2+max(0, room/2-len(paged)))
-	room = budget - Size(out) - 200
-	if a.BodyOffset > 0 || len(paged) > 0 {
-		page(&out, of, paged, text, a.BodyOffset, a.BodyLength, room, budget)
+	if out.Response != nil {
+		squeezeResponse(out.Response, n)
 	}
-	for _, n := range []int{squeezeBytes, 100, 0} {
-		if Size(out) <= budget {
-			break
-		}
-		if out.Request != nil {
-			squeezeRequest(out.Request, n)
-		}
-		if out.Response != nil {
-			squeezeResponse(out.Response, n)
-		}
-		for i := range out.Redirects {
-			squeezeRequest(&out.Redirects[i].Request, n)
-			if out.Redirects[i].Response != nil {
-				squeezeResponse(out.Redirects[i].Response, n)
-			}
+	for i := range out.Redirects {
+		squeezeRequest(&out.Redirects[i].Request, n)
+		if out.Redirects[i].Response != nil {
+			squeezeResponse(out.Redirects[i].Response, n)
 		}
 	}
-	return out, nil
 }
 
 // items pages a socket's frames or a stream's items into out within room
@@ -240,26 +266,35 @@ func page(out *api.RequestDetail, of string, body []byte, text bool, offset int6
 	if length != nil && *length < n {
 		n = *length
 	}
-	// A first guess from the room, then shrink until the JSON fits.
+	// A first guess from the room, then shrink until the JSON fits: by
+	// what each byte of this part costs once escaped, so that a body of
+	// quotes or control characters still fills the result.
 	guess := int64(room)
 	if !text {
 		guess = int64(room) * 3 / 4
 	}
 	n = min(n, max(guess, 0))
+	bare := pageOf(out, of, body, nil, text, offset)
 	for {
 		part := cutBytes(rest, int(n), text)
-		set(out, of, part, text)
-		if Size(*out) <= budget || len(part) == 0 {
-			bp := &api.BodyPage{Of: of, Offset: offset, Length: int64(len(part)), Total: int64(len(body))}
-			if end := offset + int64(len(part)); end < int64(len(body)) {
-				bp.NextOffset = &end
-			}
-			out.BodyPage = bp
+		size := pageOf(out, of, body, part, text, offset)
+		if size <= budget || len(part) == 0 {
 			return
 		}
-		over := int64(Size(*out) - budget)
-		n = int64(len(part)) - max(over, int64(len(part))/8, 1)
+		each := float64(size-bare) / float64(len(part))
+		n = min(int64(float64(budget-bare)/each), int64(len(part))-1)
 	}
+}
+
+// pageOf puts part, from offset of body, into out and returns out's size.
+func pageOf(out *api.RequestDetail, of string, body, part []byte, text bool, offset int64) int {
+	set(out, of, part, text)
+	bp := &api.BodyPage{Of: of, Offset: offset, Length: int64(len(part)), Total: int64(len(body))}
+	if end := offset + int64(len(part)); end < int64(len(body)) {
+		bp.NextOffset = &end
+	}
+	out.BodyPage = bp
+	return Size(*out)
 }
 
 func set(out *api.RequestDetail, of string, part []byte, text bool) {

@@ -65,7 +65,7 @@ func base(d *api.Data) api.StopResult {
 func TestStopFitsEveryBudget(t *testing.T) {
 	for _, n := range []int{1, 50, 2000, 20000} {
 		d := capture(n, n)
-		for _, budget := range []int{1500, 10_000, api.Budget(nil), 500_000} {
+		for _, budget := range []int{1500, 10_000, Share(api.DefaultResultBytes), 500_000} {
 			res := Stop(base(d), d, budget, nil)
 			if got := Size(res); got > budget {
 				t.Errorf("%d records, budget %d: %d bytes", n, budget, got)
@@ -95,7 +95,7 @@ func TestStopFitsEveryBudget(t *testing.T) {
 
 func TestStopOverviewNamesOrGroups(t *testing.T) {
 	small := capture(40, 4)
-	res := Stop(base(small), small, api.Budget(nil), nil)
+	res := Stop(base(small), small, Share(api.DefaultResultBytes), nil)
 	if o := res.Overview; o == nil || len(o.Requests) != len(small.Requests) || o.Groups != nil {
 		t.Fatalf("40 requests are not all named: %+v", res.Overview)
 	}
@@ -119,7 +119,7 @@ func TestStopOverviewNamesOrGroups(t *testing.T) {
 	}
 
 	big := capture(2000, 2000)
-	res = Stop(base(big), big, api.Budget(nil), nil)
+	res = Stop(base(big), big, Share(api.DefaultResultBytes), nil)
 	o := res.Overview
 	if o == nil || o.Groups == nil || len(o.Notable) == 0 || o.Unlisted == nil || o.Unlisted.Requests != len(big.Requests)-len(o.Notable) {
 		t.Fatalf("2000 requests: %+v", o)
@@ -152,11 +152,11 @@ func TestEveryRequestIsReachable(t *testing.T) {
 	seen := map[string]bool{}
 	next := 0
 	for pages := 0; ; pages++ {
-		p, err := Page(d, api.GetDataArgs{Offset: next}, api.Budget(nil))
+		p, err := Page(d, api.GetDataArgs{Offset: next}, Share(api.DefaultResultBytes))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if Size(p) > api.Budget(nil) {
+		if Size(p) > Share(api.DefaultResultBytes) {
 			t.Fatalf("page at %d: %d bytes", next, Size(p))
 		}
 		if len(p.Data.Requests) != len(p.Data.Responses) {
@@ -181,7 +181,7 @@ func TestEveryRequestIsReachable(t *testing.T) {
 func TestPageFiltersAndKinds(t *testing.T) {
 	d := capture(100, 30)
 	st := 500
-	p, err := Page(d, api.GetDataArgs{Status: &st}, api.Budget(nil))
+	p, err := Page(d, api.GetDataArgs{Status: &st}, Share(api.DefaultResultBytes))
 	if err != nil || p.Total == 0 {
 		t.Fatalf("status 500: %+v %v", p, err)
 	}
@@ -190,20 +190,20 @@ func TestPageFiltersAndKinds(t *testing.T) {
 			t.Errorf("status filter let %d through", r.Status)
 		}
 	}
-	p, _ = Page(d, api.GetDataArgs{Method: "post"}, api.Budget(nil))
+	p, _ = Page(d, api.GetDataArgs{Method: "post"}, Share(api.DefaultResultBytes))
 	for _, r := range p.Data.Requests {
 		if r.Method != "POST" {
 			t.Errorf("method filter let %s through", r.Method)
 		}
 	}
-	p, _ = Page(d, api.GetDataArgs{Kind: api.KindWSFrames, Offset: 10, Limit: ptr(5)}, api.Budget(nil))
+	p, _ = Page(d, api.GetDataArgs{Kind: api.KindWSFrames, Offset: 10, Limit: ptr(5)}, Share(api.DefaultResultBytes))
 	if p.Total != 30 || p.Returned != 5 || len(p.Data.WSFrames) != 5 || *p.NextOffset != 15 || len(p.Data.Requests) != 0 {
 		t.Errorf("frames page: %+v", p)
 	}
-	if _, err := Page(d, api.GetDataArgs{URLFilter: "/a(/"}, api.Budget(nil)); err == nil {
+	if _, err := Page(d, api.GetDataArgs{URLFilter: "/a(/"}, Share(api.DefaultResultBytes)); err == nil {
 		t.Error("a bad regex was accepted")
 	}
-	if _, err := Page(d, api.GetDataArgs{Kind: "frames"}, api.Budget(nil)); err == nil {
+	if _, err := Page(d, api.GetDataArgs{Kind: "frames"}, Share(api.DefaultResultBytes)); err == nil {
 		t.Error("an unknown kind was accepted")
 	}
 }
@@ -229,11 +229,11 @@ func TestBodyPagesReassemble(t *testing.T) {
 		var got []byte
 		var off int64
 		for pages := 0; pages < 1000; pages++ {
-			det, err := Request(f, api.GetRequestArgs{RequestID: "1.1", BodyOffset: off}, api.Budget(nil))
+			det, err := Request(f, api.GetRequestArgs{RequestID: "1.1", BodyOffset: off}, Share(api.DefaultResultBytes))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if Size(det) > api.Budget(nil) {
+			if Size(det) > Share(api.DefaultResultBytes) {
 				t.Fatalf("a page of %d bytes", Size(det))
 			}
 			part := []byte(det.Response.Body)
@@ -262,17 +262,17 @@ func TestRequestFindsEveryRecord(t *testing.T) {
 	d.Responses = append(d.Responses, api.Response{RequestID: "9.1:redirected.1", Status: 302, RedirectURL: "https://a.test/new", Headers: map[string]string{}},
 		api.Response{RequestID: "9.1", Status: 200, Headers: map[string]string{}, Body: "new"})
 	f, _ := Find(d, "9.1:redirected.1")
-	det, err := Request(f, api.GetRequestArgs{}, api.Budget(nil))
+	det, err := Request(f, api.GetRequestArgs{}, Share(api.DefaultResultBytes))
 	if err != nil || det.Request.URL != "https://a.test/new" || len(det.Redirects) != 1 || det.Redirects[0].Response.Status != 302 {
 		t.Errorf("redirect chain: %+v %v", det, err)
 	}
 	f, _ = Find(d, "ws.1")
-	det, _ = Request(f, api.GetRequestArgs{Offset: 100, Limit: ptr(50)}, api.Budget(nil))
+	det, _ = Request(f, api.GetRequestArgs{Offset: 100, Limit: ptr(50)}, Share(api.DefaultResultBytes))
 	if det.Items == nil || det.Items.Total != 120 || det.Items.Returned != 20 || det.Items.NextOffset != nil || len(det.WSFrames) != 20 {
 		t.Errorf("frames page: %+v", det.Items)
 	}
 	f, _ = Find(d, "es.1")
-	det, _ = Request(f, api.GetRequestArgs{}, api.Budget(nil))
+	det, _ = Request(f, api.GetRequestArgs{}, Share(api.DefaultResultBytes))
 	if det.Stream == nil || len(det.Stream.Messages) != 2 {
 		t.Errorf("stream: %+v", det.Stream)
 	}
@@ -280,7 +280,7 @@ func TestRequestFindsEveryRecord(t *testing.T) {
 		t.Error("found a request that is not there")
 	}
 	f, _ = Find(d, "0.1")
-	if _, err := Request(f, api.GetRequestArgs{BodyOffset: 1 << 30}, api.Budget(nil)); err == nil {
+	if _, err := Request(f, api.GetRequestArgs{BodyOffset: 1 << 30}, Share(api.DefaultResultBytes)); err == nil {
 		t.Error("an offset past the body was accepted")
 	}
 }
@@ -309,7 +309,7 @@ func BenchmarkStop(b *testing.B) {
 	d := capture(2000, 20000)
 	res := base(d)
 	for b.Loop() {
-		Stop(res, d, api.Budget(nil), nil)
+		Stop(res, d, Share(api.DefaultResultBytes), nil)
 	}
 }
 
@@ -333,7 +333,7 @@ func BenchmarkBodyPage(b *testing.B) {
 	d.Responses[1].Body = strings.Repeat("window.bundle.push(function f(x) { return x * 7 + \"abc\"; });\n", 3<<20/64)
 	for b.Loop() {
 		f, _ := Find(d, "1.1")
-		if _, err := Request(f, api.GetRequestArgs{RequestID: "1.1", BodyOffset: 1 << 20}, api.Budget(nil)); err != nil {
+		if _, err := Request(f, api.GetRequestArgs{RequestID: "1.1", BodyOffset: 1 << 20}, Share(api.DefaultResultBytes)); err != nil {
 			b.Fatal(err)
 		}
 	}

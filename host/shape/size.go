@@ -62,3 +62,9 @@ func cutBytes(b []byte, n int, text bool) []byte {
 }
 
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+// Share is how much of a result's budget (total bytes of text and
+// structured content) its structured content may take at first: the text
+// carries the same JSON after a one-line headline, and escaping it as a
+// JSON string costs more bytes.
+func Share(total int) int { return (total - 400) * 4 / 9 }

@@ -165,38 +165,59 @@ func fill(ix *index, out *api.StopResult, room int) {
 }
 
 // finish counts what data leaves out, writes the hint, converts to HAR
-// when asked, and makes sure the whole stays within budget.
+// when asked, and makes sure the whole stays within budget. Records the
+// result cannot hold go from the end, as many in a round as the excess is
+// worth: the result is measured a few times, not once per record.
 func finish(out *api.StopResult, all *api.Data, harOf func(api.Data) any, budget int) {
 	for {
 		d := out.Data
-		t := out.Truncated
-		t.Requests = len(all.Requests) - len(d.Requests)
-		t.Responses = len(all.Responses) - len(d.Responses)
-		t.WSFrames = len(all.WSFrames) - len(d.WSFrames)
-		t.StreamingResponses = len(all.StreamingResponses) - len(d.StreamingResponses)
-		t.ContentsOmitted = omittedIn(d)
-		if t.Requests+t.Responses+t.WSFrames+t.StreamingResponses+t.ContentsOmitted == 0 {
-			out.Truncated = nil
-		} else {
-			t.Hint = stopHint(out.SessionID, t)
-		}
+		count(out, all)
+		part := any(d)
 		if harOf != nil {
 			out.HAR, out.Data = harOf(*d), nil
+			part = out.HAR
 		}
-		if Size(*out) <= budget || !dropLast(d) {
+		whole := Size(*out)
+		n := droppable(d)
+		if harOf != nil {
+			out.Data = d
+		}
+		if whole <= budget || n == 0 {
 			if harOf != nil {
 				out.Data = nil
 			}
 			return
 		}
-		if out.Truncated == nil {
-			out.Truncated = &api.Truncation{}
-		}
-		if harOf != nil {
-			out.HAR = nil
-			out.Data = d
+		out.HAR = nil
+		each := max(Size(part)/n, 1)
+		for drop := (whole - budget + each - 1) / each; drop > 0; drop-- {
+			dropLast(d)
 		}
 	}
+}
+
+// count fills out.Truncated with what out.Data leaves out of all, or
+// clears it when nothing is.
+func count(out *api.StopResult, all *api.Data) {
+	if out.Truncated == nil {
+		out.Truncated = &api.Truncation{}
+	}
+	d, t := out.Data, out.Truncated
+	t.Requests = len(all.Requests) - len(d.Requests)
+	t.Responses = len(all.Responses) - len(d.Responses)
+	t.WSFrames = len(all.WSFrames) - len(d.WSFrames)
+	t.StreamingResponses = len(all.StreamingResponses) - len(d.StreamingResponses)
+	t.ContentsOmitted = omittedIn(d)
+	if t.Requests+t.Responses+t.WSFrames+t.StreamingResponses+t.ContentsOmitted == 0 {
+		out.Truncated = nil
+		return
+	}
+	t.Hint = stopHint(out.SessionID, t)
+}
+
+// droppable counts what dropLast can take from d, one at a time.
+func droppable(d *api.Data) int {
+	return len(d.StreamingResponses) + len(d.WSFrames) + max(len(d.Requests), len(d.Responses))
 }
 
 // dropLast removes the last record of data (the latest HTTP exchange

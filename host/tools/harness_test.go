@@ -13,39 +13,53 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/tabtap/tabtap/host/api"
-	"github.com/tabtap/tabtap/host/shape"
+	"github.com/tabtap/tabtap/host/capture"
+	"github.com/tabtap/tabtap/host/ops"
 )
 
-// fakeDaemon is a browser profile answering operations from a table.
+// fakeDaemon is a browser profile whose tools run as a daemon runs them
+// (package ops) over a fake backend: what the daemon itself would say
+// (its tabs, sessions, statuses) comes from a table of answers, and its
+// captures are sample data (hold).
 type fakeDaemon struct {
 	label, tag string
 	ops        map[string]func(params json.RawMessage) (any, error)
+	held       map[string]*capture.Capture // by session id
+	// down, when set, is how every call fails: a daemon that does not
+	// answer.
+	down error
 
 	mu    sync.Mutex
 	calls []string // "method params", in order
 }
 
 func newFakeDaemon(tag string) *fakeDaemon {
-	return &fakeDaemon{label: "Chromium 156 (" + tag + ")", tag: tag, ops: map[string]func(json.RawMessage) (any, error){}}
+	return &fakeDaemon{label: "Chromium 156 (" + tag + ")", tag: tag, ops: map[string]func(json.RawMessage) (any, error){},
+		held: map[string]*capture.Capture{}}
 }
 
 func (d *fakeDaemon) Label() string { return d.label }
 func (d *fakeDaemon) Tag() string   { return d.tag }
 
 // Call goes through JSON both ways, as the link does.
-func (d *fakeDaemon) Call(_ context.Context, method string, params, result any) error {
+func (d *fakeDaemon) Call(ctx context.Context, method string, params, result any) error {
 	p, err := json.Marshal(params)
 	if err != nil {
 		return err
 	}
 	d.mu.Lock()
 	d.calls = append(d.calls, method+" "+string(p))
-	op := d.ops[method]
+	down := d.down
 	d.mu.Unlock()
-	if op == nil {
-		return api.Errorf(api.CodeInvalid, "fake daemon %s: no %s", d.tag, method)
+	if down != nil {
+		return down
 	}
-	res, err := op(p)
+	var res any
+	if op, ok := ops.Find(method); ok {
+		res, err = op.Serve(ctx, fakeBackend{d, p}, p)
+	} else {
+		res, err = d.answerTo(method, p)
+	}
 	if err != nil {
 		return err
 	}
@@ -56,22 +70,95 @@ func (d *fakeDaemon) Call(_ context.Context, method string, params, result any) 
 	return json.Unmarshal(b, result)
 }
 
+func (d *fakeDaemon) answerTo(method string, params json.RawMessage) (any, error) {
+	d.mu.Lock()
+	op := d.ops[method]
+	d.mu.Unlock()
+	if op == nil {
+		return nil, api.Errorf(api.CodeInvalid, "fake daemon %s: no %s", d.tag, method)
+	}
+	return op(params)
+}
+
 func (d *fakeDaemon) called() []string {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return append([]string(nil), d.calls...)
 }
 
-// answer makes the daemon return res for method.
+// answer makes the daemon answer res to method, or to the part of the
+// tool of that name that the daemon itself decides (ops.Backend).
 func (d *fakeDaemon) answer(method string, res any) *fakeDaemon {
 	d.ops[method] = func(json.RawMessage) (any, error) { return res, nil }
 	return d
 }
 
-type fakeBackend struct{ daemons []Daemon }
+// hold makes the daemon hold data as the stopped capture of session.
+func (d *fakeDaemon) hold(session string, data api.Data) {
+	opts := api.Defaults()
+	opts.RedactSecrets = false // sample data has no secrets: no need to scrub it
+	d.held[session] = capture.Restore(capture.Saved{ID: "capture_" + d.tag + "_2", Options: opts, MainTab: 7,
+		Start: t0, End: t0.Add(1500 * time.Millisecond), Data: data,
+		Dropped: api.Dropped{Bodies: 1, Reasons: []string{"bodies: the capture's byte budget was spent"}}})
+}
 
-func (b fakeBackend) Daemons(context.Context) ([]Daemon, error) { return b.daemons, nil }
-func (b fakeBackend) Where() string                             { return "/run/user/1000/tabtap" }
+// fakeBackend is the daemon as a call's operation sees it: answers from
+// the table, given the call's params, and the captures held.
+type fakeBackend struct {
+	d      *fakeDaemon
+	params json.RawMessage
+}
+
+// answerAs is the table's answer to method, as a T.
+func answerAs[T any](b fakeBackend, method string) (T, error) {
+	var out T
+	res, err := b.d.answerTo(method, b.params)
+	if err != nil {
+		return out, err
+	}
+	raw, err := json.Marshal(res)
+	if err != nil {
+		return out, err
+	}
+	return out, json.Unmarshal(raw, &out)
+}
+
+func (b fakeBackend) ListTabs(context.Context) (api.ListTabsResult, error) {
+	return answerAs[api.ListTabsResult](b, api.ListTabs)
+}
+func (b fakeBackend) InitializeSession(context.Context, api.InitializeSessionArgs) (api.Session, error) {
+	return answerAs[api.Session](b, api.InitializeSession)
+}
+func (b fakeBackend) StartCapture(context.Context, api.StartCaptureArgs) (api.StartCaptureResult, error) {
+	return answerAs[api.StartCaptureResult](b, api.StartCapture)
+}
+func (b fakeBackend) Status(string) (api.StatusResult, error) {
+	return answerAs[api.StatusResult](b, api.CaptureStatus)
+}
+func (b fakeBackend) Clear(string) (api.ClearResult, error) {
+	return answerAs[api.ClearResult](b, api.ClearCapture)
+}
+func (b fakeBackend) ListCaptures() api.ListCapturesResult {
+	r, _ := answerAs[api.ListCapturesResult](b, api.ListCaptures)
+	return r
+}
+func (b fakeBackend) CloseSession(string) (api.CloseSessionResult, error) {
+	return answerAs[api.CloseSessionResult](b, api.CloseSession)
+}
+func (b fakeBackend) Capture(id, captureID string) (ops.Held, error) {
+	c := b.d.held[id]
+	if c == nil || (captureID != "" && captureID != c.ID()) {
+		return ops.Held{}, api.Errorf(api.CodeNotFound, "session %s not found", id)
+	}
+	return ops.Held{SessionID: id, Capture: c}, nil
+}
+func (b fakeBackend) Stop(c *capture.Capture) { c.Stop("") }
+func (b fakeBackend) Version() string         { return "test" }
+
+type fakePool struct{ daemons []Daemon }
+
+func (b fakePool) Daemons(context.Context) ([]Daemon, error) { return b.daemons, nil }
+func (b fakePool) Where() string                             { return "/run/user/1000/tabtap" }
 
 // mcpSession is an MCP client on an in-process server over fake daemons. It
 // checks that every result stays within its budget.
@@ -87,7 +174,7 @@ func connect(t *testing.T, daemons ...*fakeDaemon) *mcpSession {
 	for _, d := range daemons {
 		ds = append(ds, d)
 	}
-	c, err := client.NewInProcessClient(NewServer(fakeBackend{ds}, "test"))
+	c, err := client.NewInProcessClient(NewServer(fakePool{ds}, "test"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,10 +234,16 @@ func (s *mcpSession) call(name string, args any) *mcp.CallToolResult {
 			budget = n
 		}
 	}
-	if n := shape.Size(res); n > budget {
+	if n := size(res); n > budget {
 		s.t.Errorf("%s: the result takes %d bytes, over its budget of %d", name, n, budget)
 	}
 	return res
+}
+
+// size is the length of v's JSON, as the client receives it.
+func size(v any) int {
+	b, _ := json.Marshal(v)
+	return len(b)
 }
 
 func structured(t *testing.T, res *mcp.CallToolResult) []byte {
@@ -262,12 +355,4 @@ func sampleData(n int, bodySize func(i int) int) api.Data {
 func summaryOf(d api.Data) api.Summary {
 	return api.Summary{TotalRequests: len(d.Requests), TotalResponses: len(d.Responses),
 		TotalWsFrames: len(d.WSFrames), StreamingResponses: len(d.StreamingResponses)}
-}
-
-// stopped is what a daemon returns for stop_network_capture.
-func stopped(id string, d api.Data) api.StopResult {
-	opts, _ := api.Settings{}.Resolve()
-	return api.StopResult{SessionID: id, CaptureID: "capture_aaaa_2", Duration: 1500, StartTime: t0,
-		EndTime: t0.Add(1500 * time.Millisecond), Summary: summaryOf(d), Options: opts, Data: &d, Format: "json",
-		Dropped: api.Dropped{Bodies: 1, Reasons: []string{"bodies: the capture's byte budget was spent"}}}
 }

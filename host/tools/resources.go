@@ -12,47 +12,22 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/tabtap/tabtap/host/api"
-	"github.com/tabtap/tabtap/host/shape"
+	"github.com/tabtap/tabtap/host/ops"
 )
-
-// Captures are MCP resources too, for clients that attach resources
-// rather than call tools: each capture, running or stopped, is
-//
-//	tabtap://captures/{sessionId}/{captureId}/summary.json  the default stop result
-//	tabtap://captures/{sessionId}/{captureId}/capture.json  the whole capture
-//	tabtap://captures/{sessionId}/{captureId}/capture.har   the whole capture as HAR 1.2
-//
-// resources/list names them all; reading one stops nothing.
-const captureTemplate = "tabtap://captures/{sessionId}/{captureId}/{view}"
-
-var views = []struct{ name, mime, what string }{
-	{api.ViewSummary, "application/json", "summary and overview"},
-	{api.ViewJSON, "application/json", "whole capture (JSON)"},
-	{api.ViewHAR, "application/json", "whole capture (HAR 1.2)"},
-}
 
 // resourceHooks list the captures among the resources.
 func resourceHooks(r router) *server.Hooks {
 	h := &server.Hooks{}
 	h.AddAfterListResources(func(ctx context.Context, _ any, _ *mcp.ListResourcesRequest, res *mcp.ListResourcesResult) {
 		caps, _ := captures(ctx, r)
-		for _, c := range caps {
-			for _, v := range views {
-				uri := fmt.Sprintf("tabtap://captures/%s/%s/%s", c.SessionID, c.CaptureID, v.name)
-				res.Resources = append(res.Resources, mcp.NewResource(uri,
-					fmt.Sprintf("%s %s: %s", c.CaptureID, v.what, shape.Cut(c.URL, 80)),
-					mcp.WithResourceDescription(fmt.Sprintf("%s capture of tab %d (%s), %d requests, started %s by %s.",
-						c.Status, c.TabID, c.Title, c.Summary.TotalRequests, c.StartTime.Format(time.RFC3339), c.StartedBy)),
-					mcp.WithMIMEType(v.mime)))
-			}
-		}
+		res.Resources = append(res.Resources, ops.Resources(caps)...)
 	})
 	return h
 }
 
 // addResources registers the template that reads the captures.
 func addResources(s *server.MCPServer, r router) {
-	s.AddResourceTemplate(mcp.NewResourceTemplate(captureTemplate, "A tabtap capture",
+	s.AddResourceTemplate(mcp.NewResourceTemplate(ops.CaptureTemplate, "A tabtap capture",
 		mcp.WithTemplateDescription("A capture held by a browser: view is summary.json (the default stop_network_capture result), capture.json (everything) or capture.har (HAR 1.2). Reading stops nothing."),
 		mcp.WithTemplateMIMEType("application/json")),
 		func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
@@ -60,8 +35,12 @@ func addResources(s *server.MCPServer, r router) {
 			if err != nil {
 				return nil, err
 			}
-			raw, err := forward[api.ReadCaptureArgs, json.RawMessage](ctx, r, api.ReadCapture, a.SessionID, a)
+			d, err := r.bySession(ctx, a.SessionID)
 			if err != nil {
+				return nil, err
+			}
+			var raw json.RawMessage
+			if err := d.Call(ctx, api.ReadCapture, a, &raw); err != nil {
 				return nil, err
 			}
 			return []mcp.ResourceContents{mcp.TextResourceContents{URI: req.Params.URI, MIMEType: "application/json", Text: string(raw)}}, nil
@@ -85,8 +64,9 @@ func captures(ctx context.Context, r router) ([]api.CaptureInfo, error) {
 	}
 	var out []api.CaptureInfo
 	for _, d := range ds {
+		res, err := call(ctx, d, api.ListCaptures, nil)
 		var one api.ListCapturesResult
-		if err := d.Call(ctx, api.ListCaptures, api.None{}, &one); err == nil {
+		if err == nil && json.Unmarshal(res.RawStructuredContent, &one) == nil {
 			out = append(out, one.Captures...)
 		}
 	}

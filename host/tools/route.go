@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mark3labs/mcp-go/mcp"
+
 	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/mcplink"
 )
@@ -166,10 +168,10 @@ func (r router) bySession(ctx context.Context, id string) (Daemon, error) {
 	return nil, api.Errorf(api.CodeNotFound, "session %s not found: it belongs to a browser that is not connected now (connected: %s)", id, labels(ds))
 }
 
-// initialize chooses the daemon of a new session: the one named by
-// browser, the one holding tabId, or with no arguments the one whose
-// window had the focus last.
-func (r router) initialize(ctx context.Context, a api.InitializeSessionArgs) (api.Session, error) {
+// initialize runs initialize_session (call) on the daemon of a new
+// session: the one named by browser, the one holding tabId, or with no
+// arguments the one whose window had the focus last.
+func (r router) initialize(ctx context.Context, a api.InitializeSessionArgs, call func(Daemon) (*mcp.CallToolResult, error)) (*mcp.CallToolResult, error) {
 	if a.Browser != "" || a.TabID == nil {
 		pick := func(ctx context.Context) (Daemon, error) { return r.byBrowser(ctx, a.Browser) }
 		if a.Browser == "" && a.URL == "" {
@@ -177,21 +179,19 @@ func (r router) initialize(ctx context.Context, a api.InitializeSessionArgs) (ap
 		}
 		d, err := pick(ctx)
 		if err != nil {
-			return api.Session{}, err
+			return nil, err
 		}
-		var s api.Session
-		return s, d.Call(ctx, api.InitializeSession, a, &s)
+		return call(d)
 	}
 	ds, err := r.all(ctx)
 	if err != nil {
-		return api.Session{}, err
+		return nil, err
 	}
 	var firstErr error
 	for _, d := range ds {
-		var s api.Session
-		err := d.Call(ctx, api.InitializeSession, a, &s)
+		res, err := call(d)
 		if err == nil {
-			return s, nil
+			return res, nil
 		}
 		if firstErr == nil || api.CodeOf(firstErr) == api.CodeNotFound {
 			firstErr = err
@@ -199,9 +199,9 @@ func (r router) initialize(ctx context.Context, a api.InitializeSessionArgs) (ap
 	}
 	var e *api.Error
 	if errors.As(firstErr, &e) && e.Code == api.CodeNotFound && len(ds) > 1 {
-		return api.Session{}, api.Errorf(api.CodeNotFound, "tab %d is in none of the connected browsers (%s); list_tabs shows the open tabs", *a.TabID, labels(ds))
+		return nil, api.Errorf(api.CodeNotFound, "tab %d is in none of the connected browsers (%s); list_tabs shows the open tabs", *a.TabID, labels(ds))
 	}
-	return api.Session{}, firstErr
+	return nil, firstErr
 }
 
 // lastFocused picks, among the connected daemons, the one whose active

@@ -8,26 +8,23 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/tabtap/tabtap/host/api"
-	"github.com/tabtap/tabtap/host/har"
-	"github.com/tabtap/tabtap/host/shape"
+	"github.com/tabtap/tabtap/host/ops"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/toolsnaps from the tools (or set UPDATE_TOOLSNAPS=1)")
 
-// contract lists the tools of the outside contract, and the ones tabtap
-// adds.
-var contract = []string{api.ListTabs, api.InitializeSession, api.StartCapture, api.CaptureStatus, api.StopCapture,
-	api.ClearCapture, api.ListCaptures, api.CloseSession, api.GetCaptureData, api.GetRequest, api.WaitForRequest}
-
-func TestToolsListTheContract(t *testing.T) {
+// TestToolsListTheRegistry checks what tools/list gives a client: every
+// tool of the registry, in its order, each with a description, a title
+// and its hints, an input schema whose arguments are described and typed,
+// no output schema, and all of it lean.
+func TestToolsListTheRegistry(t *testing.T) {
 	s := connect(t)
-	var names []string
+	var names, want []string
 	listed := 0
 	for _, tool := range s.tools {
 		names = append(names, tool.Name)
@@ -52,13 +49,12 @@ func TestToolsListTheContract(t *testing.T) {
 		}
 		b, _ := json.Marshal(tool)
 		listed += len(b)
-		readOnly := slices.Contains([]string{api.ListTabs, api.CaptureStatus, api.ListCaptures, api.GetCaptureData, api.WaitForRequest}, tool.Name)
-		if h := tool.Annotations.ReadOnlyHint; h != nil && *h != readOnly {
-			t.Errorf("%s: readOnlyHint %v", tool.Name, *h)
-		}
+	}
+	for _, op := range ops.All() {
+		want = append(want, op.Name())
 	}
 	slices.Sort(names)
-	want := slices.Sorted(slices.Values(contract))
+	slices.Sort(want)
 	if !slices.Equal(names, want) {
 		t.Errorf("tools %v, want %v", names, want)
 	}
@@ -69,54 +65,13 @@ func TestToolsListTheContract(t *testing.T) {
 	t.Logf("tools/list: %d tools, %d bytes", len(s.tools), listed)
 }
 
-// TestSchemasMatchTheArguments checks that every argument a schema
-// offers decodes into its tool's arguments, and the reverse: the hand-made
-// schemas and the Go types cannot drift apart.
-func TestSchemasMatchTheArguments(t *testing.T) {
-	args := map[string]any{
-		api.ListTabs: api.None{}, api.ListCaptures: api.None{}, api.InitializeSession: api.InitializeSessionArgs{},
-		api.StartCapture: api.StartCaptureArgs{}, api.CaptureStatus: api.SessionArgs{}, api.ClearCapture: api.SessionArgs{},
-		api.CloseSession: api.SessionArgs{}, api.StopCapture: api.StopCaptureArgs{}, api.GetCaptureData: api.GetDataArgs{},
-		api.GetRequest: api.GetRequestArgs{}, api.WaitForRequest: api.WaitArgs{},
-	}
-	for _, tool := range connect(t).tools {
-		var sch struct {
-			Properties map[string]any `json:"properties"`
-		}
-		json.Unmarshal(field(t, tool, "inputSchema"), &sch)
-		fields := jsonFields(reflect.TypeOf(args[tool.Name]))
-		if !slices.Equal(slices.Sorted(maps.Keys(sch.Properties)), fields) {
-			t.Errorf("%s: schema arguments %v, Go fields %v", tool.Name, slices.Sorted(maps.Keys(sch.Properties)), fields)
-		}
-	}
-}
-
-// jsonFields lists the JSON names of a struct's fields, embedded ones
-// flattened, sorted.
-func jsonFields(t reflect.Type) []string {
-	var out []string
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if f.Anonymous {
-			out = append(out, jsonFields(f.Type)...)
-			continue
-		}
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name != "" && name != "-" {
-			out = append(out, name)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
 // TestToolSnapshots keeps each tool's interface in testdata/toolsnaps, so
 // that a change to a name, a description or a schema shows in review. Run
 // with -update (or UPDATE_TOOLSNAPS=1) to accept a change.
 func TestToolSnapshots(t *testing.T) {
 	// The server's own tools, as it writes them on the wire (a client
 	// decoding them would sort the input schema's properties).
-	registered := NewServer(fakeBackend{}, "test").ListTools()
+	registered := NewServer(fakePool{}, "test").ListTools()
 	dir := filepath.Join("testdata", "toolsnaps")
 	rewrite := *update || os.Getenv("UPDATE_TOOLSNAPS") == "1"
 	if rewrite {
@@ -306,21 +261,20 @@ func TestTabsAndSessionsAcrossBrowsers(t *testing.T) {
 	}
 	// A browser that stops answering is named, with why; the others still list.
 	dead := api.Errorf(api.CodeNoBrowser, "%s (pid 9) does not answer: connecting to /run/user/1000/tabtap/bbbb.sock: connection refused", b.label)
-	b.ops[api.ListTabs] = func(json.RawMessage) (any, error) { return nil, dead }
-	b.ops[api.ListCaptures] = b.ops[api.ListTabs]
+	b.down = dead
 	s.ok(api.ListTabs, nil, &tabs)
 	s.ok(api.ListCaptures, nil, &caps)
 	if len(tabs.Tabs) != 1 || len(tabs.Unreachable) != 1 || tabs.Unreachable[0] != dead.Error() || len(caps.Unreachable) != 1 {
 		t.Errorf("an unreachable browser: tabs %+v, captures %+v", tabs, caps)
 	}
-	b.answer(api.ListTabs, api.ListTabsResult{Tabs: []api.Tab{{TabID: 2, WindowID: 5, Title: "B", URL: "https://b.test/", Browser: b.label, SessionID: "s-bbbb-1"}}, Browsers: []string{b.label}})
+	b.down = nil
 	var sess api.Session
 	s.ok(api.InitializeSession, map[string]any{"tabId": 2}, &sess)
 	if sess.SessionID != "s-bbbb-3" {
 		t.Errorf("initialize_session by tab: %+v", sess)
 	}
 	s.ok(api.InitializeSession, map[string]any{"url": "https://b.test/x", "browser": "bbbb"}, &sess)
-	if last := b.called()[len(b.called())-1]; last != `initialize_session {"url":"https://b.test/x","browser":"bbbb"}` {
+	if last := b.called()[len(b.called())-1]; last != `initialize_session {"browser":"bbbb","url":"https://b.test/x"}` {
 		t.Errorf("initialize_session by browser went to b as %s", last)
 	}
 	if got := s.fails(api.InitializeSession, map[string]any{"browser": "Firefox"}); !strings.Contains(got, `browser "Firefox" is not one of the connected browsers`) {
@@ -395,30 +349,6 @@ func shapingDaemon(tag string, data api.Data) *fakeDaemon {
 	d.answer(api.ListCaptures, api.ListCapturesResult{Captures: caps})
 	d.answer(api.InitializeSession, api.Session{SessionID: "s-aaaa-1", TabID: 1, URL: "https://a.test/", Browser: d.label})
 	d.answer(api.CaptureStatus, api.StatusResult{SessionID: "s-aaaa-1", CaptureID: "capture_aaaa_2", Status: "stopped", CurrentStats: api.Stats{Requests: len(data.Requests)}})
-	d.ops[api.StopCapture] = func(p json.RawMessage) (any, error) {
-		var a api.StopCaptureArgs
-		json.Unmarshal(p, &a)
-		var harOf func(api.Data) any
-		res := stopped("s-aaaa-1", data)
-		res.Data = nil
-		if a.Format == "har" {
-			harOf = func(kept api.Data) any { r := res; r.Data = &kept; return har.Build(r, "test") }
-		}
-		return shape.Stop(res, &data, api.Budget(a.MaxResultBytes), harOf), nil
-	}
-	d.ops[api.GetCaptureData] = func(p json.RawMessage) (any, error) {
-		var a api.GetDataArgs
-		json.Unmarshal(p, &a)
-		return shape.Page(&data, a, api.Budget(a.MaxResultBytes))
-	}
-	d.ops[api.GetRequest] = func(p json.RawMessage) (any, error) {
-		var a api.GetRequestArgs
-		json.Unmarshal(p, &a)
-		f, ok := shape.Find(&data, a.RequestID)
-		if !ok {
-			return nil, api.Errorf(api.CodeNotFound, "no %s", a.RequestID)
-		}
-		return shape.Request(f, a, api.Budget(a.MaxResultBytes))
-	}
+	d.hold("s-aaaa-1", data)
 	return d
 }

@@ -2,77 +2,81 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 
-	"github.com/tabtap/tabtap/host/install/doctor"
+	"github.com/tabtap/tabtap/host/install"
 	"github.com/tabtap/tabtap/host/install/nativehost"
 )
 
-// runDoctor is `tabtap doctor`: the installer's --check, run by the
-// installed binary itself. Without --bin-dir it checks the installation
-// this binary belongs to.
-func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	var flags doctor.Flags
-	fs := flag.NewFlagSet("tabtap doctor", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	flags.Register(fs)
-	err := fs.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintf(stdout, "Usage: tabtap doctor [flags]\n\nChecks the installation, the MCP clients' configuration and, with a browser\nconnected, one list_tabs call. Exits 1 when it finds a problem.\n\nFlags:\n%s", doctor.Usage("the folder of this binary", false))
-		return 0
-	}
-	if err == nil && fs.NArg() > 0 {
-		err = fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "tabtap doctor: %v\n", err)
-		return 2
-	}
-	opts, err := flags.Options(nativehost.Env{})
-	if err != nil {
-		fmt.Fprintf(stderr, "tabtap doctor: %v\n", err)
-		return 2
-	}
-	if opts.Host.BinDir == "" {
-		opts.Host.BinDir = ownBinDir()
-	}
-	report, err := doctor.Check(ctx, opts)
-	if err != nil {
-		fmt.Fprintf(stderr, "tabtap doctor: %v\n", err)
-		return 1
-	}
-	fmt.Fprintf(stdout, "tabtap %s\n", version)
-	if err := report.Print(stdout); err != nil || !report.OK() {
-		return 1
-	}
-	return 0
+// runInstall is `tabtap install`, `tabtap uninstall` and `tabtap doctor`:
+// the installer's work, run by the binary itself, which installs itself.
+func runInstall(ctx context.Context, mode install.Mode, args []string, stdout, stderr io.Writer) int {
+	return install.Run(ctx, selfFront(), mode, nativehost.Env{}, args, stdout, stderr)
 }
 
-// ownBinDir is the folder of this binary when it is not the default bin
-// dir (empty when it is, so the default layout applies).
-func ownBinDir() string {
+// selfFront is the installer as this binary runs it: the commands it
+// quotes are this binary's (the installed one's path once known), and the
+// binary it installs is itself.
+func selfFront() install.Front {
+	return install.Front{
+		Command: func(installed string) string {
+			if installed == "" {
+				return "tabtap"
+			}
+			return nativehost.QuoteArg(nativehost.Env{}, installed)
+		},
+		Binary: func(context.Context, io.Writer) (string, string, func(), error) {
+			exe, err := executable()
+			return exe, version, func() {}, err
+		},
+		BinDir:  ownInstallDir,
+		Version: version,
+	}
+}
+
+// executable is the path of this binary, links resolved.
+func executable() (string, error) {
 	exe, err := os.Executable()
 	if err != nil {
-		return ""
+		return "", err
 	}
 	if real, err := filepath.EvalSymlinks(exe); err == nil {
 		exe = real
 	}
-	dir := filepath.Dir(exe)
-	def, err := nativehost.DefaultBinDir(nativehost.Env{})
+	return exe, nil
+}
+
+// ownInstallDir is the folder of this binary when it is an installation of
+// its own (an install with --bin-dir: the extension copy beside it), so
+// that `tabtap doctor` and `tabtap uninstall` run from there mean that
+// installation. It is "" otherwise (the default bin dir, or a binary just
+// unpacked from a release archive), which means the default installation.
+func ownInstallDir() string {
+	exe, err := executable()
 	if err != nil {
 		return ""
 	}
-	if real, err := filepath.EvalSymlinks(def); err == nil {
-		def = real
+	dir := filepath.Dir(exe)
+	if def, err := nativehost.DefaultBinDir(nativehost.Env{}); err == nil {
+		if real, err := filepath.EvalSymlinks(def); err == nil {
+			def = real
+		}
+		if dir == def {
+			return ""
+		}
 	}
-	if dir == def {
+	if _, err := os.Stat(filepath.Join(dir, "tabtap-extension", "manifest.json")); err != nil {
 		return ""
 	}
 	return dir
+}
+
+// removeAsides removes what an upgrade on Windows moved aside from this
+// binary's path, now that the new binary runs.
+func removeAsides() {
+	if exe, err := executable(); err == nil {
+		nativehost.RemoveAsides(exe)
+	}
 }

@@ -19,26 +19,29 @@ import (
 	"time"
 
 	"github.com/tabtap/tabtap/host/daemon"
+	"github.com/tabtap/tabtap/host/install"
 	"github.com/tabtap/tabtap/host/mcplink"
 	"github.com/tabtap/tabtap/host/tools"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "0.1.0-dev"
-
 const usage = `tabtap captures the network traffic of your browser tabs for MCP clients.
 
 Usage:
+  tabtap install [--client NAME|all] [--browser NAME] [--user-data-dir DIR] [--bin-dir DIR] [--extension-id ID]
+        install this binary and the extension it carries for your browsers
+        (or upgrade an older install, even while the browser runs) and
+        write tabtap into the MCP clients named; no Go toolchain needed
+  tabtap uninstall  remove all that again
+  tabtap doctor     check the installation, the MCP clients' configuration and a live list_tabs
   tabtap mcp [--http 127.0.0.1:PORT [--token-file FILE]]
         serve the MCP tools on stdio (or on Streamable HTTP, bearer-token
         protected: the token comes from FILE, or $TABTAP_HTTP_TOKEN, else a
         random one is printed on stderr)
   tabtap status     list the browsers (daemons) tabtap can reach
-  tabtap doctor     check the installation, the MCP clients' configuration and a live list_tabs
-  tabtap version    print the version
+  tabtap version    print the version and commit
 
-The browser starts tabtap by itself as a native messaging host once the
-extension is loaded; set it up with "go run ./installer" from the repository.
+Each command takes -h. Once the extension is loaded, the browser starts
+tabtap by itself as a native messaging host.
 `
 
 func main() {
@@ -60,10 +63,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runMCP(ctx, args[1:], stderr)
 	case "status":
 		return runStatus(ctx, stdout, stderr)
+	case "install":
+		return runInstall(ctx, install.Install, args[1:], stdout, stderr)
+	case "uninstall":
+		return runInstall(ctx, install.Uninstall, args[1:], stdout, stderr)
 	case "doctor":
-		return runDoctor(ctx, args[1:], stdout, stderr)
+		return runInstall(ctx, install.Check, args[1:], stdout, stderr)
 	case "version", "--version", "-v":
-		fmt.Fprintln(stdout, "tabtap", version)
+		fmt.Fprintln(stdout, versionLine())
 		return 0
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
@@ -105,7 +112,8 @@ func runDaemon(ctx context.Context, origin string, stdin io.Reader, stdout, stde
 	// Once the browser closes the port, writing to stdout must fail with an
 	// error, not kill the daemon before it has put its captures away.
 	signal.Ignore(syscall.SIGPIPE)
-	log.Info("daemon starting", "origin", origin, "pid", os.Getpid(), "version", version)
+	log.Info("daemon starting", "origin", origin, "pid", os.Getpid(), "version", version, "commit", commit)
+	removeAsides()
 	defer profile(log)()
 	opts := daemon.Options{RuntimeDir: dir, Version: version, Log: log}
 	if path := os.Getenv("TABTAP_RECORD"); path != "" {
@@ -176,7 +184,7 @@ func runStatus(ctx context.Context, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "unreachable: %v\n", f)
 	}
 	if len(ds) == 0 {
-		fmt.Fprintf(stdout, "No browser is connected (runtime directory %s).\nOpen the browser with the tabtap extension loaded; `go run ./installer --check` diagnoses the setup.\n", dir)
+		fmt.Fprintf(stdout, "No browser is connected (runtime directory %s).\nOpen the browser with the tabtap extension loaded; `tabtap doctor` diagnoses the setup.\n", dir)
 		return 1
 	}
 	for _, d := range ds {

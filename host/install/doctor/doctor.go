@@ -159,7 +159,7 @@ func ResolveClients(env nativehost.Env, names []string) ([]clients.Client, error
 // ClientCommand is the installer command line that writes tabtap into c
 // (c.Name "all": into every client found) with the bin dir of opts.
 func ClientCommand(env nativehost.Env, opts nativehost.Options, c clients.Client) string {
-	args := []string{"go", "run", "./installer", "--client", c.Name}
+	args := []string{opts.Installer(), "--client", c.Name}
 	if opts.BinDir != "" {
 		args = append(args, "--bin-dir", nativehost.QuoteArg(env, opts.BinDir))
 	}

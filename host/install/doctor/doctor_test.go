@@ -83,7 +83,7 @@ func setup(t *testing.T, daemon bool) (Options, string) {
 			t.Fatal(err)
 		}
 	}
-	return Options{Host: nativehost.Options{UserDataDirs: []string{profile}, BinDir: binDir, Env: env}}, bin
+	return Options{Host: nativehost.Options{UserDataDirs: []string{profile}, BinDir: binDir, Env: env, InstallCommand: "go run ./installer"}}, bin
 }
 
 func writeConfig(t *testing.T, env nativehost.Env, name, content string) string {

@@ -98,7 +98,7 @@ func Check(ctx context.Context, opts Options) (*Report, error) {
 	if len(targets) == 0 {
 		r.Problems = append(r.Problems, Problem{
 			What: "no browser found (looked for " + titles() + ")",
-			Fix:  "install one, or name it: go run ./installer --browser chrome; for a custom profile: go run ./installer --user-data-dir DIR",
+			Fix:  "install one, or name it: " + opts.Installer() + " --browser chrome; for a custom profile: " + opts.Installer() + " --user-data-dir DIR",
 		})
 	}
 	ids := append([]string{ExtensionID}, opts.ExtensionIDs...)

@@ -63,22 +63,22 @@ func TestCheckFindsEachProblem(t *testing.T) {
 	}{
 		{"ok", Options{}, func(*testing.T, string, string) {}, "", ""},
 		{"missing", Options{}, func(t *testing.T, m, _ string) { os.Remove(m) },
-			"manifest missing", "go run ./installer --browser chromium"},
+			"manifest missing", "tabtap install --browser chromium"},
 		{"invalid JSON", Options{}, func(t *testing.T, m, _ string) { writeFile(t, m, "{", 0o644) },
-			"not valid JSON", "go run ./installer --browser chromium"},
+			"not valid JSON", "tabtap install --browser chromium"},
 		{"wrong name", Options{}, func(t *testing.T, m, _ string) { rewriteManifest(t, m, "name", "dev.tabtap.other") },
-			`names the host "dev.tabtap.other"`, "go run ./installer"},
+			`names the host "dev.tabtap.other"`, "tabtap install"},
 		{"wrong type", Options{}, func(t *testing.T, m, _ string) { rewriteManifest(t, m, "type", "socket") },
-			`type "socket"`, "go run ./installer"},
+			`type "socket"`, "tabtap install"},
 		{"relative path", Options{}, func(t *testing.T, m, _ string) { rewriteManifest(t, m, "path", "tabtap") },
-			"relative path", "go run ./installer"},
+			"relative path", "tabtap install"},
 		{"binary missing", Options{}, func(t *testing.T, _, b string) { os.Remove(b) },
-			"host binary missing", "go run ./installer --browser chromium"},
+			"host binary missing", "tabtap install --browser chromium"},
 		{"not executable", Options{}, func(t *testing.T, _, b string) { os.Chmod(b, 0o644) },
 			"not executable", "chmod +x "},
 		{"origin missing", Options{}, func(t *testing.T, m, _ string) {
 			rewriteManifest(t, m, "allowed_origins", []string{"chrome-extension://" + otherID + "/"})
-		}, "does not allow the extension " + ExtensionID, "go run ./installer --browser chromium"},
+		}, "does not allow the extension " + ExtensionID, "tabtap install --browser chromium"},
 		{"extra origin missing", Options{ExtensionIDs: []string{otherID}}, func(*testing.T, string, string) {},
 			"does not allow the extension " + otherID, "--extension-id " + otherID},
 	}
@@ -147,8 +147,28 @@ func TestCheckUserDataDir(t *testing.T) {
 	}
 	p := r.Targets[0].Problems[0]
 	if !strings.Contains(p.What, filepath.Join(profile, "NativeMessagingHosts", "dev.tabtap.host.json")) ||
-		!strings.Contains(p.Fix, "go run ./installer --user-data-dir "+profile+" --bin-dir ") {
+		!strings.Contains(p.Fix, "tabtap install --user-data-dir "+profile+" --bin-dir ") {
 		t.Errorf("problem = %+v", p)
+	}
+}
+
+// The fixes quote the command that installs, as the person runs it.
+func TestCheckQuotesTheInstallCommand(t *testing.T) {
+	env, _ := testEnv(t, "linux")
+	profile := t.TempDir()
+	r, err := Check(context.Background(), Options{Env: env, UserDataDirs: []string{profile}, InstallCommand: "go run ./installer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Targets) != 1 || len(r.Targets[0].Problems) != 1 || r.Targets[0].Problems[0].Fix != "go run ./installer --user-data-dir "+profile {
+		t.Errorf("report = %+v", r)
+	}
+	r, err = Check(context.Background(), Options{Env: env, InstallCommand: "/opt/tabtap install"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Problems) != 1 || !strings.Contains(r.Problems[0].Fix, "/opt/tabtap install --browser chrome") {
+		t.Errorf("problems = %+v", r.Problems)
 	}
 }
 

@@ -5,7 +5,7 @@ import "strings"
 // installCommand is the command line that installs for t with the
 // locations and IDs of opts; fixes in reports quote it.
 func installCommand(env Env, opts Options, t Target) string {
-	args := []string{"go", "run", "./installer"}
+	args := []string{opts.Installer()}
 	if t.UserDataDir != "" {
 		args = append(args, "--user-data-dir", quoteArg(env, t.UserDataDir))
 	} else {
@@ -35,4 +35,13 @@ func quoteArg(env Env, s string) string {
 		return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"`
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// Installer is the command that installs, before its flags:
+// InstallCommand, else "tabtap install".
+func (o Options) Installer() string {
+	if o.InstallCommand != "" {
+		return o.InstallCommand
+	}
+	return "tabtap install"
 }

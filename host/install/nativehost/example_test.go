@@ -13,11 +13,13 @@ import (
 // then starts Chromium with --user-data-dir=profile and
 // --load-extension=res.ExtensionDir.
 func ExampleInstall() {
+	exe, _ := os.Executable()
 	profile, _ := os.MkdirTemp("", "profile")
 	bin, _ := os.MkdirTemp("", "bin")
 	res, err := nativehost.Install(context.Background(), nativehost.Options{
 		UserDataDirs: []string{profile},
 		BinDir:       bin,
+		Binary:       exe, // the tabtap binary to install
 	})
 	if err != nil {
 		log.Fatal(err)

@@ -1,52 +1,102 @@
 package nativehost
 
 import (
+	"encoding/json"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	tabtapextension "github.com/tabtap/tabtap/extension"
 )
 
-// ExtensionSourceDir is the extension folder of the checkout at moduleRoot.
-func ExtensionSourceDir(moduleRoot string) string {
-	return filepath.Join(moduleRoot, "extension")
-}
+// ExtensionFiles is the extension this program carries (package
+// extension embeds it), tests and all; WriteExtension and PackExtension
+// leave out what a browser should not load.
+func ExtensionFiles() fs.FS { return tabtapextension.Files() }
 
-// CopyExtension copies the extension folder src to dst, leaving out what the
-// browser does not need or refuses to load: tests (test/, tests/, testdata/,
-// *.test.js, *.spec.js, *_test.js and the .mjs forms), node_modules/,
-// package.json, package-lock.json, dot files, and names starting with "_"
-// other than _locales (Chromium reserves those). It builds the copy beside
-// dst and swaps it in, so dst is always a whole extension.
-func CopyExtension(src, dst string) error {
-	if _, err := os.Stat(filepath.Join(src, "manifest.json")); err != nil {
-		return fmt.Errorf("copy the extension: %s holds no manifest.json: %w", src, err)
-	}
-	dst, err := filepath.Abs(dst)
+// WriteExtension writes the extension files of src (a folder, or
+// ExtensionFiles) to the folder dst, leaving out what the browser does not
+// need or refuses to load: tests (test/, tests/, testdata/, *.test.js,
+// *.spec.js, *_test.js and the .mjs forms), node_modules/, package.json,
+// package-lock.json, Go files, dot files, and names starting with "_"
+// other than _locales (Chromium reserves those). With a version, the
+// manifest's version becomes it (see ManifestVersion), so that the
+// extension and the host binary installed with it say the same. It builds
+// the folder beside dst and swaps it in, so dst is always a whole
+// extension.
+func WriteExtension(src fs.FS, dst, version string) error {
+	manifest, err := fs.ReadFile(src, "manifest.json")
 	if err != nil {
-		return fmt.Errorf("copy the extension: %w", err)
+		return fmt.Errorf("write the extension: it has no manifest.json: %w", err)
+	}
+	if version != "" {
+		if manifest, err = setManifestVersion(manifest, version); err != nil {
+			return fmt.Errorf("write the extension: %w", err)
+		}
+	}
+	dst, err = filepath.Abs(dst)
+	if err != nil {
+		return fmt.Errorf("write the extension: %w", err)
 	}
 	parent := filepath.Dir(dst)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return fmt.Errorf("copy the extension: %w", err)
+		return fmt.Errorf("write the extension: %w", err)
 	}
 	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dst)+"-new-")
 	if err != nil {
-		return fmt.Errorf("copy the extension: %w", err)
+		return fmt.Errorf("write the extension: %w", err)
 	}
 	defer os.RemoveAll(tmp)
 	if err := os.Chmod(tmp, 0o755); err != nil {
-		return fmt.Errorf("copy the extension: %w", err)
+		return fmt.Errorf("write the extension: %w", err)
 	}
-	if err := copyTree(src, tmp); err != nil {
-		return fmt.Errorf("copy the extension from %s: %w", src, err)
+	files, err := extensionFiles(src)
+	if err != nil {
+		return fmt.Errorf("write the extension: %w", err)
+	}
+	for _, name := range files {
+		data := manifest
+		if name != "manifest.json" {
+			if data, err = fs.ReadFile(src, name); err != nil {
+				return fmt.Errorf("write the extension: %w", err)
+			}
+		}
+		target := filepath.Join(tmp, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			return fmt.Errorf("write the extension: %w", err)
+		}
+		if err := os.WriteFile(target, data, 0o644); err != nil {
+			return fmt.Errorf("write the extension: %w", err)
+		}
 	}
 	if err := swapDir(tmp, dst); err != nil {
-		return fmt.Errorf("copy the extension to %s: %w", dst, err)
+		return fmt.Errorf("write the extension to %s: %w", dst, err)
 	}
 	return nil
+}
+
+// extensionFiles lists the files of src a browser loads, slash-separated,
+// in lexical order.
+func extensionFiles(src fs.FS) ([]string, error) {
+	var files []string
+	err := fs.WalkDir(src, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p == "." {
+			return err
+		}
+		if leftOut(d.Name(), d.IsDir()) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.Type().IsRegular() {
+			files = append(files, p)
+		}
+		return nil
+	})
+	return files, err
 }
 
 // swapDir replaces dst by the folder at src.
@@ -70,32 +120,6 @@ func swapDir(src, dst string) error {
 	return nil
 }
 
-func copyTree(src, dst string) error {
-	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
-		if err != nil {
-			return err
-		}
-		if rel == "." {
-			return nil
-		}
-		if leftOut(d.Name(), d.IsDir()) {
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.Mkdir(target, 0o755)
-		}
-		return copyFile(path, target)
-	})
-}
-
 // leftOut tells whether a file or folder of the extension stays out of the
 // copy.
 func leftOut(name string, dir bool) bool {
@@ -116,7 +140,7 @@ func leftOut(name string, dir bool) bool {
 	case "package.json", "package-lock.json":
 		return true
 	}
-	for _, suffix := range []string{".test.js", ".test.mjs", ".spec.js", ".spec.mjs", "_test.js", "_test.mjs"} {
+	for _, suffix := range []string{".go", ".test.js", ".test.mjs", ".spec.js", ".spec.mjs", "_test.js", "_test.mjs"} {
 		if strings.HasSuffix(name, suffix) {
 			return true
 		}
@@ -124,26 +148,52 @@ func leftOut(name string, dir bool) bool {
 	return false
 }
 
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
+// ManifestVersion is the extension manifest version for the tabtap version
+// v: its numbers, without a leading "v" or what follows "-" or "+"
+// ("v0.2.0-rc.1" gives "0.2.0"). Chromium takes one to four numbers from 0
+// to 65535, separated by dots.
+func ManifestVersion(v string) (string, error) {
+	core := strings.TrimPrefix(v, "v")
+	if i := strings.IndexAny(core, "-+"); i >= 0 {
+		core = core[:i]
+	}
+	parts := strings.Split(core, ".")
+	ok := len(parts) <= 4
+	for _, p := range parts {
+		n := 0
+		for _, c := range p {
+			if c < '0' || c > '9' {
+				ok = false
+				break
+			}
+			n = n*10 + int(c-'0')
+			if n > 65535 {
+				ok = false
+				break
+			}
+		}
+		if p == "" || (len(p) > 1 && p[0] == '0') {
+			ok = false
+		}
+	}
+	if !ok {
+		return "", fmt.Errorf("version %q has no manifest form: it must start with one to four numbers (0 to 65535) separated by dots, like 0.2.0", v)
+	}
+	return core, nil
+}
+
+// ExtensionVersion is the version in the manifest of the extension files
+// src.
+func ExtensionVersion(src fs.FS) (string, error) {
+	data, err := fs.ReadFile(src, "manifest.json")
 	if err != nil {
-		return err
+		return "", fmt.Errorf("read the extension's manifest: %w", err)
 	}
-	defer in.Close()
-	fi, err := in.Stat()
-	if err != nil {
-		return err
+	var m struct {
+		Version string `json:"version"`
 	}
-	if !fi.Mode().IsRegular() {
-		return nil // sockets, devices: nothing an extension uses
+	if err := json.Unmarshal(data, &m); err != nil || m.Version == "" {
+		return "", fmt.Errorf("the extension's manifest.json has no version (%v)", err)
 	}
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
+	return m.Version, nil
 }

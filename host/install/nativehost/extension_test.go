@@ -1,71 +1,110 @@
 package nativehost
 
 import (
+	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
+	"testing/fstest"
 )
 
-func TestCopyExtension(t *testing.T) {
-	src := t.TempDir()
+func TestWriteExtension(t *testing.T) {
+	src := fstest.MapFS{}
 	for _, name := range []string{
 		"manifest.json", "sw.js", "popup.html", "popup/popup.js", "icons/16.png", "_locales/en/messages.json",
 		// left out:
 		"sw.test.js", "lib/har.spec.mjs", "relay_test.js", "test/fixture.json", "tests/a.js",
 		"testdata/events.json", "node_modules/x/index.js", "package.json", "package-lock.json",
-		".eslintrc.json", ".git/HEAD", "_private.js", "__tests__/x.js",
+		".eslintrc.json", ".git/HEAD", "_private.js", "__tests__/x.js", "embed.go",
 	} {
-		writeFile(t, filepath.Join(src, filepath.FromSlash(name)), name, 0o644)
+		src[name] = &fstest.MapFile{Data: []byte(name)}
 	}
+	src["manifest.json"] = &fstest.MapFile{Data: []byte(`{"manifest_version": 3, "version": "0.1.0"}`)}
 	dst := filepath.Join(t.TempDir(), "tabtap", "extension")
-	if err := CopyExtension(src, dst); err != nil {
+	if err := WriteExtension(src, dst, ""); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{"_locales/en/messages.json", "icons/16.png", "manifest.json", "popup.html", "popup/popup.js", "sw.js"}
 	if got := treeFiles(t, dst); !slices.Equal(got, want) {
-		t.Errorf("copied %q, want %q", got, want)
+		t.Errorf("wrote %q, want %q", got, want)
 	}
 	if data, _ := os.ReadFile(filepath.Join(dst, "popup", "popup.js")); string(data) != "popup/popup.js" {
 		t.Errorf("content = %q", data)
 	}
+	if data, _ := os.ReadFile(filepath.Join(dst, "manifest.json")); string(data) != string(src["manifest.json"].Data) {
+		t.Errorf("without a version the manifest changed: %s", data)
+	}
 
-	// A second copy replaces the first whole: files gone from the source go.
-	os.Remove(filepath.Join(src, "popup.html"))
-	writeFile(t, filepath.Join(src, "options.html"), "options", 0o644)
-	if err := CopyExtension(src, dst); err != nil {
+	// A second write replaces the first whole: files gone from the source
+	// go; the version given becomes the manifest's.
+	delete(src, "popup.html")
+	src["options.html"] = &fstest.MapFile{Data: []byte("options")}
+	if err := WriteExtension(src, dst, "v0.3.1-rc.2+abc"); err != nil {
 		t.Fatal(err)
 	}
 	want = []string{"_locales/en/messages.json", "icons/16.png", "manifest.json", "options.html", "popup/popup.js", "sw.js"}
 	if got := treeFiles(t, dst); !slices.Equal(got, want) {
-		t.Errorf("after the second copy %q, want %q", got, want)
+		t.Errorf("after the second write %q, want %q", got, want)
+	}
+	var m map[string]any
+	data, _ := os.ReadFile(filepath.Join(dst, "manifest.json"))
+	if err := json.Unmarshal(data, &m); err != nil || m["version"] != "0.3.1" || m["manifest_version"] != 3.0 {
+		t.Errorf("manifest %s: %v", data, err)
 	}
 	assertOnlyFiles(t, filepath.Dir(dst), "extension")
 }
 
-func TestCopyExtensionNeedsManifest(t *testing.T) {
+func TestWriteExtensionRefuses(t *testing.T) {
 	dst := filepath.Join(t.TempDir(), "extension")
-	if err := CopyExtension(t.TempDir(), dst); err == nil {
-		t.Error("a folder without manifest.json was copied")
+	if err := WriteExtension(fstest.MapFS{"sw.js": {}}, dst, ""); err == nil {
+		t.Error("files without manifest.json were written")
+	}
+	manifest := fstest.MapFS{"manifest.json": {Data: []byte(`{"version": "1"}`)}}
+	if err := WriteExtension(manifest, dst, "next"); err == nil {
+		t.Error("a version with no numbers was written into the manifest")
 	}
 	if _, err := os.Stat(dst); err == nil {
 		t.Error("the destination was created")
 	}
 }
 
-// The real extension folder of this checkout copies, manifest first.
-func TestCopyThisCheckoutsExtension(t *testing.T) {
-	root, err := FindModuleRoot(".")
+// The extension this package carries is the extension folder of the
+// checkout, every file a browser loads: a file added to extension/ and
+// not embedded fails here.
+func TestCarriedExtensionIsTheFolder(t *testing.T) {
+	dir := filepath.Join("..", "..", "..", "extension")
+	want, err := extensionFiles(os.DirFS(dir))
 	if err != nil {
 		t.Fatal(err)
 	}
-	dst := filepath.Join(t.TempDir(), "extension")
-	if err := CopyExtension(ExtensionSourceDir(root), dst); err != nil {
+	got, err := extensionFiles(ExtensionFiles())
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(dst, "manifest.json")); err != nil {
-		t.Error(err)
+	if !slices.Equal(got, want) || !slices.Contains(got, "manifest.json") || !slices.Contains(got, "lib/hostlink.js") {
+		t.Errorf("carried %q\nthe folder holds %q", got, want)
+	}
+	for _, name := range got {
+		a, _ := fs.ReadFile(ExtensionFiles(), name)
+		b, _ := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+		if string(a) != string(b) {
+			t.Errorf("%s differs from the folder's", name)
+		}
+	}
+}
+
+func TestManifestVersion(t *testing.T) {
+	for v, want := range map[string]string{
+		"0.2.0": "0.2.0", "v1.2.3": "1.2.3", "0.1.0-dev": "0.1.0", "1.2.3+abc": "1.2.3", "2": "2", "1.2.3.4": "1.2.3.4",
+		"65535.0": "65535.0",
+		"dev":     "", "": "", "1.2.3.4.5": "", "01.2": "", "1..2": "", "65536": "", "1.x": "", "v": "",
+	} {
+		got, err := ManifestVersion(v)
+		if got != want || (err == nil) != (want != "") {
+			t.Errorf("ManifestVersion(%q) = %q, %v; want %q", v, got, err, want)
+		}
 	}
 }
 

@@ -2,9 +2,10 @@ package nativehost
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"os"
+	"io/fs"
 )
 
 // Options says what to install, check or uninstall, and where. The zero
@@ -30,11 +31,21 @@ type Options struct {
 	// ExtensionIDs are extension IDs to allow besides ExtensionID (a store
 	// build, a differently keyed development copy).
 	ExtensionIDs []string
-	// ModuleRoot is the tabtap checkout to build from and copy the extension
-	// from; empty means FindModuleRoot from the working directory.
-	ModuleRoot string
-	// BuildFlags are passed to go build after -trimpath (e.g. "-race").
-	BuildFlags []string
+	// Binary is the host binary to install: this executable for `tabtap
+	// install`, a fresh build for the installer run from a checkout.
+	// Install needs it; Check and Uninstall do not read it.
+	Binary string
+	// Extension holds the extension's files; nil means ExtensionFiles, the
+	// ones this program carries.
+	Extension fs.FS
+	// Version is the tabtap version of Binary. Install writes it into the
+	// extension copy's manifest, so that the two parts say the same;
+	// empty leaves the manifest's version as it is.
+	Version string
+	// InstallCommand is the command that installs, quoted by the fixes a
+	// check suggests: "go run ./installer", or the tabtap binary followed by
+	// "install". Empty means "tabtap install".
+	InstallCommand string
 	// Env is the machine to act on; the zero value is this one.
 	Env Env
 	// Out receives one line per step taken; nil discards them.
@@ -56,8 +67,10 @@ type Result struct {
 	NoBrowserFound bool
 }
 
-// Install builds the host binary, copies the extension and registers the
-// host's manifest for every target of opts.
+// Install puts the host binary and the extension in place and registers
+// the host's manifest for every target of opts. Run again (a newer
+// binary's install, say) it replaces both while the browser runs: see
+// PlaceBinary.
 func Install(ctx context.Context, opts Options) (*Result, error) {
 	env, out, targets, l, err := plan(opts, false)
 	if err != nil {
@@ -67,25 +80,21 @@ func Install(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	root := opts.ModuleRoot
-	if root == "" {
-		wd, err := os.Getwd()
-		if err != nil {
-			return nil, fmt.Errorf("find the tabtap module: %w", err)
-		}
-		if root, err = FindModuleRoot(wd); err != nil {
-			return nil, err
-		}
+	if opts.Binary == "" {
+		return nil, errors.New("install: no host binary to install")
 	}
-
-	fmt.Fprintf(out, "building the host: %s\n", l.binaryPath)
-	if err := BuildHost(ctx, root, l.binaryPath, opts.BuildFlags...); err != nil {
+	src := opts.Extension
+	if src == nil {
+		src = ExtensionFiles()
+	}
+	if err := PlaceBinary(opts.Binary, l.binaryPath); err != nil {
 		return nil, err
 	}
-	if err := CopyExtension(ExtensionSourceDir(root), l.extensionDir); err != nil {
+	fmt.Fprintf(out, "installed the host: %s\n", l.binaryPath)
+	if err := WriteExtension(src, l.extensionDir, opts.Version); err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(out, "copied the extension: %s\n", l.extensionDir)
+	fmt.Fprintf(out, "wrote the extension: %s\n", l.extensionDir)
 
 	res := &Result{BinaryPath: l.binaryPath, ExtensionDir: l.extensionDir, NoBrowserFound: len(targets) == 0}
 	for _, t := range targets {
@@ -104,8 +113,8 @@ func Install(ctx context.Context, opts Options) (*Result, error) {
 // RegisterUserDataDir writes the host manifest into the custom profile
 // userDataDir (userDataDir/NativeMessagingHosts/dev.tabtap.host.json),
 // pointing at binaryPath and allowing the project's extension plus
-// extraIDs. It returns the manifest's path. It is for a binary built
-// separately, e.g. with BuildHost; Install does the whole job.
+// extraIDs. It returns the manifest's path. It is for a binary put in
+// place separately; Install does the whole job.
 func RegisterUserDataDir(userDataDir, binaryPath string, extraIDs ...string) (string, error) {
 	t, err := UserDataDirTarget(userDataDir)
 	if err != nil {

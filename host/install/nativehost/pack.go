@@ -34,52 +34,38 @@ type Pack struct {
 var packTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // PackExtension writes to out the zip a Chrome Web Store or Edge Add-ons
-// upload takes: the files of the extension folder src that CopyExtension
-// would copy (no tests, no package.json), manifest.json at the zip's root,
-// with the manifest's "key" left out (a store assigns the ID and refuses an
-// upload that carries a key). It checks that every file the manifest names
-// (icons, service worker, popup, options page) is in the zip.
-func PackExtension(src, out string) (*Pack, error) {
+// upload takes: the files of src (a folder, or ExtensionFiles) that
+// WriteExtension would write (no tests, no package.json), manifest.json at
+// the zip's root, with the manifest's "key" left out (a store assigns the
+// ID and refuses an upload that carries a key), and with version, when
+// given, as the manifest's version. It checks that every file the manifest
+// names (icons, service worker, popup, options page) is in the zip. The
+// same files give the same bytes.
+func PackExtension(src fs.FS, out, version string) (*Pack, error) {
 	outAbs, err := filepath.Abs(out)
 	if err != nil {
 		return nil, fmt.Errorf("pack the extension: %w", err)
 	}
-	manifest, err := os.ReadFile(filepath.Join(src, "manifest.json"))
+	manifest, err := fs.ReadFile(src, "manifest.json")
 	if err != nil {
-		return nil, fmt.Errorf("pack the extension: %s holds no manifest.json: %w", src, err)
+		return nil, fmt.Errorf("pack the extension: it has no manifest.json: %w", err)
+	}
+	if version != "" {
+		if manifest, err = setManifestVersion(manifest, version); err != nil {
+			return nil, fmt.Errorf("pack the extension: %w", err)
+		}
 	}
 	manifest, version, named, err := storeManifest(manifest)
 	if err != nil {
 		return nil, fmt.Errorf("pack the extension: manifest.json: %w", err)
 	}
-
-	var files []string
-	err = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, p)
-		if err != nil || rel == "." {
-			return err
-		}
-		if leftOut(d.Name(), d.IsDir()) {
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if abs, _ := filepath.Abs(p); d.Type().IsRegular() && abs != outAbs {
-			files = append(files, filepath.ToSlash(rel))
-		}
-		return nil
-	})
+	files, err := extensionFiles(src)
 	if err != nil {
-		return nil, fmt.Errorf("pack the extension from %s: %w", src, err)
+		return nil, fmt.Errorf("pack the extension: %w", err)
 	}
-	slices.Sort(files)
 	for _, name := range named {
 		if !slices.Contains(files, name) {
-			return nil, fmt.Errorf("pack the extension: manifest.json names %s, which is not in %s", name, src)
+			return nil, fmt.Errorf("pack the extension: manifest.json names %s, which is not among the extension's files", name)
 		}
 	}
 
@@ -88,7 +74,7 @@ func PackExtension(src, out string) (*Pack, error) {
 	for _, name := range files {
 		data := manifest
 		if name != "manifest.json" {
-			if data, err = os.ReadFile(filepath.Join(src, filepath.FromSlash(name))); err != nil {
+			if data, err = fs.ReadFile(src, name); err != nil {
 				return nil, fmt.Errorf("pack the extension: %w", err)
 			}
 		}
@@ -110,6 +96,24 @@ func PackExtension(src, out string) (*Pack, error) {
 		return nil, fmt.Errorf("pack the extension: %w", err)
 	}
 	return &Pack{Path: outAbs, Files: files, Version: version, Size: buf.Len()}, nil
+}
+
+// setManifestVersion makes the manifest's version the manifest form of
+// the tabtap version v, keeping the rest as written.
+func setManifestVersion(data []byte, v string) ([]byte, error) {
+	mv, err := ManifestVersion(v)
+	if err != nil {
+		return nil, err
+	}
+	val, err := hujson.Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("manifest.json: %w", err)
+	}
+	patch, _ := json.Marshal([]map[string]string{{"op": "add", "path": "/version", "value": mv}})
+	if err := val.Patch(patch); err != nil {
+		return nil, fmt.Errorf("manifest.json: set the version: %w", err)
+	}
+	return val.Pack(), nil
 }
 
 // storeManifest removes "key" from the manifest, keeping the rest as
@@ -163,8 +167,13 @@ func storeManifest(data []byte) (out []byte, version string, named []string, err
 			named = append(named, f)
 		}
 	}
-	for i, f := range named {
-		named[i] = path.Clean(f)
-	}
+	cleanPaths(named)
 	return out, m.Version, named, nil
+}
+
+// cleanPaths makes each slash path of names clean.
+func cleanPaths(names []string) {
+	for i, f := range names {
+		names[i] = path.Clean(f)
+	}
 }

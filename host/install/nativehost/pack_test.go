@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,15 +12,12 @@ import (
 	"testing"
 )
 
-// packRepoExtension packs this checkout's extension into a temporary zip.
-func packRepoExtension(t *testing.T) (*Pack, string) {
+// packRepoExtension packs the extension this package carries into a
+// temporary zip.
+func packRepoExtension(t *testing.T) (*Pack, fs.FS) {
 	t.Helper()
-	root, err := FindModuleRoot(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	src := ExtensionSourceDir(root)
-	p, err := PackExtension(src, filepath.Join(t.TempDir(), "tabtap.zip"))
+	src := ExtensionFiles()
+	p, err := PackExtension(src, filepath.Join(t.TempDir(), "tabtap.zip"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +68,7 @@ func TestPackExtension(t *testing.T) {
 	if _, ok := m["key"]; ok {
 		t.Error("the zip's manifest keeps its key")
 	}
-	orig, _ := os.ReadFile(filepath.Join(src, "manifest.json"))
+	orig, _ := fs.ReadFile(src, "manifest.json")
 	var o map[string]any
 	json.Unmarshal(orig, &o)
 	delete(o, "key")
@@ -81,7 +79,7 @@ func TestPackExtension(t *testing.T) {
 	}
 
 	// The same source gives the same bytes.
-	again, err := PackExtension(src, filepath.Join(t.TempDir(), "again.zip"))
+	again, err := PackExtension(src, filepath.Join(t.TempDir(), "again.zip"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,11 +101,25 @@ func TestPackExtensionRefuses(t *testing.T) {
 		src := t.TempDir()
 		writeFile(t, filepath.Join(src, "manifest.json"), manifest, 0o644)
 		out := filepath.Join(t.TempDir(), "x.zip")
-		if _, err := PackExtension(src, out); err == nil || !strings.Contains(err.Error(), want) {
+		if _, err := PackExtension(os.DirFS(src), out, ""); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: err = %v, want %q", manifest, err, want)
 		}
 		if _, err := os.Stat(out); err == nil {
 			t.Errorf("%s: a zip was written", manifest)
 		}
+	}
+}
+
+// With a version, the zip's manifest carries it; the rest stays.
+func TestPackExtensionVersion(t *testing.T) {
+	p, err := PackExtension(ExtensionFiles(), filepath.Join(t.TempDir(), "tabtap.zip"), "v3.4.5-rc.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Version != "3.4.5" {
+		t.Errorf("version %q", p.Version)
+	}
+	if _, err := PackExtension(ExtensionFiles(), filepath.Join(t.TempDir(), "x.zip"), "dev"); err == nil {
+		t.Error("a version with no numbers was packed")
 	}
 }

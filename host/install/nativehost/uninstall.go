@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -22,88 +23,141 @@ type Removal struct {
 // Uninstall removes what Install wrote for the targets of opts (by default
 // every browser of the table): the manifests (and on Windows the registry
 // keys), then the host binary and the extension copy unless a browser left
-// out of the uninstall still uses them. It goes on past failures and
-// returns them joined.
+// out of the uninstall still uses them, and the folders the install made
+// once they are empty. It goes on past failures and returns them joined.
 func Uninstall(ctx context.Context, opts Options) (*Removal, error) {
 	env, out, targets, l, err := plan(opts, true)
 	if err != nil {
 		return nil, err
 	}
-	res := &Removal{}
-	var errs []error
-	removed := func(what string) {
-		res.Removed = append(res.Removed, what)
-		fmt.Fprintf(out, "removed %s\n", what)
-	}
-	kept := func(what string) {
-		res.Kept = append(res.Kept, what)
-		fmt.Fprintf(out, "kept %s\n", what)
-	}
-
-	targeted := map[string]bool{}
+	u := &uninstall{ctx: ctx, env: env, out: out, res: &Removal{}, targeted: map[string]bool{}}
 	for _, t := range targets {
-		targeted[t.Browser.Name] = true
+		u.targeted[t.Browser.Name] = true
 	}
 	for _, t := range targets {
-		for _, key := range t.RegistryKeys {
-			if _, ok := regGet(ctx, env, key); !ok {
-				continue
-			}
-			if users := keyUsers(env, key, targeted); len(users) > 0 {
-				kept(fmt.Sprintf("%s: %s reads it too", hostKey(key), strings.Join(users, ", ")))
-				continue
-			}
-			if err := regDelete(ctx, env, key); err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			removed(hostKey(key))
-		}
-		if len(t.RegistryKeys) > 0 {
-			continue // the shared Windows manifest is handled below
-		}
-		if ok, err := removeFile(t.ManifestPath); err != nil {
-			errs = append(errs, fmt.Errorf("unregister from %s: %w", t.Label, err))
-		} else if ok {
-			removed(t.ManifestPath)
-		}
+		u.unregister(t)
 	}
-
 	if env.windows() {
-		if users := windowsKeysInUse(ctx, env); len(users) > 0 {
-			kept(fmt.Sprintf("%s: still registered in %s", windowsManifestPath(env), strings.Join(users, ", ")))
-		} else if ok, err := removeFile(windowsManifestPath(env)); err != nil {
-			errs = append(errs, fmt.Errorf("remove the manifest: %w", err))
-		} else if ok {
-			removed(windowsManifestPath(env))
-		}
+		u.removeWindowsManifest()
 	}
+	u.removeInstallation(l, opts.BinDir == "")
+	return u.res, errors.Join(u.errs...)
+}
 
-	if users := binaryUsers(ctx, env, l.binaryPath, targeted); len(users) > 0 {
-		kept(fmt.Sprintf("%s and %s: still registered for %s", l.binaryPath, l.extensionDir, strings.Join(users, ", ")))
-	} else {
-		for _, path := range []string{l.binaryPath, l.binaryPath + ".old"} {
-			if ok, err := removeFile(path); err != nil {
-				errs = append(errs, fmt.Errorf("remove the host binary: %w", err))
-			} else if ok {
-				removed(path)
-			}
-		}
-		if ok, err := removeExtensionCopy(l.extensionDir); err != nil {
-			errs = append(errs, err)
-		} else if ok {
-			removed(l.extensionDir)
-		}
-		if opts.BinDir == "" {
-			// Folders the default layout created; only removed when empty.
-			for _, dir := range []string{l.binDir, dataDir(env)} {
-				if os.Remove(dir) == nil {
-					removed(dir)
-				}
-			}
-		}
+// uninstall is one Uninstall under way: what it removed, kept and failed
+// to remove.
+type uninstall struct {
+	ctx      context.Context
+	env      Env
+	out      io.Writer
+	res      *Removal
+	errs     []error
+	targeted map[string]bool // the browsers uninstalled, by Name
+}
+
+func (u *uninstall) removed(what string) {
+	u.res.Removed = append(u.res.Removed, what)
+	fmt.Fprintf(u.out, "removed %s\n", what)
+}
+
+func (u *uninstall) kept(what string) {
+	u.res.Kept = append(u.res.Kept, what)
+	fmt.Fprintf(u.out, "kept %s\n", what)
+}
+
+// remove removes the file at path, saying so; what names it in an error.
+func (u *uninstall) remove(path, what string) {
+	if ok, err := removeFile(path); err != nil {
+		u.errs = append(u.errs, fmt.Errorf("%s: %w", what, err))
+	} else if ok {
+		u.removed(path)
 	}
-	return res, errors.Join(errs...)
+}
+
+// unregister removes t's registry keys (Windows) or its manifest, and the
+// manifest's folders the install made once they are empty.
+func (u *uninstall) unregister(t Target) {
+	for _, key := range t.RegistryKeys {
+		if _, ok := regGet(u.ctx, u.env, key); !ok {
+			continue
+		}
+		if users := keyUsers(u.env, key, u.targeted); len(users) > 0 {
+			u.kept(fmt.Sprintf("%s: %s reads it too", hostKey(key), strings.Join(users, ", ")))
+			continue
+		}
+		if err := regDelete(u.ctx, u.env, key); err != nil {
+			u.errs = append(u.errs, err)
+			continue
+		}
+		u.removed(hostKey(key))
+	}
+	if len(t.RegistryKeys) > 0 {
+		return // the shared Windows manifest is handled apart
+	}
+	u.remove(t.ManifestPath, "unregister from "+t.Label)
+	stop := u.env.Home
+	if t.UserDataDir != "" {
+		stop = t.UserDataDir // the profile is the person's, not the install's
+	}
+	u.removeEmptyDirs(filepath.Dir(t.ManifestPath), stop)
+}
+
+// removeWindowsManifest removes the one manifest every registry key
+// points to, unless a key still does.
+func (u *uninstall) removeWindowsManifest() {
+	path := windowsManifestPath(u.env)
+	if users := windowsKeysInUse(u.ctx, u.env); len(users) > 0 {
+		u.kept(fmt.Sprintf("%s: still registered in %s", path, strings.Join(users, ", ")))
+		return
+	}
+	u.remove(path, "remove the manifest")
+}
+
+// removeInstallation removes the host binary (and those an upgrade moved
+// aside) and the extension copy, unless a browser left out of the
+// uninstall still uses them; with the default layout, also its folders
+// once empty.
+func (u *uninstall) removeInstallation(l layout, defaultLayout bool) {
+	if users := binaryUsers(u.ctx, u.env, l.binaryPath, u.targeted); len(users) > 0 {
+		u.kept(fmt.Sprintf("%s and %s: still registered for %s", l.binaryPath, l.extensionDir, strings.Join(users, ", ")))
+		return
+	}
+	for _, path := range append([]string{l.binaryPath}, asides(l.binaryPath)...) {
+		u.remove(path, "remove the host binary")
+	}
+	if ok, err := removeExtensionCopy(l.extensionDir); err != nil {
+		u.errs = append(u.errs, err)
+	} else if ok {
+		u.removed(l.extensionDir)
+	}
+	if defaultLayout {
+		data := dataDir(u.env)
+		u.removeEmptyDirs(l.binDir, data)
+		stop := u.env.Home
+		if !inside(data, stop) {
+			stop = filepath.Dir(data) // $XDG_DATA_HOME elsewhere: only tabtap's own folder
+		}
+		u.removeEmptyDirs(data, stop)
+	}
+}
+
+// removeEmptyDirs removes dir, then each parent of it, while they are
+// empty and inside stop (stop itself stays). Folders an install created
+// (a NativeMessagingHosts folder, the data folder) go; a folder the person
+// keeps anything in stays.
+func (u *uninstall) removeEmptyDirs(dir, stop string) {
+	for ; inside(dir, stop); dir = filepath.Dir(dir) {
+		if os.Remove(dir) != nil {
+			return
+		}
+		u.removed(dir)
+	}
+}
+
+// inside tells whether path is strictly inside the folder dir.
+func inside(path, dir string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
 // removeFile removes path; ok is false when there was nothing to remove.

@@ -21,7 +21,10 @@ func TestUninstallRemovesExactlyWhatWasWritten(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{manifest, binary, l.extensionDir, l.binDir, dataDir(env)}
+	// The data folder's parents go too when the install made them (this
+	// home holds nothing else).
+	local := filepath.Join(env.Home, ".local")
+	want := []string{manifest, binary, l.extensionDir, l.binDir, dataDir(env), filepath.Join(local, "share"), local}
 	if !slices.Equal(r.Removed, want) {
 		t.Errorf("removed %q, want %q", r.Removed, want)
 	}
@@ -61,10 +64,13 @@ func TestUninstallUserDataDirAndBinDir(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{path, l.binaryPath, l.extensionDir}; !slices.Equal(r.Removed, want) {
+	if want := []string{path, filepath.Dir(path), l.binaryPath, l.extensionDir}; !slices.Equal(r.Removed, want) {
 		t.Errorf("removed %q, want %q", r.Removed, want)
 	}
 	assertOnlyFiles(t, binDir, "unrelated")
+	if _, err := os.Stat(profile); err != nil {
+		t.Errorf("the profile was removed: %v", err)
+	}
 }
 
 // Uninstalling one browser keeps the binary another browser still uses.
@@ -80,7 +86,9 @@ func TestUninstallKeepsWhatAnotherBrowserUses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(r.Removed, []string{edge.ManifestPath}) || len(r.Kept) != 1 || !strings.Contains(r.Kept[0], "still registered for Chromium") {
+	// The folders registering made for a browser not installed go with it.
+	nmh := filepath.Dir(edge.ManifestPath)
+	if !slices.Equal(r.Removed, []string{edge.ManifestPath, nmh, filepath.Dir(nmh)}) || len(r.Kept) != 1 || !strings.Contains(r.Kept[0], "still registered for Chromium") {
 		t.Errorf("removal = %+v", r)
 	}
 	for _, p := range []string{chromiumManifest, binary} {

@@ -1,0 +1,284 @@
+package release
+
+import (
+	"archive/tar"
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"debug/buildinfo"
+	"debug/elf"
+	"debug/macho"
+	"debug/pe"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tabtap/tabtap/internal/testenv"
+)
+
+// The whole release, cross-compiled: each archive holds the README and a
+// binary for its platform (read from its ELF, Mach-O or PE header and from
+// the build information the go command wrote), stamped with the version
+// and commit, carrying the extension; the store zip and SHA256SUMS are
+// there and agree with the files. Built again from a copy of the checkout
+// in another folder, the release is the same, byte for byte.
+func TestRelease(t *testing.T) {
+	testenv.GoTool(t)
+	root, err := FindModuleRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+	defer cancel()
+	opts := Options{
+		ModuleRoot: root, Version: "v0.9.1", Commit: "0123456789abcdef0123456789abcdef01234567",
+		Date: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC), Out: t.TempDir(),
+	}
+	start := time.Now()
+	arts, err := Run(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("built in %s", time.Since(start).Round(time.Second))
+	if len(arts) != len(Targets)+2 {
+		t.Fatalf("%d files: %+v", len(arts), arts)
+	}
+	sums := readSums(t, filepath.Join(opts.Out, "SHA256SUMS"))
+	for _, a := range arts {
+		t.Logf("%-36s %9d  %s", a.Name, a.Size, a.SHA256)
+		if a.Name != "SHA256SUMS" && sums[a.Name] != a.SHA256 {
+			t.Errorf("SHA256SUMS says %s for %s, the file is %s", sums[a.Name], a.Name, a.SHA256)
+		}
+		if a.Target == (Target{}) {
+			continue
+		}
+		t.Run(a.Target.GOOS+"_"+a.Target.GOARCH, func(t *testing.T) {
+			checkArchive(t, a, opts)
+		})
+	}
+	if _, ok := sums["tabtap-extension_0.9.1.zip"]; !ok {
+		t.Errorf("no store zip in %v", sums)
+	}
+	if len(sums) != len(Targets)+1 {
+		t.Errorf("SHA256SUMS lists %d files", len(sums))
+	}
+
+	copied := copyModule(t, root)
+	again := opts
+	again.ModuleRoot, again.Out = copied, t.TempDir()
+	start = time.Now()
+	if _, err := Run(ctx, again); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("built again from %s in %s", copied, time.Since(start).Round(time.Second))
+	a, _ := os.ReadFile(filepath.Join(opts.Out, "SHA256SUMS"))
+	b, _ := os.ReadFile(filepath.Join(again.Out, "SHA256SUMS"))
+	if !bytes.Equal(a, b) {
+		t.Errorf("two builds of the same commit differ:\n%s\n%s", a, b)
+	}
+}
+
+// checkArchive opens the archive a and checks what it holds.
+func checkArchive(t *testing.T, a Artifact, opts Options) {
+	files := unpack(t, a.Path)
+	top := "tabtap_0.9.1_" + a.Target.GOOS + "_" + a.Target.GOARCH + "/"
+	exe := top + "tabtap"
+	if a.Target.GOOS == "windows" {
+		exe += ".exe"
+	}
+	if len(files) != 2 || files[top+"README.md"] == nil || files[exe] == nil {
+		names := []string{}
+		for n := range files {
+			names = append(names, n)
+		}
+		t.Fatalf("%s holds %q, want %s and %sREADME.md", a.Name, names, exe, top)
+	}
+	readme, _ := os.ReadFile(filepath.Join(opts.ModuleRoot, "README.md"))
+	if !bytes.Equal(files[top+"README.md"], readme) {
+		t.Error("the README is not the checkout's")
+	}
+	bin := files[exe]
+	if got := platform(t, bin); got != a.Target {
+		t.Errorf("the binary is for %s", got)
+	}
+	info, err := buildinfo.Read(bytes.NewReader(bin))
+	if err != nil {
+		t.Fatalf("build info: %v", err)
+	}
+	settings := map[string]string{}
+	for _, s := range info.Settings {
+		settings[s.Key] = s.Value
+	}
+	if settings["GOOS"] != a.Target.GOOS || settings["GOARCH"] != a.Target.GOARCH || settings["-trimpath"] != "true" || settings["CGO_ENABLED"] != "0" ||
+		info.Path != ModulePath+"/host/cmd/tabtap" {
+		t.Errorf("build info %s: %v", info.Path, settings)
+	}
+	// With -trimpath the go command does not record -ldflags: the stamp is
+	// looked for in the bytes (and run, below, where the binary can run).
+	if !bytes.Contains(bin, []byte(opts.Commit)) {
+		t.Error("the binary is not stamped with the commit")
+	}
+	// The extension is inside: every file a browser loads, as in the
+	// checkout.
+	for _, name := range []string{"manifest.json", "sw.js", "popup.html", "lib/hostlink.js", "icons/128.png"} {
+		data, err := os.ReadFile(filepath.Join(opts.ModuleRoot, "extension", filepath.FromSlash(name)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(bin, data) {
+			t.Errorf("the binary does not carry the extension's %s", name)
+		}
+	}
+	if bytes.Contains(bin, []byte(opts.ModuleRoot)) {
+		t.Error("the binary holds the checkout's path")
+	}
+	if a.Target.GOOS == runtime.GOOS && a.Target.GOARCH == runtime.GOARCH {
+		path := filepath.Join(t.TempDir(), filepath.Base(exe))
+		if err := os.WriteFile(path, bin, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(path, "version").Output()
+		if err != nil || !strings.HasPrefix(string(out), "tabtap 0.9.1 (commit "+opts.Commit+", ") {
+			t.Errorf("tabtap version: %q, %v", out, err)
+		}
+	}
+}
+
+// platform reads the system and processor a binary is for from its
+// executable format.
+func platform(t *testing.T, bin []byte) Target {
+	r := bytes.NewReader(bin)
+	if f, err := elf.NewFile(r); err == nil {
+		arch := map[elf.Machine]string{elf.EM_X86_64: "amd64", elf.EM_AARCH64: "arm64"}[f.Machine]
+		if f.OSABI != elf.ELFOSABI_NONE && f.OSABI != elf.ELFOSABI_LINUX {
+			return Target{f.OSABI.String(), arch}
+		}
+		return Target{"linux", arch}
+	}
+	if f, err := macho.NewFile(r); err == nil {
+		return Target{"darwin", map[macho.Cpu]string{macho.CpuAmd64: "amd64", macho.CpuArm64: "arm64"}[f.Cpu]}
+	}
+	if f, err := pe.NewFile(r); err == nil {
+		return Target{"windows", map[uint16]string{pe.IMAGE_FILE_MACHINE_AMD64: "amd64", pe.IMAGE_FILE_MACHINE_ARM64: "arm64"}[f.Machine]}
+	}
+	t.Fatal("not an ELF, Mach-O or PE executable")
+	return Target{}
+}
+
+// unpack reads the files of a tar.gz or zip archive, checking that every
+// entry has the release's time and a sane mode.
+func unpack(t *testing.T, path string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.HasSuffix(path, ".zip") {
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range zr.File {
+			if f.Mode().IsDir() {
+				continue
+			}
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			files[f.Name], _ = io.ReadAll(rc)
+			rc.Close()
+		}
+		return files
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tar.NewReader(zr)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return files
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.Typeflag == tar.TypeReg {
+			files[h.Name], _ = io.ReadAll(tr)
+			if strings.HasSuffix(h.Name, "/tabtap") && h.Mode != 0o755 {
+				t.Errorf("%s has mode %o", h.Name, h.Mode)
+			}
+		}
+	}
+}
+
+// readSums reads SHA256SUMS, checking its format.
+func readSums(t *testing.T, path string) map[string]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sums := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		sum, name, ok := strings.Cut(sc.Text(), "  ")
+		if b, err := hex.DecodeString(sum); !ok || err != nil || len(b) != sha256.Size {
+			t.Fatalf("SHA256SUMS line %q", sc.Text())
+		}
+		sums[name] = sum
+	}
+	return sums
+}
+
+// copyModule copies the checkout's files (not its .git, node_modules or
+// dist) to a new folder.
+func copyModule(t *testing.T, root string) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), "elsewhere", "tabtap")
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		switch d.Name() {
+		case ".git", "node_modules", "dist":
+			if d.IsDir() || d.Name() == ".git" {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+		}
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(fmt.Errorf("copy the checkout: %w", err))
+	}
+	return dst
+}
