@@ -300,7 +300,7 @@ func (e *env) captureLoad(fetches, frames int, opts map[string]any) loadRun {
 	run.during = watch.stop()
 	profiling := os.Getenv("TABTAP_PROFILE") != ""
 	if profiling {
-		heapProfile(pid) // heap-1.pprof: while capturing
+		heapProfile(pid)            // heap-1.pprof: while capturing
 		time.Sleep(2 * time.Second) // before the stop changes the heap
 	}
 	watch = watchMemory(pid)
