@@ -64,6 +64,8 @@ var (
 	Items = Bound{Name: "limit", Default: 50, Min: 1, Max: 1000}
 	// WaitSeconds is wait_for_request's timeoutSeconds.
 	WaitSeconds = Bound{Name: "timeoutSeconds", Default: 30, Min: 1, Max: 300}
+	// SendSeconds is send_request's timeoutSeconds: the whole exchange.
+	SendSeconds = Bound{Name: "timeoutSeconds", Default: 30, Min: 1, Max: 300}
 )
 
 // Check refuses a value out of range with a sentence naming the argument.

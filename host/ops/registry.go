@@ -16,6 +16,7 @@ var registry = []Op{
 	closeSession,
 	getCaptureData,
 	getRequest,
+	sendRequest,
 }
 
 // All returns every operation, in the order a client shows the tools.

@@ -54,15 +54,15 @@ func TestURL(t *testing.T) {
 		"https://a.example/login?token=abc123&next=/home":                                       "https://a.example/login?token=[redacted]&next=/home",
 		"https://a.example/cb?code=4/0AX4XfWh7&state=xyz#frag":                                  "https://a.example/cb?code=[redacted]&state=xyz#frag",
 		"https://a.example/#access_token=eyJ.x.y&token_type=Bearer":                             "https://a.example/#access_token=[redacted]&token_type=Bearer",
-		"https://a.example/#/route?id_token=t0k":                                                "https://a.example/#/route?id_token=[redacted]",
+		"https://a.example/#/route?id_token=t0k3n9":                                             "https://a.example/#/route?id_token=[redacted]",
 		"https://user:hunter2@a.example/path?q=1":                                               "https://user:[redacted]@a.example/path?q=1",
 		"https://a.example/s3?X-Amz-Signature=9f3ab27c41&X-Amz-Date=2026":                       "https://a.example/s3?X-Amz-Signature=[redacted]&X-Amz-Date=2026",
 		"https://a.example/login?token=ok&session=new&auth=1":                                   "https://a.example/login?token=ok&session=new&auth=1",
 		"https://a.example/?redirect_uri=https%3A%2F%2Fb.example%2Fcb%3Fcode%3Dsecret1%26x%3D1": "https://a.example/?redirect_uri=https%3A%2F%2Fb.example%2Fcb%3Fcode%3D[redacted]%26x%3D1",
 		"https://a.example/plain/path":                                                          "https://a.example/plain/path",
 		"https://a.example/?q=token&author=bob":                                                 "https://a.example/?q=token&author=bob",
-		"wss://a.example/socket?apikey=k9&v=2":                                                  "wss://a.example/socket?apikey=[redacted]&v=2",
-		"":                                                                                      "",
+		"wss://a.example/socket?apikey=k9x7q2&v=2":                                              "wss://a.example/socket?apikey=[redacted]&v=2",
+		"": "",
 	} {
 		if got := URL(in); got != want {
 			t.Errorf("URL(%q)\n got %q\nwant %q", in, got, want)

@@ -72,7 +72,8 @@ func hides(v string, st strength) bool {
 
 // couldBeSecret reports whether one word (no spaces) could be a secret
 // under a name of strength st: not a placeholder, a word, a keyword, a
-// boolean, or a number shorter than a one-time code.
+// boolean, a number shorter than a one-time code, or shorter than any
+// token (five bytes, six under a weak name).
 func couldBeSecret(w string, st strength) bool {
 	if w == "" || commonValues[lowerASCII(w)] || sameByte(w) {
 		return false
@@ -83,7 +84,12 @@ func couldBeSecret(w string, st strength) bool {
 	if wordy(w) {
 		return false
 	}
-	return st != weak || len(w) >= 6
+	// No credential is this short (PINs and one-time codes are under
+	// password names, or numbers).
+	if st == weak {
+		return len(w) >= 6
+	}
+	return len(w) >= 5
 }
 
 // learnable reports whether a value found where credentials live, under a

@@ -58,9 +58,10 @@ func TestToolsListTheRegistry(t *testing.T) {
 	if !slices.Equal(names, want) {
 		t.Errorf("tools %v, want %v", names, want)
 	}
-	// The tool definitions are read on every turn: keep them lean.
-	if listed > 16_000 {
-		t.Errorf("tools/list takes %d bytes; keep it under 16000", listed)
+	// The tool definitions are read on every turn: keep them lean (about
+	// 1.5 KB a tool; raised from 16000 for send_request, the twelfth).
+	if listed > 18_000 {
+		t.Errorf("tools/list takes %d bytes; keep it under 18000", listed)
 	}
 	t.Logf("tools/list: %d tools, %d bytes", len(s.tools), listed)
 }
