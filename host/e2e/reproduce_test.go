@@ -10,9 +10,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,6 +20,7 @@ import (
 
 	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/install/nativehost"
+	"github.com/tabtap/tabtap/host/reproduce/reproducetest"
 )
 
 // signedApp is a local app that signs in with a password, then
@@ -178,47 +176,6 @@ func (e *env) setOptions(sites string, changes bool) {
 	})
 }
 
-// runExport runs the code of get_request's `as` with each secret set to
-// the value it hid, and returns the status and the body it printed.
-func runExport(t *testing.T, lang, code string, env map[string]string) (int, string) {
-	t.Helper()
-	dir := t.TempDir()
-	file := filepath.Join(dir, "request")
-	tool := map[string]string{"curl": "sh", "fetch": "node", "python": "python3"}[lang]
-	if lang == "curl" {
-		// Ask curl for the status as well, as the other two print it.
-		code = strings.TrimSuffix(code, "\n") + " \\\n  -sS -w '%{stderr}%{http_code}\\n'\n"
-	}
-	if err := os.WriteFile(file, []byte(code), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(tool, file)
-	cmd.Dir = dir
-	cmd.Env = os.Environ()
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	done := make(chan error, 1)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("%s: %v\n%s\n%s", lang, err, errb.String(), code)
-		}
-	case <-time.After(time.Minute):
-		cmd.Process.Kill()
-		<-done
-		t.Fatalf("%s did not finish within a minute", lang)
-	}
-	status, _ := strconv.Atoi(strings.Fields(errb.String() + " 0")[0])
-	return status, out.String()
-}
-
 // TestReproduceAsCodeAndAsThePerson: on a signed-in app, a captured call
 // written as curl, fetch and python runs with the hidden values set and
 // gets what the browser got; sent again with send_request it goes as the
@@ -290,7 +247,7 @@ func TestReproduceAsCodeAndAsThePerson(t *testing.T) {
 		if lang == "curl" {
 			t.Logf("get_request as curl, as the agent reads it:\n%s\nsecrets: %+v", got.Code, got.Secrets)
 		}
-		status, body := runExport(t, lang, got.Code, env)
+		status, body, _ := reproducetest.Run(t, t.TempDir(), lang, got.Code, env)
 		if status != int(shown.Response.Status) || body != shown.Response.Body {
 			t.Errorf("%s: the code got %d %q, the capture holds %d %q", lang, status, body, shown.Response.Status, shown.Response.Body)
 		} else if lang == "curl" {

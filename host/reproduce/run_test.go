@@ -9,15 +9,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"reflect"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/reproduce/reproducetest"
 )
 
 // hostile is a header value that a shell, JavaScript or Python would
@@ -201,7 +199,6 @@ type received struct {
 // in from the environment, and the code must print the status and the
 // body the server answered.
 func TestRun(t *testing.T) {
-	tools := map[string]string{Curl: "sh", Fetch: "node", Python: "python3"}
 	for _, bin := range []string{"sh", "curl", "node", "python3", "base64"} {
 		if _, err := exec.LookPath(bin); err != nil {
 			t.Fatalf("%s is needed to run the code this package writes: %v", bin, err)
@@ -258,7 +255,7 @@ func TestRun(t *testing.T) {
 				if strings.Contains(code.Code, marker) {
 					t.Errorf("the code holds %s", marker)
 				}
-				stdout, stderr := runCode(t, tools[lang], lang, code.Code, c.secrets)
+				status, stdout := runCode(t, lang, code.Code, c.secrets)
 				mu.Lock()
 				g := got
 				mu.Unlock()
@@ -266,11 +263,11 @@ func TestRun(t *testing.T) {
 				if c.method != "HEAD" && stdout != c.respBody {
 					t.Errorf("printed %q, want the body %q", stdout, c.respBody)
 				}
-				if status := strings.Fields(stderr + " "); len(status) == 0 || status[0] != strconv.Itoa(c.status) {
-					t.Errorf("printed the status %q, want %d", stderr, c.status)
+				if status != c.status {
+					t.Errorf("printed the status %d, want %d", status, c.status)
 				}
 				if t.Failed() {
-					t.Logf("code:\n%s\nstderr: %s", code.Code, stderr)
+					t.Logf("code:\n%s", code.Code)
 				}
 			})
 		}
@@ -278,49 +275,17 @@ func TestRun(t *testing.T) {
 }
 
 // runCode runs code with the secrets in its environment, in a folder of
-// its own that must stay empty (no PWNED file), and returns what it
-// printed.
-func runCode(t *testing.T, tool, lang, code string, secrets map[string]string) (stdout, stderr string) {
+// its own that must stay empty (no PWNED file), and returns the status it
+// printed and the body.
+func runCode(t *testing.T, lang, code string, secrets map[string]string) (status int, stdout string) {
 	t.Helper()
 	dir := t.TempDir()
-	file := filepath.Join(dir, "request")
-	if lang == Curl {
-		// Ask curl for the status as well, as the other two print it.
-		code = strings.TrimSuffix(code, "\n") + " \\\n  -sS -w '%{stderr}%{http_code}\\n'\n"
-	}
-	if err := os.WriteFile(file, []byte(code), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(tool, file)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "HOME="+dir)
-	for k, v := range secrets {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	done := make(chan error, 1)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("%s failed: %v\n%s", tool, err, errb.String())
-		}
-	case <-time.After(60 * time.Second):
-		cmd.Process.Kill()
-		<-done
-		t.Fatalf("%s did not finish within 60 s", tool)
-	}
+	status, stdout, _ = reproducetest.Run(t, dir, lang, code, secrets)
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		if e.Name() != "request" {
-			t.Errorf("running the code made %s: it ran part of a value", e.Name())
-		}
+		t.Errorf("running the code made %s: it ran part of a value", e.Name())
 	}
-	return out.String(), errb.String()
+	return status, stdout
 }
 
 // checkReceived compares what the server got with what the browser sent.
