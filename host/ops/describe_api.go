@@ -65,9 +65,8 @@ type describeResult struct {
 
 // described is the API a capture shows, and the file it was written to.
 type described struct {
-	head    describeResult // ids, format, file
-	api     *apidesc.API
-	endsAll int // endpoints in the whole description, for the headline
+	head describeResult // ids, format, file
+	api  *apidesc.API
 }
 
 func describe(_ context.Context, b Backend, a describeArgs) (described, error) {
