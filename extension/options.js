@@ -2,9 +2,23 @@
 // (lib/policy.js) in chrome.storage.local. The service worker sends every
 // change to the daemon.
 
-import { MIB, POLICY_KEY, loadPolicy, normalizePolicy, parseSites } from './lib/policy.js';
+import { LIMITS, MIB, POLICY_KEY, loadPolicy, normalizePolicy, parseSites } from './lib/policy.js';
 
 const $ = (id) => document.getElementById(id);
+
+/** Shows tabtap's defaults and bounds (LIMITS) in the limits' fields and text. */
+function showLimits() {
+  const body = LIMITS.maxBodyBytes;
+  const total = LIMITS.maxTotalBytes;
+  const step = Number($('maxBodyMiB').step) * MIB; // 0 is "not set": the least is a step
+  Object.assign($('maxBodyMiB'), { min: Math.max(body.min, step) / MIB, max: body.max / MIB, placeholder: body.default / MIB });
+  Object.assign($('maxTotalMiB'), { min: total.min / MIB, max: total.max / MIB, placeholder: total.default / MIB });
+  $('defaultBodyMiB').textContent = body.default / MIB;
+  $('maxBodyLimitMiB').textContent = body.max / MIB;
+  $('defaultTotalMiB').textContent = total.default / MIB;
+  $('minTotalMiB').textContent = total.min / MIB;
+  $('maxTotalLimitMiB').textContent = total.max / MIB;
+}
 
 function show(p) {
   $('allowUnredacted').checked = p.allowUnredacted;
@@ -29,6 +43,7 @@ function read() {
 }
 
 async function main() {
+  showLimits();
   show(await loadPolicy(chrome.storage.local));
   $('policy').addEventListener('submit', async (ev) => {
     ev.preventDefault();

@@ -9,15 +9,23 @@ export const POLICY_KEY = 'policy';
 
 export const MIB = 1024 * 1024;
 
-/** Bounds of the limits (host/api/options.go). */
-export const MAX_BODY_BYTES_LIMIT = 64 * MIB;
-export const MAX_TOTAL_BYTES_LIMIT = 4096 * MIB;
+/**
+ * tabtap's defaults and bounds of the limits the person may set, in
+ * bytes: the daemon's (host/api/limits.go, api.BodyBytes and
+ * api.TotalBytes), which host/extension/policy_test.go holds these to. The
+ * daemon holds the person's limits to the same bounds. The options page
+ * shows them from here.
+ */
+export const LIMITS = Object.freeze({
+  maxBodyBytes: Object.freeze({ default: 10 * MIB, min: 0, max: 64 * MIB }),
+  maxTotalBytes: Object.freeze({ default: 256 * MIB, min: 1 * MIB, max: 2048 * MIB }),
+});
 
 /**
  * The settings of a new profile: redaction stays on, every site allowed,
- * tabtap's own limits (a limit of 0 is "not set": bodies up to 1 MiB
- * unless an agent asks for up to 64 MiB, 256 MiB for one capture), and no
- * site where agents may send requests as the person.
+ * tabtap's own limits (a limit of 0 is "not set": LIMITS' defaults, and
+ * agents may ask for bodies up to its maximum), and no site where agents
+ * may send requests as the person.
  */
 export const DEFAULT_POLICY = Object.freeze({
   allowUnredacted: false,
@@ -59,8 +67,9 @@ export function parseSites(text) {
   return out;
 }
 
-function intIn(v, lo, hi, fallback) {
-  return Number.isSafeInteger(v) && v >= lo && v <= hi ? v : fallback;
+/** A limit as stored → itself when within its bounds, else 0 (not set). */
+function limit(v, { min, max }) {
+  return Number.isSafeInteger(v) && v > 0 && v >= min && v <= max ? v : 0;
 }
 
 /**
@@ -76,8 +85,8 @@ export function normalizePolicy(raw) {
     allowUnredacted: p.allowUnredacted === true,
     blockedSites: sites,
     captureBodies: p.captureBodies !== false,
-    maxBodyBytes: intIn(p.maxBodyBytes, 0, MAX_BODY_BYTES_LIMIT, 0),
-    maxTotalBytes: intIn(p.maxTotalBytes, 0, MAX_TOTAL_BYTES_LIMIT, 0),
+    maxBodyBytes: limit(p.maxBodyBytes, LIMITS.maxBodyBytes),
+    maxTotalBytes: limit(p.maxTotalBytes, LIMITS.maxTotalBytes),
     sendSites: send,
     sendChanges: p.sendChanges === true,
   };

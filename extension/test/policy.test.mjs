@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { DEFAULT_POLICY, MIB, loadPolicy, normalizePolicy, parseSites, sendRefusal, siteHost, wirePolicy } from '../lib/policy.js';
+import { DEFAULT_POLICY, LIMITS, MIB, loadPolicy, normalizePolicy, parseSites, sendRefusal, siteHost, wirePolicy } from '../lib/policy.js';
 
 test('nothing stored gives the defaults: redaction stays on, every site allowed', () => {
   assert.deepEqual(normalizePolicy(undefined), { ...DEFAULT_POLICY, blockedSites: [], sendSites: [] });
@@ -22,6 +22,9 @@ test('limits stay within their bounds', () => {
   assert.equal(normalizePolicy({ maxBodyBytes: 100 * MIB }).maxBodyBytes, 0);
   assert.equal(normalizePolicy({ maxBodyBytes: 2 * MIB }).maxBodyBytes, 2 * MIB);
   assert.equal(normalizePolicy({ maxTotalBytes: -1 }).maxTotalBytes, 0);
+  assert.equal(normalizePolicy({ maxTotalBytes: LIMITS.maxTotalBytes.max }).maxTotalBytes, 2048 * MIB);
+  assert.equal(normalizePolicy({ maxTotalBytes: LIMITS.maxTotalBytes.max + 1 }).maxTotalBytes, 0);
+  assert.equal(normalizePolicy({ maxTotalBytes: MIB / 2 }).maxTotalBytes, 0);
   // Limits not set are left to the daemon's defaults.
   assert.deepEqual(wirePolicy({}), {
     allowUnredacted: false,

@@ -9,26 +9,49 @@ import (
 )
 
 // Settings are the capture options as a caller gives them: every field is
-// optional, and the names of the reference tool (urlFilters,
-// capturePostOnly, captureStreaming, maxCaptures) are accepted beside
-// tabtap's own. Resolve turns them into Options.
+// optional, and the names of the reference tool family, webscout-mcp's
+// stop_network_capture and its siblings (urlFilters, capturePostOnly,
+// captureStreaming, maxCaptures), are accepted beside tabtap's own, so that
+// prompts written for it keep working. Resolve turns them into Options,
+// with the defaults of Defaults and the bounds of limits.go.
 type Settings struct {
-	CaptureBodies    *bool    `json:"captureBodies,omitempty"`
-	MaxBodyBytes     *int     `json:"maxBodyBytes,omitempty"`
-	URLFilter        string   `json:"urlFilter,omitempty"`
-	URLFilters       []string `json:"urlFilters,omitempty"`
-	ResourceTypes    []string `json:"resourceTypes,omitempty"`
-	IncludeWebSocket *bool    `json:"includeWebSocket,omitempty"`
-	IncludeStreaming *bool    `json:"includeStreaming,omitempty"`
-	RedactSecrets    *bool    `json:"redactSecrets,omitempty"`
-	MaxEntries       *int     `json:"maxEntries,omitempty"`
-	MaxTotalBytes    *int64   `json:"maxTotalBytes,omitempty"`
-	MaxCaptures      *int     `json:"maxCaptures,omitempty"`
-	CapturePostOnly  bool     `json:"capturePostOnly,omitempty"`
-	CaptureStreaming bool     `json:"captureStreaming,omitempty"`
-	FollowPopups     *bool    `json:"followPopups,omitempty"`
-	URL              string   `json:"url,omitempty"`
-	Reload           bool     `json:"reload,omitempty"`
+	// CaptureBodies records response bodies. Default true.
+	CaptureBodies *bool `json:"captureBodies,omitempty"`
+	// MaxBodyBytes is the most kept of one body (BodyBytes: default
+	// 10 MiB, from 0 to 64 MiB).
+	MaxBodyBytes *int `json:"maxBodyBytes,omitempty"`
+	// URLFilter keeps the URLs holding it, or matching it as /regex/.
+	URLFilter string `json:"urlFilter,omitempty"`
+	// URLFilters keeps the URLs holding any of them.
+	URLFilters []string `json:"urlFilters,omitempty"`
+	// ResourceTypes keeps requests of these types (ResourceTypes).
+	ResourceTypes []string `json:"resourceTypes,omitempty"`
+	// IncludeWebSocket records WebSockets and their frames. Default true.
+	IncludeWebSocket *bool `json:"includeWebSocket,omitempty"`
+	// IncludeStreaming records EventSource messages and streamed bodies.
+	// Default true.
+	IncludeStreaming *bool `json:"includeStreaming,omitempty"`
+	// RedactSecrets hides secrets. Default true; the person's policy
+	// decides whether an agent may turn it off.
+	RedactSecrets *bool `json:"redactSecrets,omitempty"`
+	// MaxEntries is the most requests, and apart the most frames and
+	// stream items, kept (Entries: default 1,000,000, at least 1).
+	MaxEntries *int `json:"maxEntries,omitempty"`
+	// MaxTotalBytes is the capture's byte budget (TotalBytes: default
+	// 256 MiB, from 1 MiB to 2 GiB).
+	MaxTotalBytes *int64 `json:"maxTotalBytes,omitempty"`
+	// MaxCaptures is MaxEntries by the reference tool family's name.
+	MaxCaptures *int `json:"maxCaptures,omitempty"`
+	// CapturePostOnly keeps only requests that send a body.
+	CapturePostOnly bool `json:"capturePostOnly,omitempty"`
+	// CaptureStreaming keeps only streaming traffic.
+	CaptureStreaming bool `json:"captureStreaming,omitempty"`
+	// FollowPopups captures the tabs the captured tab opens. Default true.
+	FollowPopups *bool `json:"followPopups,omitempty"`
+	// URL is loaded in the tab once the capture is armed.
+	URL string `json:"url,omitempty"`
+	// Reload reloads the tab once the capture is armed.
+	Reload bool `json:"reload,omitempty"`
 }
 
 // Options are the options in force for a capture, every default applied.

@@ -1,6 +1,9 @@
 package api
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Request is one HTTP request, one hop of a redirect chain, or the
 // handshake of a WebSocket.
@@ -382,4 +385,11 @@ func (d *Data) Exchanges() []Exchange {
 		}
 	}
 	return out
+}
+
+// BaseID is a record id without its redirect suffix (":redirected.N"):
+// the browser's id, which the hops of a redirect chain share.
+func BaseID(id string) string {
+	base, _, _ := strings.Cut(id, ":")
+	return base
 }

@@ -51,7 +51,8 @@ type Browser interface {
 // State is where a capture is in its life.
 type State string
 
-// The states of a capture, named as the reference tool names them.
+// The states of a capture, named as the reference tool family names them
+// (see api.Settings).
 const (
 	StateActive  State = "active"
 	StateStopped State = "stopped"

@@ -110,7 +110,7 @@ func (c *Capture) seenDocument(tabID int64, frameID, loaderID, url string) bool 
 	}
 	for i := len(c.requests) - 1; i >= 0; i-- {
 		r := c.requests[i]
-		if baseID(r.RequestID) == loaderID || r.TabID == tabID && r.ResourceType == "Document" && r.FrameID == frameID && r.URL == url {
+		if api.BaseID(r.RequestID) == loaderID || r.TabID == tabID && r.ResourceType == "Document" && r.FrameID == frameID && r.URL == url {
 			return true
 		}
 	}

@@ -69,8 +69,8 @@ func (c *Capture) markSent(r *api.Request, in *network.Initiator) {
 	}
 	for st := in.Stack; st != nil; st = st.Parent {
 		for _, f := range st.CallFrames {
-			if id, ok := c.sentTags[f.URL]; ok && (id == "" || id == baseID(r.RequestID)) {
-				c.sentTags[f.URL] = baseID(r.RequestID)
+			if id, ok := c.sentTags[f.URL]; ok && (id == "" || id == api.BaseID(r.RequestID)) {
+				c.sentTags[f.URL] = api.BaseID(r.RequestID)
 				r.SentBy = "agent"
 				return
 			}

@@ -192,80 +192,7 @@ func (c *Capture) keeper() func(id string) bool {
 			streaming[r.RequestID] = true
 		}
 	}
-	return func(id string) bool { return streaming[baseID(id)] }
-}
-
-// baseID is a request id without its redirect suffix.
-func baseID(id string) string {
-	for i := 0; i < len(id); i++ {
-		if id[i] == ':' {
-			return id[:i]
-		}
-	}
-	return id
-}
-
-// Content is one record's content (a body, a payload, a stream's data)
-// that a result may leave out to stay small.
-type Content struct {
-	// Size is the content's length in bytes.
-	Size int
-	// Omit strips the content from its record and marks the record
-	// contentOmitted.
-	Omit func()
-}
-
-// Contents lists the contents of d's records.
-func Contents(d *api.Data) []Content {
-	var cs []Content
-	for i := range d.Requests {
-		r := &d.Requests[i]
-		if n := len(r.PostData) + len(r.PostDataBase64); n > 0 {
-			cs = append(cs, Content{n, func() { r.PostData, r.PostDataBase64, r.ContentOmitted = "", "", true }})
-		}
-	}
-	for i := range d.Responses {
-		r := &d.Responses[i]
-		if n := len(r.Body) + len(r.BodyBase64); n > 0 {
-			cs = append(cs, Content{n, func() { r.Body, r.BodyBase64, r.ContentOmitted = "", "", true }})
-		}
-	}
-	for i := range d.WSFrames {
-		f := &d.WSFrames[i]
-		if n := len(f.Payload); n > 0 {
-			cs = append(cs, Content{n, func() { f.Payload, f.ContentOmitted = "", true }})
-		}
-	}
-	for i := range d.StreamingResponses {
-		s := &d.StreamingResponses[i]
-		n := 0
-		for _, m := range s.Messages {
-			n += len(m.Data)
-		}
-		for _, c := range s.Chunks {
-			n += len(c.Data) + len(c.DataBase64)
-		}
-		if n > 0 {
-			cs = append(cs, Content{n, func() {
-				for j := range s.Messages {
-					s.Messages[j].Data = ""
-				}
-				for j := range s.Chunks {
-					s.Chunks[j].Data, s.Chunks[j].DataBase64 = "", ""
-				}
-				s.ContentOmitted = true
-			}})
-		}
-	}
-	return cs
-}
-
-// OmitContent strips every body, payload and chunk from d, marking each
-// record whose content was left out.
-func OmitContent(d *api.Data) {
-	for _, c := range Contents(d) {
-		c.Omit()
-	}
+	return func(id string) bool { return streaming[api.BaseID(id)] }
 }
 
 // Changed returns a channel closed at the capture's next change: an event
@@ -292,16 +219,10 @@ func (c *Capture) Progress() Progress {
 	return Progress{gen: c.gen, settled: len(c.settled), frames: len(c.frames)}
 }
 
-// Exchange is one request and its response, copied out of a capture.
-type Exchange struct {
-	Request  *api.Request
-	Response *api.Response
-}
-
 // Since returns the exchanges completed and the frames recorded after p,
 // and the progress after them, secrets hidden as in Data. A Clear since p
 // starts over from the beginning.
-func (c *Capture) Since(p Progress) ([]Exchange, []api.WSFrame, Progress) {
+func (c *Capture) Since(p Progress) ([]api.Exchange, []api.WSFrame, Progress) {
 	var next Progress
 	var answered []bool // whether each exchange has its response in d.Responses
 	d := c.view(func() api.Data {
@@ -323,7 +244,7 @@ func (c *Capture) Since(p Progress) ([]Exchange, []api.WSFrame, Progress) {
 		next = Progress{gen: c.gen, settled: len(c.settled), frames: len(c.frames)}
 		return d
 	})
-	xs := make([]Exchange, len(d.Requests))
+	xs := make([]api.Exchange, len(d.Requests))
 	r := 0
 	for i := range d.Requests {
 		xs[i].Request = &d.Requests[i]

@@ -485,7 +485,8 @@ func (d *Daemon) captureStates() []extension.CaptureState {
 		st := s.capture.Status()
 		out = append(out, extension.CaptureState{
 			SessionID: s.id, CaptureID: st.CaptureID, TabID: s.tabID, Status: string(st.State), StartedBy: s.capture.Starter(),
-			URL: s.url, Title: s.title, StartTime: st.StartTime.Format(time.RFC3339), Stats: api.StatsOf(st.Summary),
+			URL: s.url, Title: s.title, StartTime: st.StartTime.Format(time.RFC3339),
+			Requests: st.Summary.TotalRequests, Responses: st.Summary.TotalResponses, WSFrames: st.Summary.TotalWsFrames, StreamingResponses: st.Summary.StreamingResponses,
 			Bytes: st.BytesHeld, Dropped: st.Dropped.Total(), EndReason: st.EndReason, Sent: st.Sent,
 		})
 	}

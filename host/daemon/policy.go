@@ -16,13 +16,34 @@ import (
 // whereToChange tells an agent where the person changes a setting.
 const whereToChange = "only the person can change it, in the tabtap extension's options (chrome://extensions → tabtap → Details → Extension options)"
 
-// setPolicy takes the person's settings.
+// setPolicy takes the person's settings, their limits held to the
+// bounds an agent's are (checkLimits).
 func (d *Daemon) setPolicy(p extension.Policy) {
+	d.checkLimits(&p)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.policy = p
 	sites := parseSites(p.BlockedSites)
 	d.blocked.Store(&sites)
+}
+
+// checkLimits holds the person's limits to the bounds of the options they
+// set (api.BodyBytes, api.TotalBytes), as an agent's are held: one out of
+// them (from an older extension, or a store edited by hand) is not
+// applied, and tabtap's default stands.
+func (d *Daemon) checkLimits(p *extension.Policy) {
+	if p.MaxBodyBytes != 0 {
+		if err := api.BodyBytes.Check(int64(p.MaxBodyBytes)); err != nil {
+			d.log.Warn("the person's largest body is out of bounds: tabtap's default applies", "err", err)
+			p.MaxBodyBytes = 0
+		}
+	}
+	if p.MaxTotalBytes != 0 {
+		if err := api.TotalBytes.Check(p.MaxTotalBytes); err != nil {
+			d.log.Warn("the person's capture budget is out of bounds: tabtap's default applies", "err", err)
+			p.MaxTotalBytes = 0
+		}
+	}
 }
 
 // blockedSites are the person's blocked sites now, parsed.

@@ -40,6 +40,29 @@ func TestRedactionOffNeedsThePersonsLeave(t *testing.T) {
 	}
 }
 
+// TestThePersonsLimitsKeepToTheBounds: the person's largest body and
+// capture budget apply within the bounds an agent's are held to; out of
+// them, tabtap's defaults stand.
+func TestThePersonsLimitsKeepToTheBounds(t *testing.T) {
+	r := start(t)
+	for _, c := range []struct {
+		p          extension.Policy
+		body, size int64
+	}{
+		{extension.Policy{MaxBodyBytes: 2 << 20, MaxTotalBytes: 64 << 20}, 2 << 20, 64 << 20},
+		{extension.Policy{MaxBodyBytes: api.MaxMaxBodyBytes + 1, MaxTotalBytes: 4 << 30}, api.DefaultMaxBodyBytes, api.DefaultMaxTotalBytes},
+		{extension.Policy{MaxBodyBytes: -5, MaxTotalBytes: 1 << 10}, api.DefaultMaxBodyBytes, api.DefaultMaxTotalBytes},
+	} {
+		r.setPolicy(c.p)
+		_, st := r.capturing(1, api.Settings{})
+		if o := st.Options; int64(o.MaxBodyBytes) != c.body || o.MaxTotalBytes != c.size {
+			t.Errorf("%+v: a capture with maxBodyBytes %d, maxTotalBytes %d; want %d and %d", c.p, o.MaxBodyBytes, o.MaxTotalBytes, c.body, c.size)
+		}
+		r.must(api.StopCapture, api.SessionArgs{SessionID: st.SessionID}, nil)
+		eventually(t, "the tab is let go", func() bool { return !r.ext.isAttached(1) })
+	}
+}
+
 // TestBlockedSites: agents can neither open a session on a blocked site
 // nor capture one, nor follow a tab there; the person still can.
 func TestBlockedSites(t *testing.T) {
@@ -84,7 +107,7 @@ func TestBlockedSites(t *testing.T) {
 // TestThePersonsBodyDefaultsAndLimits apply to agents' captures.
 func TestThePersonsBodyDefaultsAndLimits(t *testing.T) {
 	r := start(t)
-	r.setPolicy(extension.Policy{MaxBodyBytes: 1000, MaxTotalBytes: 5000})
+	r.setPolicy(extension.Policy{MaxBodyBytes: 1000, MaxTotalBytes: 2 << 20})
 	var s api.Session
 	r.must(api.InitializeSession, api.InitializeSessionArgs{TabID: ptr[int64](1)}, &s)
 	if got := r.fails(api.StartCapture, api.StartCaptureArgs{SessionID: s.SessionID, Settings: api.Settings{MaxBodyBytes: ptr(2000)}}, api.CodeForbidden); !strings.Contains(got, "at most 1000") {
@@ -92,7 +115,7 @@ func TestThePersonsBodyDefaultsAndLimits(t *testing.T) {
 	}
 	var st api.StartCaptureResult
 	r.must(api.StartCapture, api.StartCaptureArgs{SessionID: s.SessionID}, &st)
-	if st.Options.MaxBodyBytes != 1000 || st.Options.MaxTotalBytes != 5000 || !st.Options.CaptureBodies {
+	if st.Options.MaxBodyBytes != 1000 || st.Options.MaxTotalBytes != 2<<20 || !st.Options.CaptureBodies {
 		t.Errorf("the person's defaults: %+v", st.Options)
 	}
 	r.must(api.StopCapture, api.SessionArgs{SessionID: s.SessionID}, nil)

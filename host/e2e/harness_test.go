@@ -35,7 +35,8 @@ type env struct {
 	browser    *exec.Cmd
 	devtools   string // host:port of the browser's DevTools endpoint
 	logs       string
-	downloads  string // where the browser saves downloads
+	downloads  string   // where the browser saves downloads
+	browserEnv []string // added to the browser's environment (so its daemon's too)
 }
 
 // findChromium returns the browser to test with. Without one the test
@@ -62,16 +63,7 @@ func findChromium(t testing.TB) string {
 // started yet.
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	findChromium(t)
-	e := &env{t: t, profile: t.TempDir(), logs: t.TempDir()}
-	// A short runtime directory: unix socket paths are limited to ~100 bytes.
-	rd, err := os.MkdirTemp("", "tt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(rd) })
-	e.runtimeDir = rd
-
+	e := bareEnv(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	res, err := nativehost.Install(ctx, nativehost.Options{
@@ -84,18 +76,7 @@ func newEnv(t testing.TB) *env {
 		t.Fatalf("installing: %v", err)
 	}
 	e.binary, e.extension = res.BinaryPath, res.ExtensionDir
-
-	c, err := client.NewStdioMCPClient(e.binary, []string{"TABTAP_RUNTIME_DIR=" + e.runtimeDir, "TABTAP_LOG=debug"}, "mcp")
-	if err != nil {
-		t.Fatalf("starting tabtap mcp: %v", err)
-	}
-	t.Cleanup(func() { c.Close() })
-	init := mcp.InitializeRequest{}
-	init.Params.ClientInfo = mcp.Implementation{Name: "tabtap-e2e", Version: "1"}
-	if _, err := c.Initialize(ctx, init); err != nil {
-		t.Fatalf("initializing the MCP session: %v", err)
-	}
-	e.mcp = c
+	e.mcp = e.startMCP(e.binary, []string{"mcp"})
 	t.Cleanup(func() {
 		if t.Failed() {
 			e.dumpLogs()
@@ -104,22 +85,73 @@ func newEnv(t testing.TB) *env {
 	return e
 }
 
-// The tabtap binary of this checkout, built once for every test of the
-// run (into buildDir, removed by TestMain).
+// bareEnv is an end-to-end setup with nothing installed yet: a profile, a
+// runtime directory and a folder for logs.
+func bareEnv(t testing.TB) *env {
+	t.Helper()
+	findChromium(t)
+	e := &env{t: t, profile: t.TempDir(), logs: t.TempDir()}
+	// A short runtime directory: unix socket paths are limited to ~100 bytes.
+	rd, err := os.MkdirTemp("", "tt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(rd) })
+	e.runtimeDir = rd
+	return e
+}
+
+// startMCP starts an MCP server as an MCP client does, command with args
+// (plus environ), in the test's runtime directory, and initializes the
+// session. It closes when the test ends.
+func (e *env) startMCP(command string, args []string, environ ...string) *client.Client {
+	t := e.t
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	environ = append(environ, "TABTAP_RUNTIME_DIR="+e.runtimeDir, "TABTAP_LOG=debug")
+	c, err := client.NewStdioMCPClient(command, environ, args...)
+	if err != nil {
+		t.Fatalf("starting %s %v: %v", command, args, err)
+	}
+	t.Cleanup(func() { c.Close() })
+	init := mcp.InitializeRequest{}
+	init.Params.ClientInfo = mcp.Implementation{Name: "tabtap-e2e", Version: "1"}
+	if _, err := c.Initialize(ctx, init); err != nil {
+		t.Fatalf("initializing the MCP session: %v", err)
+	}
+	return c
+}
+
+// What the tests build once for the whole run goes into a folder of its
+// own, removed by TestMain.
 var (
-	buildOnce sync.Once
-	buildDir  string
-	built     string
-	buildErr  error
+	scratchOnce sync.Once
+	scratch     string
+	scratchErr  error
 )
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if buildDir != "" {
-		os.RemoveAll(buildDir)
+	if scratch != "" {
+		os.RemoveAll(scratch)
 	}
 	os.Exit(code)
 }
+
+// scratchDir is that folder.
+func scratchDir() (string, error) {
+	scratchOnce.Do(func() { scratch, scratchErr = os.MkdirTemp("", "tabtap-e2e-build-") })
+	return scratch, scratchErr
+}
+
+// The tabtap binary of this checkout, built once for every test of the
+// run.
+var (
+	buildOnce sync.Once
+	built     string
+	buildErr  error
+)
 
 // builtBinary is the tabtap binary of this checkout, built as the
 // installer run from a checkout builds it.
@@ -130,10 +162,11 @@ func builtBinary(t testing.TB) string {
 		if root, buildErr = moduleRoot(); buildErr != nil {
 			return
 		}
-		if buildDir, buildErr = os.MkdirTemp("", "tabtap-e2e-build-"); buildErr != nil {
+		var dir string
+		if dir, buildErr = scratchDir(); buildErr != nil {
 			return
 		}
-		built = filepath.Join(buildDir, "tabtap")
+		built = filepath.Join(dir, "tabtap")
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
 		buildErr = release.Build{ModuleRoot: root, Out: built}.Run(ctx)
@@ -175,12 +208,13 @@ func (e *env) launch() {
 	if err := os.WriteFile(filepath.Join(e.profile, "Default", "Preferences"), prefs, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	os.Remove(filepath.Join(e.profile, "DevToolsActivePort")) // a previous browser's
 	logFile, err := os.Create(filepath.Join(e.logs, "chromium.log"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(chromium, chromiumArgs(e.profile, e.extension)...)
-	cmd.Env = append(os.Environ(), "TABTAP_RUNTIME_DIR="+e.runtimeDir, "TABTAP_LOG=debug")
+	cmd.Env = append(append(os.Environ(), "TABTAP_RUNTIME_DIR="+e.runtimeDir, "TABTAP_LOG=debug"), e.browserEnv...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	ownProcessGroup(cmd)
 	if err := cmd.Start(); err != nil {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/chromedp/cdproto/cdp/jsonv2"
 
-	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/rpc"
 )
 
@@ -257,9 +256,13 @@ type Hello struct {
 // Policy is what the person allows agents, set in the extension's options
 // page and kept in chrome.storage.local. The zero Policy is the default:
 // agents may not turn redaction off, every site may be captured, bodies
-// are captured up to 1 MiB (agents may ask up to 64 MiB), a capture
-// holds at most 256 MiB, and agents may send no request as the person. The popup, the person's own tool, is bound by the
-// defaults and limits but not by BlockedSites nor AllowUnredacted.
+// are captured up to tabtap's default (api.BodyBytes: 10 MiB; agents may
+// ask up to 64 MiB), a capture holds tabtap's default budget
+// (api.TotalBytes: 256 MiB), and agents may send no request as the
+// person. The popup, the person's own tool, is bound by the defaults and
+// limits but not by BlockedSites nor AllowUnredacted. The daemon holds the
+// limits to the bounds of api.BodyBytes and api.TotalBytes, as it holds an
+// agent's: one out of them is not applied.
 type Policy struct {
 	// AllowUnredacted lets agents pass redactSecrets: false. Default false.
 	AllowUnredacted bool `json:"allowUnredacted,omitempty"`
@@ -271,11 +274,13 @@ type Policy struct {
 	// may not ask for them. Absent: true.
 	CaptureBodies *bool `json:"captureBodies,omitempty"`
 	// MaxBodyBytes is the largest body a capture keeps unless an agent
-	// asks for less, and the most an agent may ask for. 0: a default of
-	// 1 MiB, and agents may ask up to 64 MiB.
+	// asks for less, and the most an agent may ask for; at most 64 MiB
+	// (api.BodyBytes). 0: tabtap's default, 10 MiB, and agents may ask up
+	// to 64 MiB.
 	MaxBodyBytes int `json:"maxBodyBytes,omitempty"`
-	// MaxTotalBytes is every capture's budget for bodies, payloads and
-	// chunks together. 0: 256 MiB.
+	// MaxTotalBytes is every capture's byte budget, its records and their
+	// bodies, payloads and chunks together; from 1 MiB to 2 GiB
+	// (api.TotalBytes). 0: tabtap's default, 256 MiB.
 	MaxTotalBytes int64 `json:"maxTotalBytes,omitempty"`
 	// SendSites are the sites where agents may send requests as the person
 	// (send_request: with the person's cookies and the credentials the
@@ -495,9 +500,13 @@ type CaptureState struct {
 	URL       string `json:"url"`
 	Title     string `json:"title"`
 	StartTime string `json:"startTime"`
-	// Stats are the counts get_network_capture_status calls currentStats:
-	// requests, responses, wsFrames, streamingResponses.
-	api.Stats
+	// Requests, Responses, WSFrames and StreamingResponses count what the
+	// capture holds.
+	Requests           int `json:"requests"`
+	Responses          int `json:"responses"`
+	WSFrames           int `json:"wsFrames"`
+	StreamingResponses int `json:"streamingResponses"`
+	// Bytes is what its records and contents take.
 	Bytes   int64 `json:"bytes"`
 	Dropped int   `json:"dropped"`
 	// Sent counts the requests agents sent as the person through the

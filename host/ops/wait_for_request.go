@@ -118,7 +118,7 @@ func newWaiter(a api.WaitArgs) (*waiter, error) {
 	return w, nil
 }
 
-func (w *waiter) exchange(x capture.Exchange) bool {
+func (w *waiter) exchange(x api.Exchange) bool {
 	r, p := x.Request, x.Response
 	if r == nil || p == nil || !w.url.Match(r.URL) || (w.method != "" && r.Method != w.method) ||
 		(w.a.ResourceType != "" && !strings.EqualFold(r.ResourceType, w.a.ResourceType)) {

@@ -71,10 +71,13 @@ type Artifact struct {
 }
 
 // Run builds the release: for each target an archive (tar.gz, zip for
-// Windows) holding a folder tabtap_VERSION_OS_ARCH with the binary (which
-// carries the extension) and the README; the extension's store zip
-// (tabtap-extension_VERSION.zip); and SHA256SUMS of them all. Building the
-// same commit twice gives the same files.
+// Windows) named tabtap_OS_ARCH holding a folder of that name with the
+// binary (which carries the extension) and the README; the extension's
+// store zip (tabtap-extension.zip); and SHA256SUMS of them all. The names
+// hold no version, so that a link to the latest release's file never
+// changes; the version is in the binary (`tabtap version`) and in the
+// extension's manifest. Building the same commit twice gives the same
+// files.
 func Run(ctx context.Context, opts Options) ([]Artifact, error) {
 	version := strings.TrimPrefix(opts.Version, "v")
 	if _, err := nativehost.ManifestVersion(version); err != nil {
@@ -109,7 +112,7 @@ func Run(ctx context.Context, opts Options) ([]Artifact, error) {
 		fmt.Fprintf(log, "%s  %s\n", a.Name, humanSize(a.Size))
 		arts = append(arts, a)
 	}
-	zipName := "tabtap-extension_" + version + ".zip"
+	zipName := "tabtap-extension.zip"
 	if _, err := nativehost.PackExtension(os.DirFS(filepath.Join(opts.ModuleRoot, "extension")), filepath.Join(opts.Out, zipName), version); err != nil {
 		return nil, fmt.Errorf("release: %w", err)
 	}
@@ -147,7 +150,7 @@ func archive(ctx context.Context, opts Options, version string, date time.Time, 
 	if err != nil {
 		return Artifact{}, fmt.Errorf("release %s: %w", t, err)
 	}
-	top := fmt.Sprintf("tabtap_%s_%s_%s", version, t.GOOS, t.GOARCH)
+	top := "tabtap_" + t.GOOS + "_" + t.GOARCH
 	entries := []entry{{exe, 0o755, bin}, {"README.md", 0o644, readme}}
 	var data []byte
 	name := top + ".tar.gz"

@@ -13,6 +13,7 @@ import (
 	"debug/macho"
 	"debug/pe"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -67,9 +68,10 @@ func TestRelease(t *testing.T) {
 			checkArchive(t, a, opts)
 		})
 	}
-	if _, ok := sums["tabtap-extension_0.9.1.zip"]; !ok {
+	if _, ok := sums["tabtap-extension.zip"]; !ok {
 		t.Errorf("no store zip in %v", sums)
 	}
+	checkStoreZip(t, filepath.Join(opts.Out, "tabtap-extension.zip"))
 	if len(sums) != len(Targets)+1 {
 		t.Errorf("SHA256SUMS lists %d files", len(sums))
 	}
@@ -92,7 +94,7 @@ func TestRelease(t *testing.T) {
 // checkArchive opens the archive a and checks what it holds.
 func checkArchive(t *testing.T, a Artifact, opts Options) {
 	files := unpack(t, a.Path)
-	top := "tabtap_0.9.1_" + a.Target.GOOS + "_" + a.Target.GOARCH + "/"
+	top := "tabtap_" + a.Target.GOOS + "_" + a.Target.GOARCH + "/"
 	exe := top + "tabtap"
 	if a.Target.GOOS == "windows" {
 		exe += ".exe"
@@ -281,4 +283,27 @@ func copyModule(t *testing.T, root string) string {
 		t.Fatal(fmt.Errorf("copy the checkout: %w", err))
 	}
 	return dst
+}
+
+// checkStoreZip checks that the store zip's manifest says the release's
+// version and has no key.
+func checkStoreZip(t *testing.T, path string) {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	f, err := zr.Open("manifest.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var m map[string]any
+	if err := json.NewDecoder(f).Decode(&m); err != nil {
+		t.Fatal(err)
+	}
+	if _, key := m["key"]; m["version"] != "0.9.1" || key {
+		t.Errorf("the store zip's manifest: version %v, key %v", m["version"], key)
+	}
 }

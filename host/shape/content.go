@@ -74,16 +74,16 @@ func omitStream(s *api.StreamingResponse) bool {
 
 // exchangeCopy copies an exchange's records for a result, keeping their
 // content only when it is at most keep bytes.
-func exchangeCopy(x exchange, keep int) (req *api.Request, resp *api.Response) {
-	if x.req != nil {
-		r := *x.req
+func exchangeCopy(x api.Exchange, keep int) (req *api.Request, resp *api.Response) {
+	if x.Request != nil {
+		r := *x.Request
 		if requestContent(&r) > keep {
 			omitRequest(&r)
 		}
 		req = &r
 	}
-	if x.resp != nil {
-		r := *x.resp
+	if x.Response != nil {
+		r := *x.Response
 		if responseContent(&r) > keep {
 			omitResponse(&r)
 		}

@@ -1,37 +1,14 @@
 package shape
 
 import (
-	"strings"
-
 	"github.com/tabtap/tabtap/host/api"
 )
-
-// exchange is one row of HTTP traffic: a request with its response, or a
-// response whose request the capture did not see.
-type exchange struct {
-	req  *api.Request
-	resp *api.Response
-}
-
-func (x exchange) id() string {
-	if x.req != nil {
-		return x.req.RequestID
-	}
-	return x.resp.RequestID
-}
-
-func (x exchange) url() string {
-	if x.req != nil {
-		return x.req.URL
-	}
-	return x.resp.URL
-}
 
 // index joins a capture's records: requests with their responses, frames
 // with their socket, streams with their request.
 type index struct {
 	d         *api.Data
-	exchanges []exchange
+	exchanges []api.Exchange
 	byID      map[string]int   // exchange by record id
 	frames    map[string][]int // frames by socket request id, in order
 	sockets   []string         // socket ids, in order of first sight
@@ -43,27 +20,9 @@ type index struct {
 
 func newIndex(d *api.Data) *index {
 	ix := &index{d: d, byID: map[string]int{}, frames: map[string][]int{}, streams: map[string]int{}}
-	resp := make(map[string]*api.Response, len(d.Responses))
-	for i := range d.Responses {
-		r := &d.Responses[i]
-		if _, dup := resp[r.RequestID]; !dup {
-			resp[r.RequestID] = r
-		}
-	}
-	for i := range d.Requests {
-		r := &d.Requests[i]
-		x := exchange{req: r, resp: resp[r.RequestID]}
-		delete(resp, r.RequestID)
-		ix.byID[r.RequestID] = len(ix.exchanges)
-		ix.exchanges = append(ix.exchanges, x)
-	}
-	// Responses whose request was not recorded, in their own order.
-	for i := range d.Responses {
-		r := &d.Responses[i]
-		if resp[r.RequestID] == r {
-			ix.byID[r.RequestID] = len(ix.exchanges)
-			ix.exchanges = append(ix.exchanges, exchange{resp: r})
-		}
+	ix.exchanges = d.Exchanges()
+	for i, x := range ix.exchanges {
+		ix.byID[x.ID()] = i
 	}
 	for i := range d.WSFrames {
 		id := d.WSFrames[i].RequestID
@@ -79,27 +38,21 @@ func newIndex(d *api.Data) *index {
 	}
 	// Sockets known by their handshake but silent still count.
 	for _, x := range ix.exchanges {
-		if x.req != nil && x.req.ResourceType == "WebSocket" {
-			if _, ok := ix.frames[x.req.RequestID]; !ok {
-				ix.frames[x.req.RequestID] = nil
-				ix.sockets = append(ix.sockets, x.req.RequestID)
+		if x.Request != nil && x.Request.ResourceType == "WebSocket" {
+			if _, ok := ix.frames[x.Request.RequestID]; !ok {
+				ix.frames[x.Request.RequestID] = nil
+				ix.sockets = append(ix.sockets, x.Request.RequestID)
 			}
 		}
 	}
 	return ix
 }
 
-// baseID is a record id without its redirect suffix.
-func baseID(id string) string {
-	base, _, _ := strings.Cut(id, ":")
-	return base
-}
-
 // row describes an exchange in one line.
-func row(x exchange) api.RequestRow {
-	r := api.RequestRow{ID: x.id(), URL: Cut(x.url(), rowURLBytes)}
+func row(x api.Exchange) api.RequestRow {
+	r := api.RequestRow{ID: x.ID(), URL: Cut(x.URL(), rowURLBytes)}
 	var flags []string
-	if q := x.req; q != nil {
+	if q := x.Request; q != nil {
 		r.Method, r.Type = q.Method, q.ResourceType
 		if q.Partial {
 			flags = append(flags, "partial")
@@ -108,7 +61,7 @@ func row(x exchange) api.RequestRow {
 			flags = append(flags, "sentBody")
 		}
 	}
-	p := x.resp
+	p := x.Response
 	if p == nil {
 		return withFlags(r, append(flags, "pending"))
 	}

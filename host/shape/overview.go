@@ -193,9 +193,9 @@ func (ix *index) socket(id string) api.SocketSummary {
 	s := api.SocketSummary{RequestID: id}
 	if i, ok := ix.byID[id]; ok {
 		x := ix.exchanges[i]
-		s.URL = x.url()
-		if x.resp != nil && x.resp.WebSocket != nil {
-			s.Closed = x.resp.WebSocket.Closed
+		s.URL = x.URL()
+		if x.Response != nil && x.Response.WebSocket != nil {
+			s.Closed = x.Response.WebSocket.Closed
 		}
 	}
 	fs := ix.frames[id]

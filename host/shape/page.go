@@ -29,22 +29,22 @@ func newRowFilter(a api.GetDataArgs) (*rowFilter, error) {
 	return &rowFilter{url: m, method: strings.ToUpper(a.Method), status: a.Status, resourceType: strings.ToLower(a.ResourceType)}, nil
 }
 
-func (f *rowFilter) exchange(x exchange) bool {
-	if !f.url.Match(x.url()) {
+func (f *rowFilter) exchange(x api.Exchange) bool {
+	if !f.url.Match(x.URL()) {
 		return false
 	}
-	if f.method != "" && (x.req == nil || x.req.Method != f.method) {
+	if f.method != "" && (x.Request == nil || x.Request.Method != f.method) {
 		return false
 	}
-	if f.resourceType != "" && (x.req == nil || strings.ToLower(x.req.ResourceType) != f.resourceType) {
+	if f.resourceType != "" && (x.Request == nil || strings.ToLower(x.Request.ResourceType) != f.resourceType) {
 		return false
 	}
 	if f.status != nil {
-		if x.resp == nil {
+		if x.Response == nil {
 			return false
 		}
-		st := int(x.resp.Status)
-		if x.resp.Failed {
+		st := int(x.Response.Status)
+		if x.Response.Failed {
 			st = 0
 		}
 		if st != *f.status {
@@ -108,7 +108,7 @@ func (q pageQuery) rows(ix *index) []pageRow {
 		}
 	default:
 		for _, x := range ix.exchanges {
-			if q.filter.exchange(x) && (q.kind != api.KindRequests || x.req != nil) && (q.kind != api.KindResponses || x.resp != nil) {
+			if q.filter.exchange(x) && (q.kind != api.KindRequests || x.Request != nil) && (q.kind != api.KindResponses || x.Response != nil) {
 				rows = append(rows, q.exchangeRow(x))
 			}
 		}
@@ -116,7 +116,7 @@ func (q pageQuery) rows(ix *index) []pageRow {
 	return rows
 }
 
-func (q pageQuery) exchangeRow(x exchange) pageRow {
+func (q pageQuery) exchangeRow(x api.Exchange) pageRow {
 	return func() (func(*api.Data), int) {
 		req, resp := exchangeCopy(x, q.keep)
 		switch q.kind {

@@ -9,8 +9,8 @@ import (
 
 // Found is one request's records, found in a capture by id.
 type Found struct {
-	exchange
-	hops   []exchange // earlier hops of its redirect chain, oldest first
+	api.Exchange
+	hops   []api.Exchange // earlier hops of its redirect chain, oldest first
 	frames []api.WSFrame
 	stream *api.StreamingResponse
 }
@@ -19,19 +19,19 @@ type Found struct {
 // redirect hop (id:redirected.N), a response, a frame or a stream.
 func Find(d *api.Data, id string) (*Found, bool) {
 	ix := newIndex(d)
-	base := baseID(id)
+	base := api.BaseID(id)
 	f := &Found{}
 	if i, ok := ix.byID[base]; ok {
-		f.exchange = ix.exchanges[i]
+		f.Exchange = ix.exchanges[i]
 	}
 	for _, x := range ix.exchanges {
-		if xid := x.id(); xid != base && baseID(xid) == base {
+		if xid := x.ID(); xid != base && api.BaseID(xid) == base {
 			f.hops = append(f.hops, x)
 		}
 	}
-	if f.req == nil && f.resp == nil && len(f.hops) > 0 {
+	if f.Request == nil && f.Response == nil && len(f.hops) > 0 {
 		// The chain has not reached its last hop yet.
-		f.exchange, f.hops = f.hops[len(f.hops)-1], f.hops[:len(f.hops)-1]
+		f.Exchange, f.hops = f.hops[len(f.hops)-1], f.hops[:len(f.hops)-1]
 	}
 	for _, i := range ix.frames[base] {
 		f.frames = append(f.frames, d.WSFrames[i])
@@ -39,7 +39,7 @@ func Find(d *api.Data, id string) (*Found, bool) {
 	if i, ok := ix.streams[base]; ok {
 		f.stream = &d.StreamingResponses[i]
 	}
-	if f.req == nil && f.resp == nil && f.frames == nil && f.stream == nil {
+	if f.Request == nil && f.Response == nil && f.frames == nil && f.stream == nil {
 		return nil, false
 	}
 	return f, true
@@ -50,18 +50,18 @@ func Find(d *api.Data, id string) (*Found, bool) {
 func (f *Found) Body(of string) (body []byte, mime string, err error) {
 	switch of {
 	case "", "response":
-		if f.resp == nil {
+		if f.Response == nil {
 			return nil, "", Invalid("this request has no response (yet), so no response body")
 		}
-		b, _ := decodedBody(f.resp)
-		return b, f.resp.MimeType, nil
+		b, _ := decodedBody(f.Response)
+		return b, f.Response.MimeType, nil
 	case "request":
-		if f.req == nil {
+		if f.Request == nil {
 			return nil, "", Invalid("this request was not recorded, only its response")
 		}
-		b, _ := decodedPostData(f.req)
+		b, _ := decodedPostData(f.Request)
 		ct := ""
-		for k, v := range f.req.Headers {
+		for k, v := range f.Request.Headers {
 			if strings.EqualFold(k, "content-type") {
 				ct = v
 			}
@@ -144,8 +144,8 @@ func Request(f *Found, a api.GetRequestArgs, budget int) (api.RequestDetail, err
 // body of paged out of its record (returned, decoded) and the other one
 // left out when large.
 func records(out *api.RequestDetail, f *Found, of string) (paged []byte, text bool) {
-	if f.req != nil {
-		r := *f.req
+	if f.Request != nil {
+		r := *f.Request
 		if of == "request" {
 			paged, text = decodedPostData(&r)
 			r.PostData, r.PostDataBase64 = "", ""
@@ -154,8 +154,8 @@ func records(out *api.RequestDetail, f *Found, of string) (paged []byte, text bo
 		}
 		out.Request = &r
 	}
-	if f.resp != nil {
-		r := *f.resp
+	if f.Response != nil {
+		r := *f.Response
 		if of == "response" {
 			paged, text = decodedBody(&r)
 			r.Body, r.BodyBase64 = "", ""

@@ -16,7 +16,7 @@ const (
 	prioAsset          // scripts, styles, images, fonts, media…
 )
 
-func priority(x exchange, r api.RequestRow) int {
+func priority(x api.Exchange, r api.RequestRow) int {
 	switch {
 	case failedOrError(r):
 		return prioFailure
@@ -67,15 +67,15 @@ const minRecordBytes = 200
 
 // approxSize is about the JSON size of an exchange without its content:
 // cheaper than measuring it, and never more than twice too small.
-func approxSize(x exchange) int {
+func approxSize(x api.Exchange) int {
 	n := 0
-	if r := x.req; r != nil {
+	if r := x.Request; r != nil {
 		n += 150 + len(r.URL) + len(r.DocumentURL) + len(r.FrameID)
 		for k, v := range r.Headers {
 			n += len(k) + len(v) + 6
 		}
 	}
-	if r := x.resp; r != nil {
+	if r := x.Response; r != nil {
 		n += 250 + len(r.URL)
 		for k, v := range r.Headers {
 			n += len(k) + len(v) + 6

@@ -1,7 +1,12 @@
 // Command tabtap is tabtap's one binary. Started by the browser (its first
 // argument is the extension's origin, chrome-extension://…/) it is the
 // daemon that holds the captures of that browser profile. `tabtap mcp` is
-// the MCP server an MCP client starts; it talks to the daemons.
+// the MCP server an MCP client starts; it talks to the daemons. `tabtap
+// install` installs the binary itself and the extension it carries (no Go
+// toolchain needed), `tabtap doctor` checks that, `tabtap uninstall`
+// removes it.
+//
+//	go install github.com/tabtap/tabtap/host/cmd/tabtap@latest
 package main
 
 import (

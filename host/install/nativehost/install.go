@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"path/filepath"
 )
 
 // Options says what to install, check or uninstall, and where. The zero
@@ -87,6 +88,10 @@ func Install(ctx context.Context, opts Options) (*Result, error) {
 	if src == nil {
 		src = ExtensionFiles()
 	}
+	made := missingDirs(l.binDir, filepath.Dir(l.extensionDir))
+	for _, t := range targets {
+		made = append(made, missingDirs(filepath.Dir(t.ManifestPath))...)
+	}
 	if err := PlaceBinary(opts.Binary, l.binaryPath); err != nil {
 		return nil, err
 	}
@@ -106,6 +111,9 @@ func Install(ctx context.Context, opts Options) (*Result, error) {
 			fmt.Fprintf(out, "  note: on Windows browsers find hosts through the registry only; name the browser with --browser too\n")
 		}
 		res.Registered = append(res.Registered, t)
+	}
+	if err := addToRecord(l.binDir, made); err != nil {
+		return res, fmt.Errorf("note the folders the install made: %w", err)
 	}
 	return res, nil
 }

@@ -30,7 +30,7 @@ func Uninstall(ctx context.Context, opts Options) (*Removal, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := &uninstall{ctx: ctx, env: env, out: out, res: &Removal{}, targeted: map[string]bool{}}
+	u := &uninstall{ctx: ctx, env: env, out: out, res: &Removal{}, targeted: map[string]bool{}, made: readRecord(l.binDir).CreatedDirs}
 	for _, t := range targets {
 		u.targeted[t.Browser.Name] = true
 	}
@@ -53,6 +53,7 @@ type uninstall struct {
 	res      *Removal
 	errs     []error
 	targeted map[string]bool // the browsers uninstalled, by Name
+	made     []string        // the folders installs made (recordFile)
 }
 
 func (u *uninstall) removed(what string) {
@@ -95,11 +96,7 @@ func (u *uninstall) unregister(t Target) {
 		return // the shared Windows manifest is handled apart
 	}
 	u.remove(t.ManifestPath, "unregister from "+t.Label)
-	stop := u.env.Home
-	if t.UserDataDir != "" {
-		stop = t.UserDataDir // the profile is the person's, not the install's
-	}
-	u.removeEmptyDirs(filepath.Dir(t.ManifestPath), stop)
+	u.removeMadeDirs(filepath.Dir(t.ManifestPath))
 }
 
 // removeWindowsManifest removes the one manifest every registry key
@@ -125,39 +122,35 @@ func (u *uninstall) removeInstallation(l layout, defaultLayout bool) {
 	for _, path := range append([]string{l.binaryPath}, asides(l.binaryPath)...) {
 		u.remove(path, "remove the host binary")
 	}
+	os.Remove(filepath.Join(l.binDir, recordFile)) // the install's own note, said no more
 	if ok, err := removeExtensionCopy(l.extensionDir); err != nil {
 		u.errs = append(u.errs, err)
 	} else if ok {
 		u.removed(l.extensionDir)
 	}
 	if defaultLayout {
-		data := dataDir(u.env)
-		u.removeEmptyDirs(l.binDir, data)
-		stop := u.env.Home
-		if !inside(data, stop) {
-			stop = filepath.Dir(data) // $XDG_DATA_HOME elsewhere: only tabtap's own folder
+		// tabtap's own folders, made by an install that kept no record.
+		for _, dir := range []string{l.binDir, dataDir(u.env)} {
+			if os.Remove(dir) == nil {
+				u.removed(dir)
+			}
 		}
-		u.removeEmptyDirs(data, stop)
 	}
+	u.removeMadeDirs("")
 }
 
-// removeEmptyDirs removes dir, then each parent of it, while they are
-// empty and inside stop (stop itself stays). Folders an install created
-// (a NativeMessagingHosts folder, the data folder) go; a folder the person
-// keeps anything in stays.
-func (u *uninstall) removeEmptyDirs(dir, stop string) {
-	for ; inside(dir, stop); dir = filepath.Dir(dir) {
-		if os.Remove(dir) != nil {
-			return
+// removeMadeDirs removes the folders installs made, deepest first, that
+// are empty and are under (or are) within: all of them when within is "".
+// A folder the person put anything in since stays.
+func (u *uninstall) removeMadeDirs(within string) {
+	for _, dir := range deepestFirst(u.made) {
+		if within != "" && dir != within && !strings.HasPrefix(dir, within+string(filepath.Separator)) && !strings.HasPrefix(within, dir+string(filepath.Separator)) {
+			continue
 		}
-		u.removed(dir)
+		if os.Remove(dir) == nil {
+			u.removed(dir)
+		}
 	}
-}
-
-// inside tells whether path is strictly inside the folder dir.
-func inside(path, dir string) bool {
-	rel, err := filepath.Rel(dir, path)
-	return err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
 // removeFile removes path; ok is false when there was nothing to remove.

@@ -2,6 +2,7 @@ package nativehost
 
 import (
 	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -21,10 +22,7 @@ func TestUninstallRemovesExactlyWhatWasWritten(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The data folder's parents go too when the install made them (this
-	// home holds nothing else).
-	local := filepath.Join(env.Home, ".local")
-	want := []string{manifest, binary, l.extensionDir, l.binDir, dataDir(env), filepath.Join(local, "share"), local}
+	want := []string{manifest, binary, l.extensionDir, l.binDir, dataDir(env)}
 	if !slices.Equal(r.Removed, want) {
 		t.Errorf("removed %q, want %q", r.Removed, want)
 	}
@@ -64,7 +62,7 @@ func TestUninstallUserDataDirAndBinDir(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{path, filepath.Dir(path), l.binaryPath, l.extensionDir}; !slices.Equal(r.Removed, want) {
+	if want := []string{path, l.binaryPath, l.extensionDir}; !slices.Equal(r.Removed, want) {
 		t.Errorf("removed %q, want %q", r.Removed, want)
 	}
 	assertOnlyFiles(t, binDir, "unrelated")
@@ -86,9 +84,7 @@ func TestUninstallKeepsWhatAnotherBrowserUses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The folders registering made for a browser not installed go with it.
-	nmh := filepath.Dir(edge.ManifestPath)
-	if !slices.Equal(r.Removed, []string{edge.ManifestPath, nmh, filepath.Dir(nmh)}) || len(r.Kept) != 1 || !strings.Contains(r.Kept[0], "still registered for Chromium") {
+	if !slices.Equal(r.Removed, []string{edge.ManifestPath}) || len(r.Kept) != 1 || !strings.Contains(r.Kept[0], "still registered for Chromium") {
 		t.Errorf("removal = %+v", r)
 	}
 	for _, p := range []string{chromiumManifest, binary} {
@@ -161,5 +157,35 @@ func TestInstallAndUninstallWindowsRegistry(t *testing.T) {
 	}
 	if _, err := os.Stat(manifest); !os.IsNotExist(err) {
 		t.Error("the manifest is still there")
+	}
+}
+
+// The folders an install made go with the uninstall, once empty; those
+// that were there before stay, even empty, and so does one the person put
+// something in.
+func TestUninstallRemovesTheFoldersTheInstallMade(t *testing.T) {
+	env, _ := testEnv(t, "linux")
+	mkdir(t, filepath.Join(env.Home, ".config", "chromium")) // there before, empty
+	bin := filepath.Join(t.TempDir(), "tabtap")
+	writeFile(t, bin, "bin", 0o755)
+	opts := Options{Env: env, Browsers: []string{"chromium", "edge", "brave"}, Binary: bin}
+	ctx := context.Background()
+	if _, err := Install(ctx, opts); err != nil {
+		t.Fatal(err)
+	}
+	brave := filepath.Join(env.Home, ".config", "BraveSoftware")
+	writeFile(t, filepath.Join(brave, "notes.txt"), "mine", 0o644)
+	if _, err := Uninstall(ctx, opts); err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	filepath.WalkDir(env.Home, func(p string, d fs.DirEntry, err error) error {
+		rel, _ := filepath.Rel(env.Home, p)
+		left = append(left, filepath.ToSlash(rel))
+		return err
+	})
+	want := []string{".", ".config", ".config/BraveSoftware", ".config/BraveSoftware/notes.txt", ".config/chromium"}
+	if !slices.Equal(left, want) {
+		t.Errorf("the home holds %q, want %q", left, want)
 	}
 }
