@@ -149,3 +149,33 @@ func text(res *mcp.CallToolResult) string {
 	tc, _ := res.Content[0].(mcp.TextContent)
 	return tc.Text
 }
+
+// BenchmarkSearchAndDescribe serves both operations on a capture of
+// 2,000 JSON responses and 20,000 frames, as the daemon does: the
+// capture's records copied out and scrubbed, the work, the result fitted.
+//
+//	go test ./host/ops -run xxx -bench SearchAndDescribe
+func BenchmarkSearchAndDescribe(b *testing.B) {
+	r := newRunning(b)
+	for i := range 2000 {
+		r.load(fmt.Sprintf("r%d", i), fmt.Sprintf("https://app.test/item/%d", i), fmt.Sprintf(`{"id":%d,"name":"item %d","tags":[%s]}`, i, i, strings.Repeat(`"tag",`, i%40)+`"last"`))
+	}
+	frames := make([]string, 20000)
+	for i := range frames {
+		frames[i] = fmt.Sprintf(`{"seq":%d,"price":%d.25,"symbol":"TT"}`, i, 100+i%50)
+	}
+	r.socket("ws", "wss://app.test/feed", frames...)
+	r.c.Stop("")
+	for _, c := range []struct {
+		op   Op
+		args string
+	}{{searchCapture, `{"sessionId":"s-1","query":"\"name\":\"item 1999\""}`}, {describeAPI, `{"sessionId":"s-1"}`}} {
+		b.Run(c.op.Name(), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := c.op.Serve(context.Background(), r, json.RawMessage(c.args)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
