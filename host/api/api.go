@@ -25,6 +25,8 @@ const (
 	GetCaptureData    = "get_network_capture_data"
 	GetRequest        = "get_request"
 	WaitForRequest    = "wait_for_request"
+	SearchCapture     = "search_network_capture"
+	DescribeAPI       = "describe_api"
 	// ReadCapture is not a tool: it serves the captures as MCP resources.
 	ReadCapture = "read_capture"
 
@@ -374,6 +376,8 @@ type GetRequestArgs struct {
 	Offset         int  `json:"offset,omitempty"`
 	Limit          *int `json:"limit,omitempty"`
 	MaxResultBytes *int `json:"maxResultBytes,omitempty"`
+	// As writes the request as code too: one of CodeLanguages.
+	As string `json:"as,omitempty"`
 }
 
 // RequestDetail is everything known about one request, its body and its
@@ -393,6 +397,14 @@ type RequestDetail struct {
 	Items *ItemPage `json:"items,omitempty"`
 	// SavedBody is the file the whole body was written to.
 	SavedBody *SavedFile `json:"savedBody,omitempty"`
+	// Code is the request written as code, with get_request's as: it runs
+	// as it is once each variable of Secrets is set.
+	Code string `json:"code,omitempty"`
+	// Secrets are the values redaction hid, as the variables Code reads;
+	// empty (with as) when nothing was hidden.
+	Secrets []Secret `json:"secrets,omitzero"`
+	// CodeNotes say where Code cannot send what the browser sent.
+	CodeNotes []string `json:"codeNotes,omitempty"`
 }
 
 // RedirectHop is one earlier hop of a redirect chain.

@@ -48,6 +48,10 @@ func (b backend) CloseSession(id string) (api.CloseSessionResult, error) { retur
 func (b backend) Stop(c *capture.Capture)                                { b.d.stopCapture(c, "") }
 func (b backend) Version() string                                        { return b.d.opts.Version }
 
+func (b backend) SendRequest(ctx context.Context, a api.SendRequestArgs) (ops.Sent, error) {
+	return b.d.sendRequest(ctx, a)
+}
+
 func (b backend) Capture(id, captureID string) (ops.Held, error) {
 	s, c, err := b.d.captureOf(id, captureID)
 	if err != nil {

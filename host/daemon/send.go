@@ -16,8 +16,8 @@ import (
 	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/capture"
 	"github.com/tabtap/tabtap/host/extension"
+	"github.com/tabtap/tabtap/host/ops"
 	"github.com/tabtap/tabtap/host/reproduce"
-	"github.com/tabtap/tabtap/host/shape"
 )
 
 // send_request sends a captured request again, as the person: from the
@@ -64,39 +64,35 @@ const (
 )
 
 // sendRequest sends a captured request again as the person, changed as
-// the arguments say, and returns the exchange shaped as get_request shows
-// one, secrets hidden.
-func (d *Daemon) sendRequest(ctx context.Context, a api.SendRequestArgs) (api.SendResult, error) {
+// the arguments say, and returns the exchange, secrets hidden.
+func (d *Daemon) sendRequest(ctx context.Context, a api.SendRequestArgs) (ops.Sent, error) {
 	if a.RequestID == "" {
-		return api.SendResult{}, api.Errorf(api.CodeInvalid, "requestId is required: the request to send again (get_network_capture_data lists the request ids)")
+		return ops.Sent{}, api.Errorf(api.CodeInvalid, "requestId is required: the request to send again (get_network_capture_data lists the request ids)")
 	}
-	timeout := api.DefaultSendSeconds
-	if a.TimeoutSeconds != nil {
-		if *a.TimeoutSeconds < 1 || *a.TimeoutSeconds > api.MaxSendSeconds {
-			return api.SendResult{}, api.Errorf(api.CodeInvalid, "timeoutSeconds must be between 1 and %d, not %d", api.MaxSendSeconds, *a.TimeoutSeconds)
-		}
-		timeout = *a.TimeoutSeconds
+	timeout, err := api.SendSeconds.Or(a.TimeoutSeconds)
+	if err != nil {
+		return ops.Sent{}, api.Errorf(api.CodeInvalid, "%v", err)
 	}
 	s, err := d.lookup(a.SessionID)
 	if err != nil {
-		return api.SendResult{}, err
+		return ops.Sent{}, err
 	}
 	c, orig, shown, err := d.sentFrom(s, a.RequestID)
 	if err != nil {
-		return api.SendResult{}, err
+		return ops.Sent{}, err
 	}
 	out, err := planSend(orig, shown, a)
 	if err != nil {
-		return api.SendResult{}, err
+		return ops.Sent{}, err
 	}
 	if err := sendRefusal(d.policyNow(), out.method, out.url); err != nil {
-		return api.SendResult{}, err
+		return ops.Sent{}, err
 	}
 	d.mu.Lock()
 	tabID, tabClosed, live := s.tabID, s.tabClosed, s.capture
 	d.mu.Unlock()
 	if tabClosed {
-		return api.SendResult{}, api.Errorf(api.CodeConflict, "the tab of session %s was closed: send_request sends from the session's tab; open the page again with initialize_session and capture the request there", s.id)
+		return ops.Sent{}, api.Errorf(api.CodeConflict, "the tab of session %s was closed: send_request sends from the session's tab; open the page again with initialize_session and capture the request there", s.id)
 	}
 	opts := c.Options()
 	maxBody := min(opts.MaxBodyBytes, maxSendBody)
@@ -123,44 +119,39 @@ func (d *Daemon) sendRequest(ctx context.Context, a api.SendRequestArgs) (api.Se
 	}
 	if err != nil {
 		if api.CodeOf(err) == extension.CodeForbidden {
-			return api.SendResult{}, api.Errorf(api.CodeForbidden, "send_request is refused by the extension: %s", strings.TrimPrefix(err.Error(), "forbidden: "))
+			return ops.Sent{}, api.Errorf(api.CodeForbidden, "send_request is refused by the extension: %s", strings.TrimPrefix(err.Error(), "forbidden: "))
 		}
-		return api.SendResult{}, browserError("send_request", err)
+		return ops.Sent{}, browserError("send_request", err)
 	}
-	id := tag
-	joined := false
-	if joins {
-		for deadline := time.Now().Add(joinWait); ; time.Sleep(20 * time.Millisecond) {
-			if rid, ok := live.SentRequest(tag); ok {
-				id, joined = rid, true
-				break
-			}
-			if time.Now().After(deadline) {
-				out.notes = append(out.notes, "the session's capture did not record the request (its filter, or its limits, may have left it out)")
-				break
-			}
-		}
-	}
-	data := api.Data{Requests: []api.Request{sentRecord(id, tabID, out, began)}, Responses: []api.Response{answerRecord(id, tabID, res)}}
+	sent := ops.Sent{SessionID: s.id, ID: tag, From: res.Origin, NotSent: res.NotSent}
 	view := c
-	if joined {
-		view = live // it learned what this exchange carried
+	if joins {
+		if id, ok := joinedAs(live, tag); ok {
+			sent.ID, sent.Joined, sent.CaptureID = id, true, live.ID()
+			view = live // it learned what this exchange carried
+		} else {
+			out.notes = append(out.notes, "the session's capture did not record the request (its filter, or its limits, may have left it out)")
+		}
 	}
-	data = view.ViewSent(data)
-	f, _ := shape.Find(&data, id)
-	total, err := api.ResultBytes.Or(a.MaxResultBytes)
-	if err != nil {
-		return api.SendResult{}, api.Errorf(api.CodeInvalid, "%v", err)
+	sent.Notes = out.notes
+	sent.Data = view.ViewSent(api.Data{
+		Requests:  []api.Request{sentRecord(sent.ID, tabID, out, began)},
+		Responses: []api.Response{answerRecord(sent.ID, tabID, res)},
+	})
+	return sent, nil
+}
+
+// joinedAs waits a little for a running capture to record the request
+// the script tag sent, and returns its id there.
+func joinedAs(c *capture.Capture, tag string) (string, bool) {
+	for deadline := time.Now().Add(joinWait); ; time.Sleep(20 * time.Millisecond) {
+		if id, ok := c.SentRequest(tag); ok {
+			return id, true
+		}
+		if time.Now().After(deadline) {
+			return "", false
+		}
 	}
-	detail, err := shape.Request(f, api.GetRequestArgs{SessionID: s.id, RequestID: id}, shape.Share(total))
-	if err != nil {
-		return api.SendResult{}, api.Errorf(api.CodeInvalid, "%v", err)
-	}
-	detail.SessionID = s.id
-	if joined {
-		detail.CaptureID = live.ID()
-	}
-	return api.SendResult{RequestDetail: detail, From: res.Origin, Joined: joined, NotSent: res.NotSent, Notes: out.notes}, nil
 }
 
 // sentFrom finds a request in a session's captures, the latest first: the
@@ -267,6 +258,9 @@ func planSend(orig, shown api.Request, a api.SendRequestArgs) (outgoing, error) 
 		v := a.Headers[name]
 		if v == nil {
 			continue
+		}
+		if strings.ContainsAny(*v, "\r\n\x00") {
+			return out, api.Errorf(api.CodeInvalid, "headers: the value of %s holds a line break or a NUL, which no header may", name)
 		}
 		value, err := reproduce.Fill(reproduce.Field{Kind: "header", Name: name}, *v, headerOf(shown.Headers, name), headerOf(orig.Headers, name))
 		if err != nil {

@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -102,9 +101,9 @@ func TestSendRequest(t *testing.T) {
 	})
 	send := func(a api.SendRequestArgs) (api.SendResult, error) {
 		a.SessionID = sess.SessionID
-		ctx, cancel := context.WithTimeout(context.Background(), wait)
-		defer cancel()
-		return d.sendRequest(ctx, a)
+		var res api.SendResult
+		err := r.call(api.SendRequest, a, &res)
+		return res, err
 	}
 	refused := func(a api.SendRequestArgs, code, want string) {
 		t.Helper()
@@ -133,7 +132,7 @@ func TestSendRequest(t *testing.T) {
 			t.Errorf("the browser's own %s was asked for", own)
 		}
 	}
-	if !strings.HasPrefix(f.Tag, "tabtap-send-") || len(f.Tag) < 30 || f.TimeoutMs != api.DefaultSendSeconds*1000 || f.MaxBodyBytes != api.DefaultMaxBodyBytes {
+	if !strings.HasPrefix(f.Tag, "tabtap-send-") || len(f.Tag) < 30 || f.TimeoutMs != int(api.SendSeconds.Default)*1000 || f.MaxBodyBytes != api.DefaultMaxBodyBytes {
 		t.Errorf("tag, timeout, body bound: %+v", f)
 	}
 	b, _ := json.Marshal(res)
@@ -185,6 +184,7 @@ func TestSendRequest(t *testing.T) {
 	refused(api.SendRequestArgs{RequestID: "1.1", URL: ptr("http://app.test/api/items")}, api.CodeInvalid, "origin, https://app.test:443")
 	refused(api.SendRequestArgs{RequestID: "1.1", URL: ptr("https://app.test/?q=[redacted]")}, api.CodeInvalid, "hid nothing")
 	refused(api.SendRequestArgs{RequestID: "1.1", Headers: map[string]*string{"bad name": ptr("x")}}, api.CodeInvalid, "not a header name")
+	refused(api.SendRequestArgs{RequestID: "1.1", Headers: map[string]*string{"X-A": ptr("x\r\nX-B: y")}}, api.CodeInvalid, "line break")
 	refused(api.SendRequestArgs{RequestID: "7.7"}, api.CodeNotFound, "request 7.7 not found")
 	refused(api.SendRequestArgs{RequestID: "1.1", TimeoutSeconds: ptr(0)}, api.CodeInvalid, "timeoutSeconds")
 	refused(api.SendRequestArgs{}, api.CodeInvalid, "requestId is required")

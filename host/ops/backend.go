@@ -35,6 +35,10 @@ type Backend interface {
 	Stop(c *capture.Capture)
 	// Version is tabtap's version, the creator of HAR files.
 	Version() string
+	// SendRequest sends a captured request again as the person, from the
+	// session's tab, within the person's settings, and returns the
+	// exchange scrubbed.
+	SendRequest(ctx context.Context, a api.SendRequestArgs) (Sent, error)
 }
 
 // Held is a capture and the session holding it.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/outfile"
+	"github.com/tabtap/tabtap/host/reproduce"
 	"github.com/tabtap/tabtap/host/shape"
 )
 
@@ -17,7 +18,8 @@ var getRequest = New(Spec[api.GetRequestArgs, found, api.RequestDetail]{
 	Title: "Read one request",
 	Description: "Everything known about one request: request, response, redirect hops, WebSocket frames or stream messages. " +
 		"Its body comes a page at a time: bodyPage says which bytes are shown, continue from bodyPage.nextOffset; frames and stream items page with offset and limit. " +
-		"saveBody writes the whole body to a new file in tabtap's captures folder and returns its path, for bodies too large to read here.",
+		"saveBody writes the whole body to a new file in tabtap's captures folder and returns its path, for bodies too large to read here. " +
+		"With as, also code that sends the request again, and secrets: the environment variables it reads, one per value redaction hid (name, where).",
 	Params: []mcp.ToolOption{
 		sessionParam(),
 		mcp.WithString("requestId", mcp.Required(), mcp.Description("The id of the request, as the overview, a page of records or a frame shows it.")),
@@ -28,6 +30,7 @@ var getRequest = New(Spec[api.GetRequestArgs, found, api.RequestDetail]{
 		mcp.WithBoolean("saveBody", mcp.Description("Write the whole body to a new file in tabtap's captures folder; savedBody.path says where.")),
 		mcp.WithInteger("offset", mcp.Description("First WebSocket frame or stream item to show (default 0)."), mcp.Min(0)),
 		bounded("limit", "Most frames or stream items to show "+limitText(api.Items)+".", api.Items),
+		mcp.WithString("as", mcp.Description("Write the request as code: curl, fetch (Node 18+) or python (standard library)."), mcp.Enum(api.CodeLanguages...)),
 		maxResultParam(),
 	},
 	Run: func(_ context.Context, b Backend, a api.GetRequestArgs) (found, error) {
@@ -36,6 +39,9 @@ var getRequest = New(Spec[api.GetRequestArgs, found, api.RequestDetail]{
 			return found{}, err
 		}
 		f, err := find(h, a)
+		if err == nil && a.As != "" {
+			f.code, err = writeCode(h, f.Found, a)
+		}
 		if err != nil || !a.SaveBody {
 			return f, err
 		}
@@ -53,6 +59,8 @@ type found struct {
 	sessionID, captureID string
 	// saved is the file the whole body was written to.
 	saved *api.SavedFile
+	// code is the request written as code, with as.
+	code *reproduce.Code
 }
 
 // find looks up the request a's names in h, once a's shaping arguments
@@ -89,12 +97,46 @@ func saveBody(h Held, f *shape.Found, a api.GetRequestArgs) (*api.SavedFile, err
 	return &api.SavedFile{Path: path, Bytes: int64(len(body)), MimeType: mime}, nil
 }
 
+// writeCode writes the request as code in a.As. A body that would take
+// more than half of the result goes to a file in the captures folder,
+// which the code reads.
+func writeCode(h Held, f *shape.Found, a api.GetRequestArgs) (*reproduce.Code, error) {
+	req, resp := f.Request, f.Response
+	code, err := reproduce.Write(a.As, req, resp, reproduce.Options{})
+	if err != nil {
+		return nil, api.Errorf(api.CodeConflict, "%v", err)
+	}
+	total, err := api.ResultBytes.Or(a.MaxResultBytes)
+	if err != nil || len(code.Code) <= shape.Share(total)/2 || req == nil || req.PostData == "" && req.PostDataBase64 == "" {
+		return &code, nil
+	}
+	saved, err := saveBody(h, f, api.GetRequestArgs{RequestID: a.RequestID, Body: "request"})
+	if err != nil {
+		return nil, err
+	}
+	code, err = reproduce.Write(a.As, req, resp, reproduce.Options{BodyFile: saved.Path})
+	if err != nil {
+		return nil, api.Errorf(api.CodeConflict, "%v", err)
+	}
+	code.Notes = append(code.Notes, fmt.Sprintf("the request's body (%s) is too large for this result: it is in %s, which the code reads", api.Size(saved.Bytes), saved.Path))
+	return &code, nil
+}
+
 func (f found) shape(budget int) (api.RequestDetail, error) {
 	if f.saved != nil {
 		budget -= shape.Size(f.saved) + 16
 	}
+	if f.code != nil {
+		budget -= shape.Size(f.code) + 16
+	}
 	out, err := shape.Request(f.Found, f.args, budget)
 	out.SessionID, out.CaptureID, out.SavedBody = f.sessionID, f.captureID, f.saved
+	if c := f.code; c != nil {
+		out.Code, out.Secrets, out.CodeNotes = c.Code, c.Secrets, c.Notes
+		if out.Secrets == nil {
+			out.Secrets = []api.Secret{}
+		}
+	}
 	return out, err
 }
 

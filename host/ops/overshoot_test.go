@@ -97,6 +97,21 @@ func TestOvershootRunsEachOperationOnce(t *testing.T) {
 	}
 	ran(getRequest)
 
+	// get_request as code: the code whole, the rest fitted around it.
+	decode(t, serve(getRequest, map[string]any{"sessionId": "s-1", "requestId": id, "as": "curl"}), &got)
+	if !strings.HasPrefix(got.Code, "curl 'https://app.test/quotes'") || got.Secrets == nil {
+		t.Errorf("get_request as curl: code %q, secrets %v", got.Code, got.Secrets)
+	}
+	ran(getRequest)
+
+	// send_request sends once, whatever its answer costs to fit.
+	var sent api.SendResult
+	decode(t, serve(sendRequest, map[string]any{"sessionId": "s-1", "requestId": id}), &sent)
+	if sent.Response == nil || sent.BodyPage == nil || sent.BodyPage.Length == 0 || sent.From != "https://app.test" {
+		t.Errorf("send_request: %+v", sent)
+	}
+	ran(sendRequest)
+
 	// A stop with outputPath, of another capture, writes one file. Its
 	// result is the overview, here of sockets and event streams whose
 	// messages are JSON holding JSON, as chatty ones send: their previews
@@ -146,7 +161,7 @@ func filesIn(t *testing.T, dir string) []string {
 // fake browser's tab 1. It counts how often an operation looks its
 // capture up: once per run.
 type running struct {
-	t *testing.T
+	t testing.TB
 	c *capture.Capture
 	browser
 
@@ -155,7 +170,7 @@ type running struct {
 	stops   int
 }
 
-func newRunning(t *testing.T) *running {
+func newRunning(t testing.TB) *running {
 	t.Helper()
 	b := &running{t: t, browser: browser{bodies: map[string]string{}}}
 	opts := api.Defaults()
@@ -243,6 +258,24 @@ func (b *running) Stop(c *capture.Capture) {
 }
 
 func (b *running) Version() string { return "test" }
+
+// SendRequest answers with the request as the capture holds it and its
+// answer: as if sent again, once per run.
+func (b *running) SendRequest(_ context.Context, a api.SendRequestArgs) (Sent, error) {
+	b.mu.Lock()
+	b.lookups++
+	b.mu.Unlock()
+	d := b.c.Data()
+	f, ok := shape.Find(&d, a.RequestID)
+	if !ok {
+		return Sent{}, api.Errorf(api.CodeNotFound, "request %s not found", a.RequestID)
+	}
+	req, resp := f.Request, f.Response
+	return Sent{SessionID: a.SessionID, ID: "sent", From: "https://app.test", Data: api.Data{
+		Requests:  []api.Request{func() api.Request { r := *req; r.RequestID = "sent"; return r }()},
+		Responses: []api.Response{func() api.Response { r := *resp; r.RequestID = "sent"; return r }()},
+	}}, nil
+}
 
 func (b *running) ListTabs(context.Context) (api.ListTabsResult, error) { return b.none() }
 func (b *running) InitializeSession(context.Context, api.InitializeSessionArgs) (api.Session, error) {

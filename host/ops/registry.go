@@ -16,6 +16,9 @@ var registry = []Op{
 	closeSession,
 	getCaptureData,
 	getRequest,
+	sendRequest,
+	searchCapture,
+	describeAPI,
 }
 
 // All returns every operation, in the order a client shows the tools.

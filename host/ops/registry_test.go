@@ -87,6 +87,8 @@ func schemaType(t reflect.Type) string {
 		return "integer"
 	case reflect.Slice:
 		return "array"
+	case reflect.Map, reflect.Struct:
+		return "object"
 	}
 	return t.Kind().String()
 }

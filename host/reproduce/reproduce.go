@@ -18,21 +18,11 @@ const (
 )
 
 // Languages lists them, in the order documentation shows them.
-var Languages = []string{Curl, Fetch, Python}
+var Languages = api.CodeLanguages
 
 // Secret is one value redaction hid, which the code reads from the
 // environment.
-type Secret struct {
-	// Name is the environment variable, e.g. TABTAP_AUTHORIZATION: set it
-	// to the hidden value as it stood in the request (percent-encoded in
-	// a URL, escaped in JSON).
-	Name string `json:"name"`
-	// Where is the value's place, as a record's `redacted` names it
-	// (docs/records.md): header:<name>, cookie:<name>, query:<name>,
-	// url:password, url (elsewhere in the URL), body:$.<json path>,
-	// body:<form or multipart field>, body (elsewhere in the body).
-	Where string `json:"where"`
-}
+type Secret = api.Secret
 
 // Code is a request written as a program.
 type Code struct {

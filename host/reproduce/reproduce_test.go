@@ -23,8 +23,8 @@ func TestSecretsNamePlaces(t *testing.T) {
 		name: "query parameters, an encoded name, the path, the fragment, a password",
 		req: api.Request{Method: "GET", URL: "https://ann:[redacted]@x.test/reset/[redacted]/go?a=1&access%5Ftoken=[redacted]&sig=ab[redacted]cd#k=[redacted]&[redacted]",
 			Headers: map[string]string{}},
-		want: []Secret{{"TABTAP_URL_PASSWORD", "url:password"}, {"TABTAP_URL", "url"}, {"TABTAP_QUERY_ACCESS_TOKEN", "query:access_token"},
-			{"TABTAP_QUERY_SIG", "query:sig"}, {"TABTAP_QUERY_K", "query:k"}, {"TABTAP_URL_2", "url"}},
+		want: []Secret{sec("TABTAP_URL_PASSWORD", "url:password"), sec("TABTAP_URL", "url"), sec("TABTAP_QUERY_ACCESS_TOKEN", "query:access_token"),
+			sec("TABTAP_QUERY_SIG", "query:sig"), sec("TABTAP_QUERY_K", "query:k"), sec("TABTAP_URL_2", "url")},
 	}, {
 		name: "cookies, a header twice, names that collide",
 		req: api.Request{Method: "GET", URL: "https://x.test/", Headers: map[string]string{
@@ -34,34 +34,34 @@ func TestSecretsNamePlaces(t *testing.T) {
 			"Referer":     "https://x.test/?code=[redacted]",
 			"Cookie-Like": "c=[redacted]",
 		}},
-		want: []Secret{{"TABTAP_COOKIE_A", "cookie:a"}, {"TABTAP_COOKIE_HOST_SID", "cookie:__Host-sid"},
-			{"TABTAP_COOKIE_LIKE", "header:Cookie-Like"}, {"TABTAP_REFERER", "header:Referer"},
-			{"TABTAP_X_API_KEY", "header:X-Api-Key"}, {"TABTAP_X_AUTH", "header:x-auth"}, {"TABTAP_X_AUTH_2", "header:x-auth"}},
+		want: []Secret{sec("TABTAP_COOKIE_A", "cookie:a"), sec("TABTAP_COOKIE_HOST_SID", "cookie:__Host-sid"),
+			sec("TABTAP_COOKIE_LIKE", "header:Cookie-Like"), sec("TABTAP_REFERER", "header:Referer"),
+			sec("TABTAP_X_API_KEY", "header:X-Api-Key"), sec("TABTAP_X_AUTH", "header:x-auth"), sec("TABTAP_X_AUTH_2", "header:x-auth")},
 	}, {
 		name: "JSON fields, nested, in arrays, with odd keys",
 		req: api.Request{Method: "POST", URL: "https://x.test/", Headers: map[string]string{"Content-Type": "application/json"},
 			PostData: `{"a":{"b":[1,{"token":"[redacted]"}]},"odd key\u2028":"[redacted]","k":"x[redacted]y[redacted]"}`},
-		want: []Secret{{"TABTAP_BODY_A_B_1_TOKEN", "body:$.a.b[1].token"}, {"TABTAP_BODY_ODD_KEY", `body:$['odd key\u2028']`},
-			{"TABTAP_BODY_K", "body:$.k"}, {"TABTAP_BODY_K_2", "body:$.k"}},
+		want: []Secret{sec("TABTAP_BODY_A_B_1_TOKEN", "body:$.a.b[1].token"), sec("TABTAP_BODY_ODD_KEY", `body:$['odd key\u2028']`),
+			sec("TABTAP_BODY_K", "body:$.k"), sec("TABTAP_BODY_K_2", "body:$.k")},
 	}, {
 		name: "a form without a content type",
 		req:  api.Request{Method: "POST", URL: "https://x.test/", Headers: map[string]string{}, PostData: "user=a&pass%77ord=[redacted]"},
-		want: []Secret{{"TABTAP_BODY_PASSWORD", "body:password"}},
+		want: []Secret{sec("TABTAP_BODY_PASSWORD", "body:password")},
 	}, {
 		name: "a text body that is none of those",
 		req: api.Request{Method: "POST", URL: "https://x.test/", Headers: map[string]string{"Content-Type": "text/plain"},
 			PostData: "my token is [redacted]"},
-		want: []Secret{{"TABTAP_BODY", "body"}},
+		want: []Secret{sec("TABTAP_BODY", "body")},
 	}, {
 		name: "JSON that does not parse",
 		req: api.Request{Method: "POST", URL: "https://x.test/", Headers: map[string]string{"Content-Type": "application/json"},
 			PostData: `{"token": "[redacted]", oops`},
-		want: []Secret{{"TABTAP_BODY", "body"}},
+		want: []Secret{sec("TABTAP_BODY", "body")},
 	}, {
 		name: "masks in a binary body",
 		req: api.Request{Method: "POST", URL: "https://x.test/", Headers: map[string]string{},
 			PostDataBase64: base64.StdEncoding.EncodeToString([]byte("\x00[********]\x01[******]\x02[*]"))},
-		want: []Secret{{"TABTAP_BODY", "body"}, {"TABTAP_BODY_2", "body"}},
+		want: []Secret{sec("TABTAP_BODY", "body"), sec("TABTAP_BODY_2", "body")},
 	}} {
 		t.Run(c.name, func(t *testing.T) {
 			c.req.HeadersRaw = true
@@ -121,6 +121,9 @@ func TestPlacesCannotEscapeComments(t *testing.T) {
 		}
 	}
 }
+
+// sec is a Secret, for tables.
+func sec(name, where string) Secret { return Secret{Name: name, Where: where} }
 
 func mustWrite(t *testing.T, lang string, req *api.Request) Code {
 	t.Helper()

@@ -9,15 +9,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"reflect"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/reproduce/reproducetest"
 )
 
 // hostile is a header value that a shell, JavaScript or Python would
@@ -71,8 +69,8 @@ var runCases = []runCase{{
 		"TABTAP_COOKIE_PREF":   "prefvalue-42",
 	},
 	want: []Secret{
-		{"TABTAP_QUERY_TOKEN", "query:token"}, {"TABTAP_AUTHORIZATION", "header:Authorization"},
-		{"TABTAP_COOKIE_SID", "cookie:sid"}, {"TABTAP_COOKIE_PREF", "cookie:pref"},
+		sec("TABTAP_QUERY_TOKEN", "query:token"), sec("TABTAP_AUTHORIZATION", "header:Authorization"),
+		sec("TABTAP_COOKIE_SID", "cookie:sid"), sec("TABTAP_COOKIE_PREF", "cookie:pref"),
 	},
 	status: 200, respBody: `{"user":"ann","note":"it's $(id)"}` + "\n", compressed: true,
 }, {
@@ -92,8 +90,8 @@ var runCases = []runCase{{
 		"TABTAP_BODY_TOKENS_0":      "list-token-1234",
 	},
 	want: []Secret{
-		{"TABTAP_X_CSRF_TOKEN", "header:X-CSRF-Token"}, {"TABTAP_BODY_USER_PASSWORD", "body:$.user.password"},
-		{"TABTAP_BODY_TOKENS_0", "body:$.tokens[0]"},
+		sec("TABTAP_X_CSRF_TOKEN", "header:X-CSRF-Token"), sec("TABTAP_BODY_USER_PASSWORD", "body:$.user.password"),
+		sec("TABTAP_BODY_TOKENS_0", "body:$.tokens[0]"),
 	},
 	status: 201, respBody: "created\n",
 }, {
@@ -103,7 +101,7 @@ var runCases = []runCase{{
 	headers: map[string]string{"Content-Type": "application/x-www-form-urlencoded"},
 	body:    "user=ann&password={{TABTAP_BODY_PASSWORD}}&next=%2Fhome%3Fa%3D1",
 	secrets: map[string]string{"TABTAP_BODY_PASSWORD": "pass%27word%24%28id%29"},
-	want:    []Secret{{"TABTAP_BODY_PASSWORD", "body:password"}},
+	want:    []Secret{sec("TABTAP_BODY_PASSWORD", "body:password")},
 	status:  302, respBody: "see /home\n",
 }, {
 	name:    "multipart POST with CRLF lines",
@@ -115,7 +113,7 @@ var runCases = []runCase{{
 		"------tabtap\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\n" +
 		"line one\nline two\ttabbed\r\n------tabtap--\r\n",
 	secrets: map[string]string{"TABTAP_BODY_CSRF": "multipart-csrf-99"},
-	want:    []Secret{{"TABTAP_BODY_CSRF", "body:csrf"}},
+	want:    []Secret{sec("TABTAP_BODY_CSRF", "body:csrf")},
 	status:  200, respBody: "ok",
 }, {
 	name:    "binary PUT with a value hidden by a mask",
@@ -125,7 +123,7 @@ var runCases = []runCase{{
 	body:    "\x00\x01\xff'$(touch PWNED7)\nTABTAP_BODY\n{{TABTAP_BODY}}\r\x1b\x00tail\xfe",
 	binary:  true,
 	secrets: map[string]string{"TABTAP_BODY": "maskedsecret"},
-	want:    []Secret{{"TABTAP_BODY", "body"}},
+	want:    []Secret{sec("TABTAP_BODY", "body")},
 	status:  204,
 }, {
 	name:    "text with control characters",
@@ -149,7 +147,7 @@ var runCases = []runCase{{
 	name:   "DELETE",
 	method: "DELETE", path: "/items/7", headers: map[string]string{"Authorization": "Basic {{TABTAP_AUTHORIZATION}}"},
 	secrets: map[string]string{"TABTAP_AUTHORIZATION": "YW5uOnB3"},
-	want:    []Secret{{"TABTAP_AUTHORIZATION", "header:Authorization"}},
+	want:    []Secret{sec("TABTAP_AUTHORIZATION", "header:Authorization")},
 	status:  200, respBody: "deleted",
 }, {
 	name:   "HEAD",
@@ -201,7 +199,6 @@ type received struct {
 // in from the environment, and the code must print the status and the
 // body the server answered.
 func TestRun(t *testing.T) {
-	tools := map[string]string{Curl: "sh", Fetch: "node", Python: "python3"}
 	for _, bin := range []string{"sh", "curl", "node", "python3", "base64"} {
 		if _, err := exec.LookPath(bin); err != nil {
 			t.Fatalf("%s is needed to run the code this package writes: %v", bin, err)
@@ -258,7 +255,7 @@ func TestRun(t *testing.T) {
 				if strings.Contains(code.Code, marker) {
 					t.Errorf("the code holds %s", marker)
 				}
-				stdout, stderr := runCode(t, tools[lang], lang, code.Code, c.secrets)
+				status, stdout := runCode(t, lang, code.Code, c.secrets)
 				mu.Lock()
 				g := got
 				mu.Unlock()
@@ -266,11 +263,11 @@ func TestRun(t *testing.T) {
 				if c.method != "HEAD" && stdout != c.respBody {
 					t.Errorf("printed %q, want the body %q", stdout, c.respBody)
 				}
-				if status := strings.Fields(stderr + " "); len(status) == 0 || status[0] != strconv.Itoa(c.status) {
-					t.Errorf("printed the status %q, want %d", stderr, c.status)
+				if status != c.status {
+					t.Errorf("printed the status %d, want %d", status, c.status)
 				}
 				if t.Failed() {
-					t.Logf("code:\n%s\nstderr: %s", code.Code, stderr)
+					t.Logf("code:\n%s", code.Code)
 				}
 			})
 		}
@@ -278,49 +275,17 @@ func TestRun(t *testing.T) {
 }
 
 // runCode runs code with the secrets in its environment, in a folder of
-// its own that must stay empty (no PWNED file), and returns what it
-// printed.
-func runCode(t *testing.T, tool, lang, code string, secrets map[string]string) (stdout, stderr string) {
+// its own that must stay empty (no PWNED file), and returns the status it
+// printed and the body.
+func runCode(t *testing.T, lang, code string, secrets map[string]string) (status int, stdout string) {
 	t.Helper()
 	dir := t.TempDir()
-	file := filepath.Join(dir, "request")
-	if lang == Curl {
-		// Ask curl for the status as well, as the other two print it.
-		code = strings.TrimSuffix(code, "\n") + " \\\n  -sS -w '%{stderr}%{http_code}\\n'\n"
-	}
-	if err := os.WriteFile(file, []byte(code), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(tool, file)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "HOME="+dir)
-	for k, v := range secrets {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	done := make(chan error, 1)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("%s failed: %v\n%s", tool, err, errb.String())
-		}
-	case <-time.After(60 * time.Second):
-		cmd.Process.Kill()
-		<-done
-		t.Fatalf("%s did not finish within 60 s", tool)
-	}
+	status, stdout, _ = reproducetest.Run(t, dir, lang, code, secrets)
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		if e.Name() != "request" {
-			t.Errorf("running the code made %s: it ran part of a value", e.Name())
-		}
+		t.Errorf("running the code made %s: it ran part of a value", e.Name())
 	}
-	return out.String(), errb.String()
+	return status, stdout
 }
 
 // checkReceived compares what the server got with what the browser sent.

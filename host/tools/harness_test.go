@@ -156,6 +156,9 @@ func (b fakeBackend) Capture(id, captureID string) (ops.Held, error) {
 }
 func (b fakeBackend) Stop(c *capture.Capture) { c.Stop("") }
 func (b fakeBackend) Version() string         { return "test" }
+func (b fakeBackend) SendRequest(context.Context, api.SendRequestArgs) (ops.Sent, error) {
+	return answerAs[ops.Sent](b, api.SendRequest)
+}
 
 type fakePool struct{ daemons []Daemon }
 

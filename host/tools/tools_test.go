@@ -58,9 +58,11 @@ func TestToolsListTheRegistry(t *testing.T) {
 	if !slices.Equal(names, want) {
 		t.Errorf("tools %v, want %v", names, want)
 	}
-	// The tool definitions are read on every turn: keep them lean.
-	if listed > 16_000 {
-		t.Errorf("tools/list takes %d bytes; keep it under 16000", listed)
+	// The tool definitions are read on every turn: keep them lean (about
+	// 1.5 KB a tool; raised from 16000 as send_request, then
+	// search_network_capture and describe_api joined).
+	if listed > 22_000 {
+		t.Errorf("tools/list takes %d bytes; keep it under 22000", listed)
 	}
 	t.Logf("tools/list: %d tools, %d bytes", len(s.tools), listed)
 }

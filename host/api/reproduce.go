@@ -1,16 +1,28 @@
 package api
 
+// The languages get_request's as writes a request in: a curl command
+// (POSIX shell), fetch for Node 18 or later, Python 3's urllib.request.
+var CodeLanguages = []string{"curl", "fetch", "python"}
+
+// Secret is one value redaction hid in a request written as code: the
+// code reads it from an environment variable.
+type Secret struct {
+	// Name is the environment variable, e.g. TABTAP_AUTHORIZATION: set it
+	// to the hidden value as it stood in the request (percent-encoded in
+	// a URL, escaped in JSON).
+	Name string `json:"name"`
+	// Where is the value's place, as a record's redacted names it
+	// (docs/records.md): header:<name>, cookie:<name>, query:<name>,
+	// url:password, url (elsewhere in the URL), body:$.<json path>,
+	// body:<form or multipart field>, body (elsewhere in the body).
+	Where string `json:"where"`
+}
+
 // SendRequest is the operation that sends a captured request again, as
 // the person: from the session's tab, with their cookies and the
 // credentials the captured request carried. Arguments: SendRequestArgs.
 // Result: SendResult.
 const SendRequest = "send_request"
-
-// Bounds of send_request's timeoutSeconds.
-const (
-	DefaultSendSeconds = 30
-	MaxSendSeconds     = 300
-)
 
 // SendRequestArgs name a captured request to send again, and what to
 // change in it.
@@ -29,14 +41,10 @@ type SendRequestArgs struct {
 	// Body replaces the request's body, as text. A [redacted] in it gets
 	// the value hidden at the same place (field) of the captured body.
 	Body *string `json:"body,omitempty"`
-	// TimeoutSeconds bounds the exchange: DefaultSendSeconds, at most
-	// MaxSendSeconds.
+	// TimeoutSeconds bounds the exchange (SendSeconds).
 	TimeoutSeconds *int `json:"timeoutSeconds,omitempty"`
 	MaxResultBytes *int `json:"maxResultBytes,omitempty"`
 }
-
-// ResultLimit is the maxResultBytes of the arguments that take it.
-func (a SendRequestArgs) ResultLimit() *int { return a.MaxResultBytes }
 
 // SendResult is the exchange send_request made, shaped as get_request
 // shows one, secrets hidden.
