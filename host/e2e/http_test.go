@@ -14,6 +14,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/ops"
 )
 
 // TestMCPOverStreamableHTTP serves the tools with `tabtap mcp --http` to an
@@ -80,8 +81,8 @@ func TestMCPOverStreamableHTTP(t *testing.T) {
 	}
 	defer c.Close()
 	tools, err := c.ListTools(ctx, mcp.ListToolsRequest{})
-	if err != nil || len(tools.Tools) != 11 {
-		t.Fatalf("tools/list over HTTP: %v, %d tools", err, len(tools.Tools))
+	if err != nil || len(tools.Tools) != len(ops.All()) {
+		t.Fatalf("tools/list over HTTP: %v, %d tools, want the registry's %d", err, len(tools.Tools), len(ops.All()))
 	}
 
 	e.launch()
