@@ -62,6 +62,8 @@ var (
 	PageRows = Bound{Name: "limit", Default: 25, Min: 1, Max: 500}
 	// Items is get_request's limit: frames or stream items in a page.
 	Items = Bound{Name: "limit", Default: 50, Min: 1, Max: 1000}
+	// SearchMatches is search_network_capture's limit: matches in a page.
+	SearchMatches = Bound{Name: "limit", Default: 20, Min: 1, Max: 500}
 	// WaitSeconds is wait_for_request's timeoutSeconds.
 	WaitSeconds = Bound{Name: "timeoutSeconds", Default: 30, Min: 1, Max: 300}
 	// SendSeconds is send_request's timeoutSeconds: the whole exchange.

@@ -447,3 +447,14 @@ GET /nb/api/users/{userId}/sessions {"200":2}`
 		t.Errorf("login example: %s", login)
 	}
 }
+
+// TestSchemaRoundTrip: a client reads a schema back with its properties
+// in order.
+func TestSchemaRoundTrip(t *testing.T) {
+	_, d := describe(t, kernelsApp())
+	s := find(d, "GET", "/api/kernels").ResponseSchema
+	var back Schema
+	if err := json.Unmarshal([]byte(js(s)), &back); err != nil || js(&back) != js(s) {
+		t.Errorf("%v\n%s\n%s", err, js(s), js(&back))
+	}
+}

@@ -30,9 +30,9 @@ const (
 type Args struct {
 	// URLFilter keeps the requests whose URL matches: a substring, or
 	// /regex/.
-	URLFilter string `json:"urlFilter,omitempty" jsonschema:"describe only requests whose URL matches: a substring, or /regex/"`
+	URLFilter string `json:"urlFilter,omitempty"`
 	// Format is FormatSummary (the default) or FormatOpenAPI.
-	Format string `json:"format,omitempty" jsonschema:"summary (the default): endpoints with their schemas; or openapi: an OpenAPI 3.1 document"`
+	Format string `json:"format,omitempty"`
 }
 
 // maxSchemaBody is the largest body whose schema is inferred; larger ones

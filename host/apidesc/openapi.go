@@ -8,6 +8,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/tabtap/tabtap/host/shape"
@@ -117,9 +118,10 @@ type Response struct {
 	Content     map[string]*MediaType `json:"content,omitempty"`
 }
 
-// OpenAPI is the API as an OpenAPI 3.1 document titled title, whole; with
-// budget > 0, within budget bytes of JSON, the least called paths left
-// out (counted in x-unlisted).
+// OpenAPI is the API as an OpenAPI 3.1 document titled title (by
+// default after its most called origin), whole; with budget > 0, within
+// budget bytes of JSON, the least called paths left out (counted in
+// x-unlisted).
 func (a *API) OpenAPI(title string, budget int) *Document {
 	doc := &Document{OpenAPI: "3.1.0", Paths: map[string]*PathItem{},
 		Info: Info{Title: title, Version: "captured", Description: fmt.Sprintf("Inferred by tabtap from %d calls seen in the browser; schemas from every example, examples from scrubbed bodies.", a.calls)}}
@@ -132,6 +134,9 @@ func (a *API) OpenAPI(title string, budget int) *Document {
 	origins := slices.SortedFunc(maps.Keys(calls), func(x, y string) int { return cmp.Or(cmp.Compare(calls[y], calls[x]), cmp.Compare(x, y)) })
 	if len(origins) > 0 {
 		doc.Servers = []Server{{URL: origins[0]}}
+	}
+	if doc.Info.Title == "" {
+		doc.Info.Title = "The API seen at " + cmp.Or(strings.Join(origins[:min(len(origins), 1)], ""), "no origin")
 	}
 	pathOrigin := map[string]string{}
 	ids := map[string]bool{}
@@ -223,7 +228,11 @@ func (e *endpoint) pathParams() []Param {
 		case kinds[segEmail] == total:
 			s.Format = "email"
 		}
-		out = append(out, Param{Name: p.name, In: "path", Required: true, Schema: s, Example: p.value})
+		var example any = p.value
+		if n, err := strconv.ParseInt(p.value, 10, 64); err == nil && s.Type == "integer" {
+			example = n
+		}
+		out = append(out, Param{Name: p.name, In: "path", Required: true, Schema: s, Example: example})
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package apidesc
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"maps"
 	"net/mail"
@@ -63,6 +64,29 @@ func (p Props) MarshalJSON() ([]byte, error) {
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
+}
+
+// UnmarshalJSON reads properties written by MarshalJSON, in order.
+func (p *Props) UnmarshalJSON(b []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return fmt.Errorf("properties must be an object")
+	}
+	*p = nil
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		name, _ := t.(string)
+		s := &Schema{}
+		if err := dec.Decode(s); err != nil {
+			return err
+		}
+		*p = append(*p, Prop{name, s})
+	}
+	_, err := dec.Token()
+	return err
 }
 
 // Bounds of inference.

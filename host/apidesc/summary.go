@@ -73,6 +73,9 @@ func (a *API) Summary(budget int) Description {
 	panic("unreachable")
 }
 
+// Whole is the summary with nothing left out, for a file.
+func (a *API) Whole() Description { return a.summary(-1) }
+
 // summary is every endpoint and socket, schemas cut at depth (-1 whole,
 // 0 none).
 func (a *API) summary(depth int) Description {

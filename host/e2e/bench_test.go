@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -221,4 +222,44 @@ func floorExtensionID(b *testing.B, dir string) string {
 		}
 	}
 	return string(id)
+}
+
+// BenchmarkSearchTool is search_network_capture over a capture of real
+// Chromium, through `tabtap mcp` and its socket to the daemon, for a
+// value one response holds: the whole capture is read each call.
+// TABTAP_LOAD_SCALE=10 makes it 20,000 requests and 200,000 frames.
+//
+//	go test ./host/e2e -run xxx -bench SearchTool -benchtime 10x
+func BenchmarkSearchTool(b *testing.B) {
+	n := 2000 * loadScale(b)
+	e, session := loadedCapture(b, n, 10*n)
+	query := fmt.Sprintf(`"name":"item %d"`, n-1)
+	var r searchResult
+	b.ResetTimer()
+	for b.Loop() {
+		e.tool("search_network_capture", map[string]any{"sessionId": session, "query": query}, &r)
+	}
+	if r.Total != 1 {
+		b.Fatalf("%q: %+v", query, r)
+	}
+	b.ReportMetric(float64(r.Searched.Bytes)/1e6, "MB-searched")
+	b.ReportMetric(float64(r.Searched.Records), "records")
+}
+
+// BenchmarkDescribeTool is describe_api over the same capture.
+//
+//	go test ./host/e2e -run xxx -bench DescribeTool -benchtime 5x
+func BenchmarkDescribeTool(b *testing.B) {
+	n := 2000 * loadScale(b)
+	e, session := loadedCapture(b, n, 10*n)
+	size := 0
+	b.ResetTimer()
+	for b.Loop() {
+		res, err := e.call("describe_api", map[string]any{"sessionId": session})
+		if err != nil || res.IsError {
+			b.Fatalf("%v %s", err, text(res))
+		}
+		size = wireSize(res)
+	}
+	b.ReportMetric(float64(size), "result-bytes")
 }

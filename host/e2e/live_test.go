@@ -47,6 +47,11 @@ func TestCaptureEverythingAPageDoes(t *testing.T) {
 
 	var stopped api.StopResult
 	e.tool("stop_network_capture", map[string]any{"sessionId": sess.SessionID}, &stopped)
+	// The stop drained the tab, the popup, the iframe's session and the
+	// worker's.
+	if stopped.Dropped.Undrained != 0 {
+		t.Errorf("the stop could not drain every target: %+v", stopped.Dropped)
+	}
 	full, _ := e.wholeCapture(sess.SessionID)
 	d := full.Data
 	t.Logf("captured %d requests, %d responses, %d frames, %d streaming responses", len(d.Requests), len(d.Responses), len(d.WSFrames), len(d.StreamingResponses))

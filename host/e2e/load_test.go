@@ -300,7 +300,8 @@ func (e *env) captureLoad(fetches, frames int, opts map[string]any) loadRun {
 	run.during = watch.stop()
 	profiling := os.Getenv("TABTAP_PROFILE") != ""
 	if profiling {
-		heapProfile(pid) // heap-1.pprof: while capturing
+		heapProfile(pid)            // heap-1.pprof: while capturing
+		time.Sleep(2 * time.Second) // before the stop changes the heap
 	}
 	watch = watchMemory(pid)
 	stopStart := time.Now()
@@ -311,7 +312,8 @@ func (e *env) captureLoad(fetches, frames int, opts map[string]any) loadRun {
 	time.Sleep(3 * time.Second)
 	run.settled, _ = rss(pid)
 	if profiling {
-		heapProfile(pid) // heap-2.pprof: after the stop
+		heapProfile(pid)            // heap-2.pprof: after the stop
+		time.Sleep(2 * time.Second) // before the next read changes the heap
 	}
 
 	path := filepath.Join(t.TempDir(), "load.json")

@@ -49,6 +49,33 @@ func printNextSteps(w io.Writer, env nativehost.Env, f Front, res *nativehost.Re
 	p("   Once it is loaded or reloaded, the browser starts the host by itself.")
 	p("")
 
+	printClientSteps(p, installer, out)
+	p("   Any other MCP client: give it the command %s with the argument mcp (docs/clients.md).", bin)
+	p("")
+	p("Check the setup at any time: %s", check)
+	if !onPath(env, res.BinaryPath) {
+		p("To run tabtap by its name, add %s to your PATH.", nativehost.QuoteArg(env, filepath.Dir(res.BinaryPath)))
+	}
+}
+
+// onPath tells whether the command tabtap, looked up on PATH, is binary.
+func onPath(env nativehost.Env, binary string) bool {
+	env, err := env.Resolve()
+	if err != nil {
+		return false
+	}
+	found, err := env.LookPath(filepath.Base(binary))
+	if err != nil {
+		return false
+	}
+	a, err1 := os.Stat(found)
+	b, err2 := os.Stat(binary)
+	return err1 == nil && err2 == nil && os.SameFile(a, b)
+}
+
+// printClientSteps is step 2 of the next steps: what the install did to
+// the MCP clients, and how to add those it did not.
+func printClientSteps(p func(string, ...any), installer string, out clientOutcome) {
 	var written, unchanged []string
 	for _, ch := range out.changes {
 		line := fmt.Sprintf("%s (%s)", ch.Client.Title, ch.Path)
@@ -91,27 +118,6 @@ func printNextSteps(w io.Writer, env nativehost.Env, f Front, res *nativehost.Re
 		p("2. Add tabtap to your MCP client. No client the installer knows was found (it looks")
 		p("   for %s); with one installed, %s --client NAME writes it.", clientTitles(clients.All()), installer)
 	}
-	p("   Any other MCP client: give it the command %s with the argument mcp (docs/clients.md).", bin)
-	p("")
-	p("Check the setup at any time: %s", check)
-	if !onPath(env, res.BinaryPath) {
-		p("To run tabtap by its name, add %s to your PATH.", nativehost.QuoteArg(env, filepath.Dir(res.BinaryPath)))
-	}
-}
-
-// onPath tells whether the command tabtap, looked up on PATH, is binary.
-func onPath(env nativehost.Env, binary string) bool {
-	env, err := env.Resolve()
-	if err != nil {
-		return false
-	}
-	found, err := env.LookPath(filepath.Base(binary))
-	if err != nil {
-		return false
-	}
-	a, err1 := os.Stat(found)
-	b, err2 := os.Stat(binary)
-	return err1 == nil && err2 == nil && os.SameFile(a, b)
 }
 
 func clientTitles(list []clients.Client) string {

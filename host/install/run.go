@@ -294,31 +294,10 @@ func uninstall(ctx context.Context, env nativehost.Env, f Front, cfg config, bin
 			return exitBadFlags
 		}
 	}
+	kept, failed := removeFromClients(env, targets, binary, len(cfg.opts.Clients) > 0, name, stdout, stderr)
 	code := exitOK
-	var kept []clients.Change
-	for _, c := range targets {
-		ch, err := clients.Remove(env, c, binary)
-		switch {
-		case err != nil && len(cfg.opts.Clients) == 0:
-			// Not asked for by name: a file that cannot be read is the
-			// person's to look at, not a failed uninstall.
-			fmt.Fprintf(stdout, "left %s alone: %v\n", c.Title, err)
-		case err != nil:
-			fmt.Fprintf(stderr, "%s: %s: %v\n", name, c.Title, err)
-			code = exitError
-		case ch.Action == clients.Kept:
-			kept = append(kept, ch)
-			fmt.Fprintf(stdout, "kept %s's entry in %s: %s\n", c.Title, ch.Path, ch.Note)
-		case ch.Action == clients.Restored:
-			fmt.Fprintf(stdout, "restored %s as it was before the install (from %s)\n", ch.Path, ch.From)
-		case ch.Action == clients.Deleted:
-			fmt.Fprintf(stdout, "removed %s (it held only tabtap)\n", ch.Path)
-		case ch.Action == clients.Removed:
-			fmt.Fprintf(stdout, "removed tabtap from %s\n", ch.Path)
-		}
-		if ch.Backup != "" {
-			fmt.Fprintf(stdout, "  previous content kept in %s\n", ch.Backup)
-		}
+	if failed {
+		code = exitError
 	}
 	removal, err := nativehost.Uninstall(ctx, cfg.opts.Host)
 	if removal != nil {
@@ -336,6 +315,37 @@ func uninstall(ctx context.Context, env nativehost.Env, f Front, cfg config, bin
 		return exitError
 	}
 	return code
+}
+
+// removeFromClients takes tabtap's entry starting binary out of the
+// clients' files, saying what it did. named is true when the clients were
+// named with --client: then a file that cannot be read fails the run.
+func removeFromClients(env nativehost.Env, targets []clients.Client, binary string, named bool, name string, stdout, stderr io.Writer) (kept []clients.Change, failed bool) {
+	for _, c := range targets {
+		ch, err := clients.Remove(env, c, binary)
+		switch {
+		case err != nil && !named:
+			// Not asked for by name: a file that cannot be read is the
+			// person's to look at, not a failed uninstall.
+			fmt.Fprintf(stdout, "left %s alone: %v\n", c.Title, err)
+		case err != nil:
+			fmt.Fprintf(stderr, "%s: %s: %v\n", name, c.Title, err)
+			failed = true
+		case ch.Action == clients.Kept:
+			kept = append(kept, ch)
+			fmt.Fprintf(stdout, "kept %s's entry in %s: %s\n", c.Title, ch.Path, ch.Note)
+		case ch.Action == clients.Restored:
+			fmt.Fprintf(stdout, "restored %s as it was before the install (from %s)\n", ch.Path, ch.From)
+		case ch.Action == clients.Deleted:
+			fmt.Fprintf(stdout, "removed %s (it held only tabtap)\n", ch.Path)
+		case ch.Action == clients.Removed:
+			fmt.Fprintf(stdout, "removed tabtap from %s\n", ch.Path)
+		}
+		if ch.Backup != "" {
+			fmt.Fprintf(stdout, "  previous content kept in %s\n", ch.Backup)
+		}
+	}
+	return kept, failed
 }
 
 // packExtension writes the store upload of the extension this program

@@ -161,7 +161,7 @@ func filesIn(t *testing.T, dir string) []string {
 // fake browser's tab 1. It counts how often an operation looks its
 // capture up: once per run.
 type running struct {
-	t *testing.T
+	t testing.TB
 	c *capture.Capture
 	browser
 
@@ -170,7 +170,7 @@ type running struct {
 	stops   int
 }
 
-func newRunning(t *testing.T) *running {
+func newRunning(t testing.TB) *running {
 	t.Helper()
 	b := &running{t: t, browser: browser{bodies: map[string]string{}}}
 	opts := api.Defaults()

@@ -17,6 +17,8 @@ var registry = []Op{
 	getCaptureData,
 	getRequest,
 	sendRequest,
+	searchCapture,
+	describeAPI,
 }
 
 // All returns every operation, in the order a client shows the tools.

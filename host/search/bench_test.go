@@ -51,7 +51,7 @@ func BenchmarkSearchHeader(b *testing.B) {
 // BenchmarkSearchEveryFrame finds a word in every frame: 200,000 matches
 // counted, a page returned.
 func BenchmarkSearchEveryFrame(b *testing.B) {
-	benchSearch(b, Args{Query: "tick"}, func(r Result) bool { return r.Total == 198000 && r.Returned == DefaultLimit })
+	benchSearch(b, Args{Query: "tick"}, func(r Result) bool { return r.Total == 198000 && r.Returned == int(api.SearchMatches.Default) })
 }
 
 // BenchmarkSearchRegex runs a regular expression over everything.

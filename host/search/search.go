@@ -20,14 +20,6 @@ import (
 	"github.com/tabtap/tabtap/host/shape"
 )
 
-// Paging bounds.
-const (
-	// DefaultLimit is how many matches a page holds unless told.
-	DefaultLimit = 20
-	// MaxLimit is the most a page holds.
-	MaxLimit = 500
-)
-
 // Where a match can be: the values of In.
 const (
 	InURL          = "url"
@@ -46,14 +38,14 @@ type Args struct {
 	// Query is a substring, found whatever its case, or a regular
 	// expression written /regex/ (RE2 syntax, case as written; (?i)
 	// ignores case). At most 1024 bytes.
-	Query string `json:"query" jsonschema:"what to find: a substring, matched whatever its case, or /regex/ (RE2; add (?i) to ignore case)"`
+	Query string `json:"query"`
 	// In limits where to look (Places); everywhere by default.
-	In []string `json:"in,omitempty" jsonschema:"where to look, any of url, headers, requestBody, responseBody, frames, streams; everywhere by default"`
+	In []string `json:"in,omitempty"`
 	// Offset skips that many matches (nextOffset of the previous page).
-	Offset int `json:"offset,omitempty" jsonschema:"matches to skip: the nextOffset of the previous page"`
-	// Limit is the most matches returned: DefaultLimit by default, at
-	// most MaxLimit.
-	Limit *int `json:"limit,omitempty" jsonschema:"most matches to return (default 20, at most 500)"`
+	Offset int `json:"offset,omitempty"`
+	// Limit is the most matches returned: api.SearchMatches says the
+	// default and the bounds.
+	Limit *int `json:"limit,omitempty"`
 }
 
 // Match is one place the query was found.
@@ -181,15 +173,12 @@ func newSearcher(a Args) (*searcher, error) {
 	if err != nil {
 		return nil, api.Errorf(api.CodeInvalid, "%v", err)
 	}
-	s := &searcher{find: f, in: map[string]bool{}, limit: DefaultLimit, until: time.Now().Add(TimeLimit), res: Result{Query: a.Query, Offset: a.Offset, Matches: []Match{}}}
+	s := &searcher{find: f, in: map[string]bool{}, limit: int(api.SearchMatches.Default), until: time.Now().Add(TimeLimit), res: Result{Query: a.Query, Offset: a.Offset, Matches: []Match{}}}
 	if a.Offset < 0 {
 		return nil, api.Errorf(api.CodeInvalid, "offset must not be negative")
 	}
-	if a.Limit != nil {
-		if *a.Limit < 1 || *a.Limit > MaxLimit {
-			return nil, api.Errorf(api.CodeInvalid, "limit must be between 1 and %d, not %d", MaxLimit, *a.Limit)
-		}
-		s.limit = *a.Limit
+	if s.limit, err = api.SearchMatches.Or(a.Limit); err != nil {
+		return nil, api.Errorf(api.CodeInvalid, "%v", err)
 	}
 	for _, p := range a.In {
 		if !slices.Contains(Places, p) {

@@ -178,7 +178,7 @@ func TestPaging(t *testing.T) {
 		d.Requests, d.Responses = append(d.Requests, q...), append(d.Responses, p...)
 	}
 	r := run(t, d, Args{Query: "trace-"})
-	if r.Total != 60 || r.Returned != DefaultLimit || *r.NextOffset != DefaultLimit || where(r)[:45] != "request/requestHeader/X-Trace response/respon" {
+	if r.Total != 60 || r.Returned != 20 || *r.NextOffset != 20 || where(r)[:45] != "request/requestHeader/X-Trace response/respon" {
 		t.Fatalf("first page: %d %d %v %s", r.Total, r.Returned, r.NextOffset, where(r))
 	}
 	limit := 50
@@ -220,7 +220,7 @@ func TestSnippet(t *testing.T) {
 
 func TestArgs(t *testing.T) {
 	d := &api.Data{}
-	zero, big := 0, MaxLimit+1
+	zero, big := 0, int(api.SearchMatches.Max)+1
 	for _, c := range []struct {
 		a    Args
 		want string

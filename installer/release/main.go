@@ -4,9 +4,11 @@
 // and SHA256SUMS. The same commit gives the same files.
 //
 //	go run ./installer/release [--version 0.2.0] [--out dist] [--target linux/amd64]...
+//	                           [--commit HASH] [--date 2026-11-30T12:00:00Z]
 //
-// The version defaults to the extension manifest's, the commit is the
-// checkout's, and every file in the archives carries the commit's time.
+// The version defaults to the extension manifest's, the commit to the
+// checkout's, and every file in the archives carries the commit's time
+// (or --date).
 // The work is done by package release.
 package main
 
@@ -20,6 +22,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/tabtap/tabtap/host/release"
 )
@@ -49,6 +52,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	out := fs.String("out", "dist", "the folder to write the release to")
 	var targets targetsFlag
 	fs.Var(&targets, "target", "build only this platform, os/arch (repeatable; default: all six)")
+	commitFlag := fs.String("commit", "", "the commit to stamp (default: the checkout's, from git)")
+	dateFlag := fs.String("date", "", "the time of every file in the archives, RFC 3339 (default: the commit's)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -72,7 +77,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
+	*version = strings.TrimPrefix(*version, "v")
 	commit, date := release.Revision(ctx, root)
+	if *commitFlag != "" {
+		commit = *commitFlag
+	}
+	if *dateFlag != "" {
+		if date, err = time.Parse(time.RFC3339, *dateFlag); err != nil {
+			fmt.Fprintf(stderr, "release: --date: %v\n", err)
+			return 2
+		}
+	}
 	fmt.Fprintf(stdout, "tabtap %s, commit %s, into %s\n", *version, orUnknown(commit), *out)
 	arts, err := release.Run(ctx, release.Options{
 		ModuleRoot: root, Version: *version, Commit: commit, Date: date,

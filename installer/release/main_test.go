@@ -1,4 +1,4 @@
-package release
+package main
 
 import (
 	"archive/tar"
@@ -25,78 +25,98 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tabtap/tabtap/host/release"
 	"github.com/tabtap/tabtap/internal/testenv"
 )
 
-// The whole release, cross-compiled: each archive holds the README and a
-// binary for its platform (read from its ELF, Mach-O or PE header and from
-// the build information the go command wrote), stamped with the version
-// and commit, carrying the extension; the store zip and SHA256SUMS are
-// there and agree with the files. Built again from a copy of the checkout
-// in another folder, the release is the same, byte for byte.
+// The one command builds the whole release, cross-compiled: each archive
+// holds the README and a binary for its platform (read from its ELF,
+// Mach-O or PE header and from the build information the go command
+// wrote), stamped with the version and commit, carrying the extension; the
+// store zip and SHA256SUMS are there and agree with the files. Run again
+// from a copy of the checkout in another folder, it gives the same files,
+// byte for byte.
 func TestRelease(t *testing.T) {
-	testenv.GoTool(t)
-	root, err := FindModuleRoot(".")
+	goCmd := testenv.GoTool(t)
+	root, err := release.FindModuleRoot(".")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
-	defer cancel()
-	opts := Options{
-		ModuleRoot: root, Version: "v0.9.1", Commit: "0123456789abcdef0123456789abcdef01234567",
-		Date: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC), Out: t.TempDir(),
-	}
+	const commit = "0123456789abcdef0123456789abcdef01234567"
+	out := t.TempDir()
 	start := time.Now()
-	arts, err := Run(ctx, opts)
-	if err != nil {
-		t.Fatal(err)
+	log := runRelease(t, goCmd, root, out, commit)
+	t.Logf("built in %s:\n%s", time.Since(start).Round(time.Second), log)
+	sums := readSums(t, filepath.Join(out, "SHA256SUMS"))
+	if len(sums) != len(release.Targets)+1 {
+		t.Errorf("SHA256SUMS lists %d files: %v", len(sums), sums)
 	}
-	t.Logf("built in %s", time.Since(start).Round(time.Second))
-	if len(arts) != len(Targets)+2 {
-		t.Fatalf("%d files: %+v", len(arts), arts)
-	}
-	sums := readSums(t, filepath.Join(opts.Out, "SHA256SUMS"))
-	for _, a := range arts {
-		t.Logf("%-36s %9d  %s", a.Name, a.Size, a.SHA256)
-		if a.Name != "SHA256SUMS" && sums[a.Name] != a.SHA256 {
-			t.Errorf("SHA256SUMS says %s for %s, the file is %s", sums[a.Name], a.Name, a.SHA256)
+	for _, target := range release.Targets {
+		name := "tabtap_" + target.GOOS + "_" + target.GOARCH + ".tar.gz"
+		if target.GOOS == "windows" {
+			name = strings.TrimSuffix(name, ".tar.gz") + ".zip"
 		}
-		if a.Target == (Target{}) {
-			continue
+		path := filepath.Join(out, name)
+		if got := fileSum(t, path); got != sums[name] {
+			t.Errorf("SHA256SUMS says %s for %s, the file is %s", sums[name], name, got)
 		}
-		t.Run(a.Target.GOOS+"_"+a.Target.GOARCH, func(t *testing.T) {
-			checkArchive(t, a, opts)
+		t.Run(target.GOOS+"_"+target.GOARCH, func(t *testing.T) {
+			checkArchive(t, path, target, root, commit)
 		})
 	}
-	if _, ok := sums["tabtap-extension.zip"]; !ok {
-		t.Errorf("no store zip in %v", sums)
+	zipPath := filepath.Join(out, "tabtap-extension.zip")
+	if got := fileSum(t, zipPath); got != sums["tabtap-extension.zip"] {
+		t.Errorf("SHA256SUMS says %s for the store zip, the file is %s", sums["tabtap-extension.zip"], got)
 	}
-	checkStoreZip(t, filepath.Join(opts.Out, "tabtap-extension.zip"))
-	if len(sums) != len(Targets)+1 {
-		t.Errorf("SHA256SUMS lists %d files", len(sums))
-	}
+	checkStoreZip(t, zipPath)
 
 	copied := copyModule(t, root)
-	again := opts
-	again.ModuleRoot, again.Out = copied, t.TempDir()
+	again := t.TempDir()
 	start = time.Now()
-	if _, err := Run(ctx, again); err != nil {
-		t.Fatal(err)
-	}
+	runRelease(t, goCmd, copied, again, commit)
 	t.Logf("built again from %s in %s", copied, time.Since(start).Round(time.Second))
-	a, _ := os.ReadFile(filepath.Join(opts.Out, "SHA256SUMS"))
-	b, _ := os.ReadFile(filepath.Join(again.Out, "SHA256SUMS"))
+	a, _ := os.ReadFile(filepath.Join(out, "SHA256SUMS"))
+	b, _ := os.ReadFile(filepath.Join(again, "SHA256SUMS"))
 	if !bytes.Equal(a, b) {
 		t.Errorf("two builds of the same commit differ:\n%s\n%s", a, b)
 	}
 }
 
-// checkArchive opens the archive a and checks what it holds.
-func checkArchive(t *testing.T, a Artifact, opts Options) {
-	files := unpack(t, a.Path)
-	top := "tabtap_" + a.Target.GOOS + "_" + a.Target.GOARCH + "/"
+// runRelease runs the release command of the checkout at root, as a
+// person does, and returns what it printed.
+func runRelease(t *testing.T, goCmd, root, out, commit string) string {
+	t.Helper()
+	ctx := context.Background()
+	if d, ok := t.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, d.Add(-30*time.Second)) // fail with the output, before the test binary is killed
+		defer cancel()
+	}
+	cmd := exec.CommandContext(ctx, goCmd, "run", "./installer/release", "--version", "v0.9.1", "--commit", commit, "--date", "2026-11-30T12:00:00Z", "--out", out)
+	cmd.Dir = root
+	b, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go run ./installer/release (in %s): %v\n%s", root, err, b)
+	}
+	return string(b)
+}
+
+func fileSum(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// checkArchive opens the archive at path and checks what it holds.
+func checkArchive(t *testing.T, path string, target release.Target, root, commit string) {
+	files := unpack(t, path)
+	top := "tabtap_" + target.GOOS + "_" + target.GOARCH + "/"
 	exe := top + "tabtap"
-	if a.Target.GOOS == "windows" {
+	if target.GOOS == "windows" {
 		exe += ".exe"
 	}
 	if len(files) != 2 || files[top+"README.md"] == nil || files[exe] == nil {
@@ -104,14 +124,14 @@ func checkArchive(t *testing.T, a Artifact, opts Options) {
 		for n := range files {
 			names = append(names, n)
 		}
-		t.Fatalf("%s holds %q, want %s and %sREADME.md", a.Name, names, exe, top)
+		t.Fatalf("%s holds %q, want %s and %sREADME.md", path, names, exe, top)
 	}
-	readme, _ := os.ReadFile(filepath.Join(opts.ModuleRoot, "README.md"))
+	readme, _ := os.ReadFile(filepath.Join(root, "README.md"))
 	if !bytes.Equal(files[top+"README.md"], readme) {
 		t.Error("the README is not the checkout's")
 	}
 	bin := files[exe]
-	if got := platform(t, bin); got != a.Target {
+	if got := platform(t, bin); got != target {
 		t.Errorf("the binary is for %s", got)
 	}
 	info, err := buildinfo.Read(bytes.NewReader(bin))
@@ -122,19 +142,19 @@ func checkArchive(t *testing.T, a Artifact, opts Options) {
 	for _, s := range info.Settings {
 		settings[s.Key] = s.Value
 	}
-	if settings["GOOS"] != a.Target.GOOS || settings["GOARCH"] != a.Target.GOARCH || settings["-trimpath"] != "true" || settings["CGO_ENABLED"] != "0" ||
-		info.Path != ModulePath+"/host/cmd/tabtap" {
+	if settings["GOOS"] != target.GOOS || settings["GOARCH"] != target.GOARCH || settings["-trimpath"] != "true" || settings["CGO_ENABLED"] != "0" ||
+		info.Path != release.ModulePath+"/host/cmd/tabtap" {
 		t.Errorf("build info %s: %v", info.Path, settings)
 	}
 	// With -trimpath the go command does not record -ldflags: the stamp is
 	// looked for in the bytes (and run, below, where the binary can run).
-	if !bytes.Contains(bin, []byte(opts.Commit)) {
+	if !bytes.Contains(bin, []byte(commit)) {
 		t.Error("the binary is not stamped with the commit")
 	}
 	// The extension is inside: every file a browser loads, as in the
 	// checkout.
 	for _, name := range []string{"manifest.json", "sw.js", "popup.html", "lib/hostlink.js", "icons/128.png"} {
-		data, err := os.ReadFile(filepath.Join(opts.ModuleRoot, "extension", filepath.FromSlash(name)))
+		data, err := os.ReadFile(filepath.Join(root, "extension", filepath.FromSlash(name)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -142,16 +162,16 @@ func checkArchive(t *testing.T, a Artifact, opts Options) {
 			t.Errorf("the binary does not carry the extension's %s", name)
 		}
 	}
-	if bytes.Contains(bin, []byte(opts.ModuleRoot)) {
+	if bytes.Contains(bin, []byte(root)) {
 		t.Error("the binary holds the checkout's path")
 	}
-	if a.Target.GOOS == runtime.GOOS && a.Target.GOARCH == runtime.GOARCH {
+	if target.GOOS == runtime.GOOS && target.GOARCH == runtime.GOARCH {
 		path := filepath.Join(t.TempDir(), filepath.Base(exe))
 		if err := os.WriteFile(path, bin, 0o755); err != nil {
 			t.Fatal(err)
 		}
 		out, err := exec.Command(path, "version").Output()
-		if err != nil || !strings.HasPrefix(string(out), "tabtap 0.9.1 (commit "+opts.Commit+", ") {
+		if err != nil || !strings.HasPrefix(string(out), "tabtap 0.9.1 (commit "+commit+", ") {
 			t.Errorf("tabtap version: %q, %v", out, err)
 		}
 	}
@@ -159,23 +179,23 @@ func checkArchive(t *testing.T, a Artifact, opts Options) {
 
 // platform reads the system and processor a binary is for from its
 // executable format.
-func platform(t *testing.T, bin []byte) Target {
+func platform(t *testing.T, bin []byte) release.Target {
 	r := bytes.NewReader(bin)
 	if f, err := elf.NewFile(r); err == nil {
 		arch := map[elf.Machine]string{elf.EM_X86_64: "amd64", elf.EM_AARCH64: "arm64"}[f.Machine]
 		if f.OSABI != elf.ELFOSABI_NONE && f.OSABI != elf.ELFOSABI_LINUX {
-			return Target{f.OSABI.String(), arch}
+			return release.Target{GOOS: f.OSABI.String(), GOARCH: arch}
 		}
-		return Target{"linux", arch}
+		return release.Target{GOOS: "linux", GOARCH: arch}
 	}
 	if f, err := macho.NewFile(r); err == nil {
-		return Target{"darwin", map[macho.Cpu]string{macho.CpuAmd64: "amd64", macho.CpuArm64: "arm64"}[f.Cpu]}
+		return release.Target{GOOS: "darwin", GOARCH: map[macho.Cpu]string{macho.CpuAmd64: "amd64", macho.CpuArm64: "arm64"}[f.Cpu]}
 	}
 	if f, err := pe.NewFile(r); err == nil {
-		return Target{"windows", map[uint16]string{pe.IMAGE_FILE_MACHINE_AMD64: "amd64", pe.IMAGE_FILE_MACHINE_ARM64: "arm64"}[f.Machine]}
+		return release.Target{GOOS: "windows", GOARCH: map[uint16]string{pe.IMAGE_FILE_MACHINE_AMD64: "amd64", pe.IMAGE_FILE_MACHINE_ARM64: "arm64"}[f.Machine]}
 	}
 	t.Fatal("not an ELF, Mach-O or PE executable")
-	return Target{}
+	return release.Target{}
 }
 
 // unpack reads the files of a tar.gz or zip archive, checking that every
