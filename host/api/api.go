@@ -46,9 +46,9 @@ const (
 	CodeBrowser   = "browser"
 	CodeNoBrowser = "no_browser"
 	CodeInternal  = rpc.CodeInternal
-	// CodeVersionMismatch: the browser's extension and its daemon speak
-	// different versions of their protocol; the message says which part to
-	// update.
+	// CodeVersionMismatch: two parts of tabtap speak different versions
+	// (the browser's extension and its daemon, or the daemon and `tabtap
+	// mcp`); the message says which part to update or restart.
 	CodeVersionMismatch = "version_mismatch"
 	// CodeForbidden: the person's settings in the extension do not allow
 	// it; only the person can change that.

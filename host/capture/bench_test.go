@@ -43,10 +43,13 @@ func frames(n int) []Event {
 	return out
 }
 
-func benchCapture(b *testing.B) *Capture {
+func benchCapture(b *testing.B) *Capture { return benchCaptureRedacting(b, true) }
+
+// benchCaptureRedacting is benchCapture with redaction on or off.
+func benchCaptureRedacting(b *testing.B, redact bool) *Capture {
 	off := false
 	n := 1 << 30
-	opts, err := api.Settings{CaptureBodies: &off, MaxEntries: &n}.Resolve()
+	opts, err := api.Settings{CaptureBodies: &off, MaxEntries: &n, RedactSecrets: &redact}.Resolve()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -59,8 +62,10 @@ func benchCapture(b *testing.B) *Capture {
 
 // runEvents feeds evs round and round to a capture, clearing it each
 // round so that memory stays flat: ns/op is per event.
-func runEvents(b *testing.B, evs []Event, unit string) {
-	c := benchCapture(b)
+func runEvents(b *testing.B, evs []Event, unit string) { runEventsRedacting(b, evs, unit, true) }
+
+func runEventsRedacting(b *testing.B, evs []Event, unit string, redact bool) {
+	c := benchCaptureRedacting(b, redact)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -77,6 +82,21 @@ func BenchmarkHTTPEvents(b *testing.B) { runEvents(b, recordedMix(2000), "events
 
 // BenchmarkWebSocketFrames measures a chatty WebSocket.
 func BenchmarkWebSocketFrames(b *testing.B) { runEvents(b, frames(10000), "frames/s") }
+
+// BenchmarkLearning is what learning secrets costs on the event path: the
+// HTTP events and the WebSocket frames above with redaction on (the
+// default) and off; ns/op is per event.
+func BenchmarkLearning(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		evs  []Event
+		unit string
+	}{{"http", recordedMix(2000), "events/s"}, {"frames", frames(10000), "frames/s"}} {
+		for _, redact := range []bool{true, false} {
+			b.Run(fmt.Sprintf("%s/redact=%v", c.name, redact), func(b *testing.B) { runEventsRedacting(b, c.evs, c.unit, redact) })
+		}
+	}
+}
 
 // BenchmarkMemoryPerRequest reports the heap a capture holds per recorded
 // request (headers, response, timing; no body).

@@ -428,7 +428,7 @@ func (c *Capture) Stop(reason string) {
 	}
 	c.stopping = true
 	c.endTime = time.Now().UTC()
-	c.endReason = reason
+	c.endReason = c.kept(reason)
 	var armed []int64
 	for t, ok := range c.tabs {
 		if ok {
@@ -441,10 +441,7 @@ func (c *Capture) Stop(reason string) {
 	c.drain(armed)
 	c.mu.Lock()
 	c.closed = true
-	if reason != "" {
-		// Said once the events in flight are in: what the capture kept.
-		c.endReason = fmt.Sprintf("%s; %d requests kept", reason, c.status().Summary.TotalRequests)
-	}
+	c.endReason = c.kept(reason) // now with the events that were in flight
 	c.mu.Unlock()
 
 	waited := make(chan struct{})
@@ -473,6 +470,15 @@ func (c *Capture) Stop(reason string) {
 			c.log.Debug("detaching", "tab", t, "err", err)
 		}
 	}
+}
+
+// kept completes the reason a capture ended with what it kept; an empty
+// reason (a person or an agent stopped it) stays empty. c.mu is held.
+func (c *Capture) kept(reason string) string {
+	if reason == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s; %d requests kept", reason, c.status().Summary.TotalRequests)
 }
 
 // drain waits until the events the browser emitted for tabs before now

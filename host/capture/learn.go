@@ -1,6 +1,8 @@
 package capture
 
 import (
+	"unsafe"
+
 	"github.com/chromedp/cdproto/network"
 )
 
@@ -52,12 +54,13 @@ func (c *Capture) learnRequest(e *evRequestWillBeSent) {
 	c.learnResponse(e.RedirectResponse)
 }
 
-// learnBody learns from a text body; binary bodies teach nothing.
+// learnBody learns from a text body; binary bodies teach nothing. The
+// body is not copied: the Set keeps copies of what it learns.
 func (c *Capture) learnBody(contentType string, body []byte) {
 	if c.secrets == nil || len(body) == 0 || looksBinary(body) {
 		return
 	}
-	c.secrets.LearnBody(contentType, string(body))
+	c.secrets.LearnBody(contentType, unsafe.String(unsafe.SliceData(body), len(body)))
 }
 
 // learnFetched learns from a body fetched apart from the events, without

@@ -1,8 +1,8 @@
 // Package daemon is the process the browser starts: it holds the native
 // messaging port to the extension, the captures, and the socket `tabtap
 // mcp` processes talk to. It routes the extension's events to the capture
-// of their tab and serves the operations of package api, for agents over the
-// link and for the popup over the port.
+// of their tab, serves agents' calls over the link through package ops'
+// registry (implementing ops.Backend), and serves the popup over the port.
 package daemon
 
 import (

@@ -162,72 +162,25 @@ func (d *Daemon) lookup(id string) (*session, error) {
 	return s, nil
 }
 
+// startCapture starts a capture in a session, for an agent or (by
+// "popup") for the person.
 func (d *Daemon) startCapture(ctx context.Context, a api.StartCaptureArgs, by string) (api.StartCaptureResult, error) {
 	s, err := d.lookup(a.SessionID)
 	if err != nil {
 		return api.StartCaptureResult{}, err
 	}
-	policy := d.policyNow()
-	if err := applyPolicy(policy, &a.Settings, by); err != nil {
+	opts, err := d.captureOptions(a.Settings, by)
+	if err != nil {
 		return api.StartCaptureResult{}, err
 	}
-	opts, err := a.Settings.Resolve()
+	c, err := d.claim(s, opts, by)
 	if err != nil {
-		return api.StartCaptureResult{}, api.Errorf(api.CodeInvalid, "%v", err)
+		return api.StartCaptureResult{}, err
 	}
-	applyLimits(policy, &opts)
-	if by == "agent" {
-		if err := d.checkSite(opts.URL); err != nil {
-			return api.StartCaptureResult{}, err
-		}
-	}
-	d.mu.Lock()
-	switch {
-	case s.closed:
-		d.mu.Unlock()
-		return api.StartCaptureResult{}, api.Errorf(api.CodeConflict, "session %s was closed; call initialize_session for a new one", s.id)
-	case s.tabClosed:
-		d.mu.Unlock()
-		return api.StartCaptureResult{}, api.Errorf(api.CodeConflict, "tab %d of session %s was closed; call initialize_session for a new one", s.tabID, s.id)
-	case s.capture != nil && s.capture.Active():
-		d.mu.Unlock()
-		return api.StartCaptureResult{}, api.Errorf(api.CodeConflict, "session %s is already capturing (%s); stop it first", s.id, s.capture.ID())
-	case d.captureOfTab(s.tabID) != nil:
-		owner := d.captureOfTab(s.tabID)
-		other := d.sessionOf(owner)
-		d.mu.Unlock()
-		if !owner.Active() {
-			// It ended (stopped, tab detached) and is letting go of the tab.
-			return api.StartCaptureResult{}, api.Errorf(api.CodeConflict, "the previous capture of tab %d (session %s) is still stopping; try again in a few seconds", s.tabID, other)
-		}
-		return api.StartCaptureResult{}, api.Errorf(api.CodeConflict, "tab %d is already being captured by session %s; stop that capture or use that session", s.tabID, other)
-	}
-	d.seq++
-	c := d.newCapture(s.tabID, opts, by)
-	d.mu.Unlock()
-
-	fail := func(err error) (api.StartCaptureResult, error) {
+	tab, err := d.attach(ctx, s.tabID, c, by)
+	if err != nil {
 		d.forget(c)
 		return api.StartCaptureResult{}, err
-	}
-	var tab extension.Tab
-	if err := d.conn.Call(ctx, extension.MethodTabsGet, extension.TabRef{TabID: s.tabID}, &tab); err != nil {
-		return fail(browserError(fmt.Sprintf("finding tab %d", s.tabID), err))
-	}
-	if by == "agent" {
-		if err := d.checkSite(tab.URL); err != nil {
-			return fail(err)
-		}
-	}
-	if extension.Undebuggable(tab.URL) && opts.URL != "" {
-		// The browser will not attach to its own pages: leave for a blank
-		// page first, then load the URL under capture.
-		if err := d.leavePrivileged(ctx, s.tabID); err != nil {
-			return fail(err)
-		}
-	}
-	if err := c.Start(ctx); err != nil {
-		return fail(browserError(fmt.Sprintf("starting the capture of tab %d (%s)", s.tabID, tab.URL), err))
 	}
 	d.mu.Lock()
 	old := s.capture
@@ -238,26 +191,105 @@ func (d *Daemon) startCapture(ctx context.Context, a api.StartCaptureArgs, by st
 	s.capture = c
 	s.url, s.title = tab.URL, tab.Title
 	d.mu.Unlock()
-	switch {
-	case opts.URL != "":
-		if err := d.conn.Call(ctx, extension.MethodTabsNavigate, extension.Navigate{TabID: s.tabID, URL: opts.URL}, nil); err != nil {
-			d.stopCapture(c, "navigation failed")
-			return api.StartCaptureResult{}, browserError("loading "+opts.URL, err)
+	if err := d.load(ctx, s.tabID, opts); err != nil {
+		why := "navigation failed"
+		if opts.URL == "" {
+			why = "reload failed"
 		}
-	case opts.Reload:
-		if err := d.conn.Call(ctx, extension.MethodTabsReload, extension.TabRef{TabID: s.tabID}, nil); err != nil {
-			d.stopCapture(c, "reload failed")
-			return api.StartCaptureResult{}, browserError("reloading the tab", err)
-		}
+		d.stopCapture(c, why)
+		return api.StartCaptureResult{}, err
 	}
 	d.pushState()
 	d.retain()
-	st := c.Status()
-	res := api.StartCaptureResult{SessionID: s.id, CaptureID: c.ID(), TabID: s.tabID, StartTime: st.StartTime, Options: c.Options()}
+	res := api.StartCaptureResult{SessionID: s.id, CaptureID: c.ID(), TabID: s.tabID, StartTime: c.Status().StartTime, Options: c.Options()}
 	if old != nil {
 		res.PreviousCaptureID = old.ID()
 	}
 	return res, nil
+}
+
+// captureOptions are the options of a capture the settings ask for,
+// within the person's policy.
+func (d *Daemon) captureOptions(set api.Settings, by string) (api.Options, error) {
+	policy := d.policyNow()
+	if err := applyPolicy(policy, &set, by); err != nil {
+		return api.Options{}, err
+	}
+	opts, err := set.Resolve()
+	if err != nil {
+		return api.Options{}, api.Errorf(api.CodeInvalid, "%v", err)
+	}
+	applyLimits(policy, &opts)
+	if by == "agent" {
+		if err := d.checkSite(opts.URL); err != nil {
+			return api.Options{}, err
+		}
+	}
+	return opts, nil
+}
+
+// claim makes a session's new capture, its tab claimed for it, unless the
+// session or the tab cannot take one now.
+func (d *Daemon) claim(s *session, opts api.Options, by string) (*capture.Capture, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	switch {
+	case s.closed:
+		return nil, api.Errorf(api.CodeConflict, "session %s was closed; call initialize_session for a new one", s.id)
+	case s.tabClosed:
+		return nil, api.Errorf(api.CodeConflict, "tab %d of session %s was closed; call initialize_session for a new one", s.tabID, s.id)
+	case s.capture != nil && s.capture.Active():
+		return nil, api.Errorf(api.CodeConflict, "session %s is already capturing (%s); stop it first", s.id, s.capture.ID())
+	}
+	if owner := d.captureOfTab(s.tabID); owner != nil {
+		if !owner.Active() {
+			// It ended (stopped, tab detached) and is letting go of the tab.
+			return nil, api.Errorf(api.CodeConflict, "the previous capture of tab %d (session %s) is still stopping; try again in a few seconds", s.tabID, d.sessionOf(owner))
+		}
+		return nil, api.Errorf(api.CodeConflict, "tab %d is already being captured by session %s; stop that capture or use that session", s.tabID, d.sessionOf(owner))
+	}
+	d.seq++
+	return d.newCapture(s.tabID, opts, by), nil
+}
+
+// attach starts c on its tab and returns the tab as it was.
+func (d *Daemon) attach(ctx context.Context, tabID int64, c *capture.Capture, by string) (extension.Tab, error) {
+	var tab extension.Tab
+	if err := d.conn.Call(ctx, extension.MethodTabsGet, extension.TabRef{TabID: tabID}, &tab); err != nil {
+		return tab, browserError(fmt.Sprintf("finding tab %d", tabID), err)
+	}
+	if by == "agent" {
+		if err := d.checkSite(tab.URL); err != nil {
+			return tab, err
+		}
+	}
+	if extension.Undebuggable(tab.URL) && c.Options().URL != "" {
+		// The browser will not attach to its own pages: leave for a blank
+		// page first, then load the URL under capture.
+		if err := d.leavePrivileged(ctx, tabID); err != nil {
+			return tab, err
+		}
+	}
+	if err := c.Start(ctx); err != nil {
+		return tab, browserError(fmt.Sprintf("starting the capture of tab %d (%s)", tabID, tab.URL), err)
+	}
+	return tab, nil
+}
+
+// load loads the page a capture's options ask for, its url or a reload,
+// once the capture is armed.
+func (d *Daemon) load(ctx context.Context, tabID int64, opts api.Options) error {
+	switch {
+	case opts.URL != "":
+		if err := d.conn.Call(ctx, extension.MethodTabsNavigate, extension.Navigate{TabID: tabID, URL: opts.URL}, nil); err != nil {
+			return browserError("loading "+opts.URL, err)
+		}
+	case opts.Reload:
+		if err := d.conn.Call(ctx, extension.MethodTabsReload, extension.TabRef{TabID: tabID}, nil); err != nil {
+			return browserError("reloading the tab", err)
+		}
+	}
+	return nil
 }
 
 // leavePrivileged sends a tab to about:blank and waits until it is there.

@@ -82,7 +82,7 @@ func TestMCPOverStreamableHTTP(t *testing.T) {
 	defer c.Close()
 	tools, err := c.ListTools(ctx, mcp.ListToolsRequest{})
 	if err != nil || len(tools.Tools) != len(ops.All()) {
-		t.Fatalf("tools/list over HTTP: %v, %d tools", err, len(tools.Tools))
+		t.Fatalf("tools/list over HTTP: %v, %d tools, want the registry's %d", err, len(tools.Tools), len(ops.All()))
 	}
 
 	e.launch()

@@ -20,7 +20,8 @@ import (
 	"github.com/tabtap/tabtap/host/rpc"
 )
 
-// Handler serves one request: method is an operation of package api.
+// Handler serves one request: method is a tool of package ops, or one of
+// the link's own operations named in package api.
 type Handler func(ctx context.Context, method string, params json.RawMessage) (any, error)
 
 // Server is a daemon's listening socket.

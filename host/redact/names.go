@@ -63,16 +63,24 @@ var properties = map[string]bool{
 	"changed": true, "set": true, "storage": true, "store": true,
 }
 
-// exactNames are classified as whole names, before any part is looked
-// for: secret words too short to look for inside names, and names that
+// exactName classifies whole names, before any part is looked for:
+// secret words too short to look for inside names, and names that
 // contain a secret part but name something public (the challenge of a 401,
-// HTTP/2's :authority, a WebSocket's handshake nonce, CORS lists).
-var exactNames = map[string]strength{
-	"pass": password, "pwd": password, "otp": password, "totp": password, "mfa": password, "pin": password,
-	"code": weak, "sig": weak, "sign": weak, "key": weak, "sid": weak, "ticket": weak,
-	"wwwauthenticate": notSecret, "proxyauthenticate": notSecret, "secwebsocketkey": notSecret, "secwebsocketaccept": notSecret,
-	"accesscontrolallowheaders": notSecret, "accesscontrolexposeheaders": notSecret, "accesscontrolrequestheaders": notSecret,
-	"accesscontrolallowcredentials": notSecret,
+// HTTP/2's :authority, a WebSocket's handshake nonce, CORS lists). n is a
+// compacted name. A switch, not a map: it runs for every key of every
+// body.
+func exactName(n []byte) (strength, bool) {
+	switch string(n) {
+	case "pass", "pwd", "otp", "totp", "mfa", "pin":
+		return password, true
+	case "code", "sig", "sign", "key", "sid", "ticket":
+		return weak, true
+	case "wwwauthenticate", "proxyauthenticate", "secwebsocketkey", "secwebsocketaccept",
+		"accesscontrolallowheaders", "accesscontrolexposeheaders", "accesscontrolrequestheaders",
+		"accesscontrolallowcredentials":
+		return notSecret, true
+	}
+	return notSecret, false
 }
 
 // part is a piece of a secret name, found by its first byte.
@@ -125,7 +133,7 @@ func classify(name string) strength {
 	if len(n) < 3 {
 		return notSecret
 	}
-	if s, ok := exactNames[string(n)]; ok {
+	if s, ok := exactName(n); ok {
 		return s
 	}
 	found := notSecret
@@ -171,7 +179,7 @@ func headerStrength(name string) strength {
 	if s == weak || s == password {
 		var buf [maxName]byte
 		n := compact(&buf, name)
-		if _, exact := exactNames[string(n)]; exact && string(n) != "key" {
+		if _, exact := exactName(n); exact && string(n) != "key" {
 			return notSecret
 		}
 		// Header names ending in key name keys (Ocp-Apim-Subscription-Key,
@@ -180,7 +188,7 @@ func headerStrength(name string) strength {
 	if s == notSecret {
 		var buf [maxName]byte
 		n := compact(&buf, name)
-		if _, exact := exactNames[string(n)]; bytes.HasSuffix(n, []byte("key")) && !exact && len(name) > 3 && (name[len(name)-4] == '-' || name[len(name)-4] == '_') {
+		if _, exact := exactName(n); bytes.HasSuffix(n, []byte("key")) && !exact && len(name) > 3 && (name[len(name)-4] == '-' || name[len(name)-4] == '_') {
 			return strong
 		}
 	}

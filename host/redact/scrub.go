@@ -1,7 +1,9 @@
 package redact
 
 import (
+	"cmp"
 	"encoding/base64"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -97,7 +99,7 @@ func apply(text string, spans []span) scrubbed {
 	if len(spans) == 0 {
 		return scrubbed{text: text}
 	}
-	sort.SliceStable(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
+	slices.SortStableFunc(spans, func(a, b span) int { return cmp.Compare(a.start, b.start) })
 	var b strings.Builder
 	b.Grow(len(text))
 	var hits []hit
@@ -187,7 +189,7 @@ func (sc *Scrubber) body(contentType string, k contentKind, body string) scrubbe
 			return scrubbed{text: body}
 		}
 		if json {
-			sort.SliceStable(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
+			slices.SortStableFunc(spans, func(a, b span) int { return cmp.Compare(a.start, b.start) })
 			nameByPath(body, spans)
 		}
 		return apply(body, spans)

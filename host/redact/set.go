@@ -116,6 +116,7 @@ func (s *Set) learn(v string, st strength, urlEncoded bool) {
 		if s.seen == nil {
 			s.seen = map[string]bool{}
 		}
+		f = strings.Clone(f) // a value of the text it was learned from, which may be a view of bytes that change later
 		s.seen[f] = true
 		s.values = append(s.values, f)
 		s.sc = nil
@@ -284,7 +285,8 @@ func (s *Set) LearnHeader(name, v string) {
 // response's, a frame's payload, a stream's data) served as contentType,
 // which may be empty: the fields of a form, a JSON document, a multipart
 // body or key: "value" text, and the secret parameters of the URLs in it.
-// Scripts, styles and HTML teach nothing.
+// Scripts, styles and HTML teach nothing. The Set keeps no reference to
+// body: a view of bytes that change once LearnBody returns will do.
 func (s *Set) LearnBody(contentType, body string) {
 	if s == nil || body == "" || !kindOf(contentType, "").learnsFrom() {
 		return

@@ -42,6 +42,22 @@ var commonValues = map[string]bool{
 	"redacted": true, "localhost": true, "password": true, "changeme": true,
 }
 
+// common reports whether v is one of commonValues, in any case.
+func common(v string) bool {
+	if len(v) < 2 || len(v) > 9 {
+		return false // the lengths of commonValues
+	}
+	var buf [9]byte
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return commonValues[string(buf[:len(v)])]
+}
+
 // hides reports whether a value under a name of strength st is hidden
 // there. Under a password name any value is; under the others, a value is
 // when one of its words could be a secret (so "Bearer eyJ…" is hidden,
@@ -53,7 +69,7 @@ func hides(v string, st strength) bool {
 	if st == password {
 		return true
 	}
-	if commonValues[lowerASCII(v)] || sameByte(v) {
+	if common(v) || sameByte(v) {
 		return false
 	}
 	for rest := v; rest != ""; {
@@ -75,7 +91,7 @@ func hides(v string, st strength) bool {
 // boolean, a number shorter than a one-time code, or shorter than any
 // token (five bytes, six under a weak name).
 func couldBeSecret(w string, st strength) bool {
-	if w == "" || commonValues[lowerASCII(w)] || sameByte(w) {
+	if w == "" || common(w) || sameByte(w) {
 		return false
 	}
 	if digits, ok := number(w); ok {
@@ -116,7 +132,7 @@ func learnable(v string, st strength) bool {
 			digits = true
 		}
 	}
-	if commonValues[lowerASCII(v)] {
+	if common(v) {
 		return false
 	}
 	if n, ok := number(v); ok && n < 16 {

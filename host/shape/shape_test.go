@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/har"
 )
 
 var t0 = time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
@@ -310,6 +311,43 @@ func BenchmarkStop(b *testing.B) {
 	res := base(d)
 	for b.Loop() {
 		Stop(res, d, Share(api.DefaultResultBytes), nil)
+	}
+}
+
+// BenchmarkStopHAR is the same stop with format har: the records that fit
+// come as HAR entries, which take more room than the records, so that
+// some are dropped after the first measure.
+func BenchmarkStopHAR(b *testing.B) {
+	d := capture(2000, 20000)
+	res := base(d)
+	for b.Loop() {
+		Stop(res, d, Share(api.DefaultResultBytes), harOf(res))
+	}
+}
+
+// harOf makes the HAR of the records kept, as the daemon does.
+func harOf(res api.StopResult) func(api.Data) any {
+	return func(kept api.Data) any {
+		r := res
+		r.Data = &kept
+		return har.Build(r, "test")
+	}
+}
+
+// TestStopHARFitsEveryBudget: a HAR stop keeps to its budget too, its
+// totals true.
+func TestStopHARFitsEveryBudget(t *testing.T) {
+	for _, n := range []int{1, 50, 2000} {
+		d := capture(n, n)
+		for _, budget := range []int{10_000, Share(api.DefaultResultBytes), 500_000} {
+			res := Stop(base(d), d, budget, harOf(base(d)))
+			if got := Size(res); got > budget {
+				t.Errorf("%d records, budget %d: %d bytes", n, budget, got)
+			}
+			if res.HAR == nil || res.Data != nil || res.Summary.TotalRequests != len(d.Requests) {
+				t.Errorf("%d records, budget %d: HAR %v, data %v, %d requests", n, budget, res.HAR != nil, res.Data != nil, res.Summary.TotalRequests)
+			}
+		}
 	}
 }
 

@@ -87,8 +87,41 @@ func approxSize(x api.Exchange) int {
 // truncationSlack is room kept for the truncated block's counts and hint.
 const truncationSlack = 700
 
-// fill adds records to out.Data, most wanted first, within room bytes.
+// fill adds records to out.Data, most wanted first, within room bytes:
+// exchanges, then the first frames and whole streams.
 func fill(ix *index, out *api.StopResult, room int) {
+	room = fillExchanges(ix, out.Data, room)
+	d := out.Data
+	for i := range ix.d.WSFrames {
+		f := ix.d.WSFrames[i]
+		if len(f.Payload) > StopContentBytes/4 {
+			omitFrame(&f)
+		}
+		n := Size(f) + 1
+		if n > room {
+			break
+		}
+		room -= n
+		d.WSFrames = append(d.WSFrames, f)
+	}
+	for i := range ix.d.StreamingResponses {
+		s := ix.d.StreamingResponses[i]
+		if streamContent(&s) > StopContentBytes {
+			omitStream(&s)
+		}
+		n := Size(s) + 1
+		if n > room {
+			continue
+		}
+		room -= n
+		d.StreamingResponses = append(d.StreamingResponses, s)
+	}
+}
+
+// fillExchanges adds to d the exchanges that fit room bytes, by priority
+// (an asset without its content), in the capture's order, and returns the
+// room left.
+func fillExchanges(ix *index, d *api.Data, room int) int {
 	type pick struct{ x, prio int }
 	var order []pick
 	rows := ix.rows()
@@ -114,21 +147,12 @@ func fill(ix *index, out *api.StopResult, room int) {
 			limit = 0
 		}
 		req, resp := exchangeCopy(ix.exchanges[p.x], limit)
-		n := 0
-		if req != nil {
-			n += Size(req) + 1
+		if n := sizeOf(req) + sizeOf(resp); n <= room {
+			room -= n
+			keep = append(keep, kept{p.x, req, resp})
 		}
-		if resp != nil {
-			n += Size(resp) + 1
-		}
-		if n > room {
-			continue
-		}
-		room -= n
-		keep = append(keep, kept{p.x, req, resp})
 	}
 	slices.SortFunc(keep, func(a, b kept) int { return a.at - b.at })
-	d := out.Data
 	for _, k := range keep {
 		if k.req != nil {
 			d.Requests = append(d.Requests, *k.req)
@@ -137,31 +161,7 @@ func fill(ix *index, out *api.StopResult, room int) {
 			d.Responses = append(d.Responses, *k.resp)
 		}
 	}
-	// Then the first frames and whole streams, while there is room.
-	for i := range ix.d.WSFrames {
-		f := ix.d.WSFrames[i]
-		if len(f.Payload) > StopContentBytes/4 {
-			omitFrame(&f)
-		}
-		n := Size(f) + 1
-		if n > room {
-			break
-		}
-		room -= n
-		d.WSFrames = append(d.WSFrames, f)
-	}
-	for i := range ix.d.StreamingResponses {
-		s := ix.d.StreamingResponses[i]
-		if streamContent(&s) > StopContentBytes {
-			omitStream(&s)
-		}
-		n := Size(s) + 1
-		if n > room {
-			continue
-		}
-		room -= n
-		d.StreamingResponses = append(d.StreamingResponses, s)
-	}
+	return room
 }
 
 // finish counts what data leaves out, writes the hint, converts to HAR

@@ -53,11 +53,16 @@ func (r router) serve(ctx context.Context, op ops.Op, args json.RawMessage) (*mc
 	return call(ctx, d, op.Name(), args)
 }
 
-// call runs one tool on a daemon.
+// call runs one tool on a daemon. A daemon answers with the result as
+// the client gets it; one that answers otherwise is of an older tabtap,
+// from before the daemon fitted results itself.
 func call(ctx context.Context, d Daemon, name string, args json.RawMessage) (*mcp.CallToolResult, error) {
 	var res mcp.CallToolResult
 	if err := d.Call(ctx, name, args, &res); err != nil {
 		return nil, err
+	}
+	if len(res.Content) == 0 {
+		return nil, api.Errorf(api.CodeVersionMismatch, "%s runs an older tabtap, whose answer to %s this one cannot read: restart the browser so that it starts the tabtap installed now", d.Label(), name)
 	}
 	return &res, nil
 }

@@ -28,6 +28,8 @@ type fakeDaemon struct {
 	// down, when set, is how every call fails: a daemon that does not
 	// answer.
 	down error
+	// old answers as a daemon of an older tabtap: the tool's bare result.
+	old bool
 
 	mu    sync.Mutex
 	calls []string // "method params", in order
@@ -55,7 +57,7 @@ func (d *fakeDaemon) Call(ctx context.Context, method string, params, result any
 		return down
 	}
 	var res any
-	if op, ok := ops.Find(method); ok {
+	if op, ok := ops.Find(method); ok && !d.old {
 		res, err = op.Serve(ctx, fakeBackend{d, p}, p)
 	} else {
 		res, err = d.answerTo(method, p)

@@ -19,7 +19,9 @@ type Daemon interface {
 	Label() string
 	// Tag is the short id sessions of this daemon carry: s-<tag>-<n>.
 	Tag() string
-	// Call runs one operation of package api.
+	// Call runs one operation on the daemon: a tool of package ops (its
+	// result a CallToolResult), or one of the link's own (api.ActiveTab,
+	// api.ReadCapture).
 	Call(ctx context.Context, method string, params, result any) error
 }
 

@@ -184,6 +184,18 @@ func TestArgumentsAreChecked(t *testing.T) {
 	}
 }
 
+// TestAnOlderDaemonIsNamed: a daemon of an older tabtap answers a tool
+// with its bare result; the call says so and what to do.
+func TestAnOlderDaemonIsNamed(t *testing.T) {
+	d := newFakeDaemon("aaaa")
+	d.old = true
+	d.answer(api.CaptureStatus, api.StatusResult{SessionID: "s-aaaa-1", Status: "inactive"})
+	s := connect(t, d)
+	if got := s.fails(api.CaptureStatus, map[string]any{"sessionId": "s-aaaa-1"}); !strings.Contains(got, "runs an older tabtap") || !strings.Contains(got, "restart the browser") {
+		t.Errorf("got %q", got)
+	}
+}
+
 func TestNoBrowserIsConnected(t *testing.T) {
 	s := connect(t)
 	for _, c := range []struct {
