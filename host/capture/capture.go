@@ -124,7 +124,7 @@ type Capture struct {
 	skipped      map[string]bool      // sockets and event sources the filter left out
 	droppedIDs   map[string]bool      // requests dropped at a bound while in flight (see budget.go)
 	capped       map[string]string    // URL of sockets whose handshake was dropped at a bound
-	settled      []*exchange          // exchanges complete with their bodies, in order
+	settled      []completed          // exchanges and redirect hops complete with their bodies, in order
 	changed      chan struct{}        // closed at the next change, for waiters; nil when none wait
 	bytes        int64
 	dropped      api.Dropped
@@ -573,6 +573,13 @@ func (c *Capture) HandleEvent(ev Event) {
 	c.touch()
 }
 
+// completed is one exchange, or one hop of a redirect chain, as it was
+// when it completed: its request and its response (nil for none).
+type completed struct {
+	req  *api.Request
+	resp *api.Response
+}
+
 // settle logs an exchange as complete, its body fetched (or known to be
 // missing): what a wait for a request waits for.
 func (c *Capture) settle(ex *exchange) {
@@ -580,7 +587,13 @@ func (c *Capture) settle(ex *exchange) {
 		return
 	}
 	ex.settled = true
-	c.settled = append(c.settled, ex)
+	c.complete(ex.req, ex.resp)
+}
+
+// complete logs a request and its response as complete, for Since. c.mu
+// is held.
+func (c *Capture) complete(req *api.Request, resp *api.Response) {
+	c.settled = append(c.settled, completed{req: req, resp: resp})
 	c.touch()
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
@@ -109,6 +110,63 @@ func TestRedirectChain(t *testing.T) {
 	if n := b.called("Network.getResponseBody"); n != 1 {
 		t.Errorf("%d body fetches, want 1 (none for the redirect)", n)
 	}
+}
+
+// TestRedirectHopsComplete: each hop of a redirect chain is complete once
+// the browser follows it, and Since hands it out then, in order, before
+// the chain ends: a wait for a login's POST, answered 303, sees it.
+func TestRedirectHopsComplete(t *testing.T) {
+	c, b := started(t, api.Settings{})
+	b.bodies["8"] = fakeBody{body: "home"}
+	login := redirectHop(303, "/sso")["response"]
+	sso := redirectHop(302, "/home")["response"]
+	feed(c,
+		"Network.requestWillBeSent", req("8", "https://app.test/login", "POST", t0, nil),
+		"Network.requestWillBeSent", req("8", "https://app.test/sso", "GET", t0+0.1, map[string]any{"redirectResponse": login}),
+	)
+	xs, _, p := c.Since(Progress{})
+	if len(xs) != 1 || xs[0].Request.RequestID != "8:redirected.1" || xs[0].Request.Method != "POST" ||
+		xs[0].Response == nil || xs[0].Response.Status != 303 || xs[0].Response.RequestID != "8:redirected.1" {
+		t.Fatalf("after the first redirect, Since gives %s, want the POST and its 303", exchanges(xs))
+	}
+	feed(c,
+		"Network.requestWillBeSent", req("8", "https://app.test/home", "GET", t0+0.2, map[string]any{"redirectResponse": sso}),
+		"Network.responseReceived", resp("8", "https://app.test/home", 200, t0+0.3, map[string]any{}, "text/html"),
+	)
+	xs, _, p = c.Since(p)
+	if len(xs) != 1 || xs[0].Request.RequestID != "8:redirected.2" || xs[0].Request.URL != "https://app.test/sso" || xs[0].Response.Status != 302 {
+		t.Fatalf("after the second redirect, Since gives %s, want the GET of /sso and its 302", exchanges(xs))
+	}
+	feed(c, "Network.loadingFinished", finished("8", t0+0.4))
+	settle(c)
+	xs, _, _ = c.Since(p)
+	if len(xs) != 1 || xs[0].Request.RequestID != "8" || xs[0].Response.Body != "home" {
+		t.Fatalf("once the chain ends, Since gives %s, want the final exchange", exchanges(xs))
+	}
+	if all, _, _ := c.Since(Progress{}); exchanges(all) != "8:redirected.1 POST 303, 8:redirected.2 GET 302, 8 GET 200" {
+		t.Errorf("from the start, Since gives %s", exchanges(all))
+	}
+	if d := c.Data(); len(d.Requests) != 3 || len(d.Responses) != 3 {
+		t.Errorf("the capture holds %d requests, %d responses, want 3 of each", len(d.Requests), len(d.Responses))
+	}
+}
+
+// redirectHop is a responseReceived's params for a redirect to location.
+func redirectHop(status int, location string) map[string]any {
+	return resp("8", "https://app.test/", status, t0, map[string]any{"Location": location}, "text/html")
+}
+
+// exchanges names each exchange by id, method and status.
+func exchanges(xs []api.Exchange) string {
+	var out []string
+	for _, x := range xs {
+		s := x.Request.RequestID + " " + x.Request.Method
+		if x.Response != nil {
+			s += fmt.Sprintf(" %d", x.Response.Status)
+		}
+		out = append(out, s)
+	}
+	return strings.Join(out, ", ")
 }
 
 func TestFailedAndCanceled(t *testing.T) {

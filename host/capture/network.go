@@ -94,6 +94,9 @@ func (c *Capture) onRequest(t Target, src api.Source, e *evRequestWillBeSent) {
 		ex.resp.RequestID = id + suffix
 		c.responses = append(c.responses, ex.resp)
 		c.charge(responseCost(ex.resp) - responseOverhead) // reserved with its request
+		// The hop is complete (a redirect's body never reaches the page):
+		// a wait for the POST a 303 answered must see it now.
+		c.complete(ex.req, ex.resp)
 		ex.resp = nil
 		ex.timing = nil
 		ex.req = c.newRequest(ex, e, url)

@@ -220,8 +220,11 @@ func (c *Capture) Progress() Progress {
 }
 
 // Since returns the exchanges completed and the frames recorded after p,
-// and the progress after them, secrets hidden as in Data. A Clear since p
-// starts over from the beginning.
+// and the progress after them, secrets hidden as in Data. Each hop of a
+// redirect chain (its request and its redirect response, ids ending
+// ":redirected.N") counts as an exchange of its own, completed when the
+// browser follows the redirect. A Clear since p starts over from the
+// beginning.
 func (c *Capture) Since(p Progress) ([]api.Exchange, []api.WSFrame, Progress) {
 	var next Progress
 	var answered []bool // whether each exchange has its response in d.Responses

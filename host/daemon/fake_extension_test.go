@@ -468,6 +468,30 @@ func (x *fakeExtension) load(tab int64, id, url string, status int, body string)
 	}})
 }
 
+// redirect sends the events of a request of tab to from, answered with
+// status (a redirect) to to, whose request the browser then sends: the
+// chain is left in flight there.
+func (x *fakeExtension) redirect(tab int64, id, method, from string, status int, to string) {
+	ts := 1000.0 + float64(len(id))
+	ev := func(method string, params map[string]any) extension.Event {
+		p, _ := json.Marshal(params)
+		return extension.Event{TabID: tab, Method: method, Params: p}
+	}
+	request := func(method, url string) map[string]any {
+		return map[string]any{"url": url, "method": method, "headers": map[string]any{"Accept": "*/*"}}
+	}
+	x.notify(extension.MethodCDPEvents, extension.EventBatch{Events: []extension.Event{
+		ev("Network.requestWillBeSent", map[string]any{"requestId": id, "loaderId": "L1", "documentURL": from,
+			"request": request(method, from), "timestamp": ts, "wallTime": 1764000000.0,
+			"initiator": map[string]any{"type": "other"}, "type": "Document", "frameId": "F1"}),
+		ev("Network.requestWillBeSent", map[string]any{"requestId": id, "loaderId": "L1", "documentURL": to,
+			"request": request("GET", to), "timestamp": ts + 0.1, "wallTime": 1764000000.1,
+			"initiator": map[string]any{"type": "other"}, "type": "Document", "frameId": "F1",
+			"redirectResponse": map[string]any{"url": from, "status": status, "statusText": "", "headers": map[string]any{"Location": to},
+				"mimeType": "text/html", "encodedDataLength": 50, "protocol": "http/1.1"}}),
+	}})
+}
+
 // closeTab closes a tab as Chrome reports it: tabs.removed first, then
 // the tab's last events, then the debugger's detach notice.
 func (x *fakeExtension) closeTab(tab int64, last ...extension.Event) {

@@ -91,6 +91,47 @@ func TestWaitForRequest(t *testing.T) {
 	}
 }
 
+// TestWaitForARedirectHop: a login form's POST answered 303 matches a
+// wait for it (by method, status or URL) as soon as the browser follows
+// the redirect, before the page it leads to has loaded.
+func TestWaitForARedirectHop(t *testing.T) {
+	r := start(t)
+	s, _ := r.capturing(1, api.Settings{})
+	for name, args := range map[string]api.WaitArgs{
+		"method":    {Method: "POST"},
+		"status":    {Status: ptr(303)},
+		"urlFilter": {URLFilter: "/login"},
+	} {
+		args.SessionID, args.TimeoutSeconds = s.SessionID, ptr(30)
+		done := make(chan api.WaitResult, 1)
+		go func() {
+			var res api.WaitResult
+			if err := r.call(api.WaitForRequest, args, &res); err != nil {
+				t.Error(err)
+			}
+			done <- res
+		}()
+		// The wait counts only what completes after it began: the person
+		// logs in until it sees one.
+		var got api.WaitResult
+		for i := 1; !got.Matched && got.Reason == ""; i++ {
+			r.ext.redirect(1, fmt.Sprintf("%s.%d", name, i), "POST", "https://app.test/login", 303, "https://app.test/home")
+			select {
+			case got = <-done:
+			case <-time.After(50 * time.Millisecond):
+			}
+			if i > 400 {
+				t.Fatalf("%s: the wait never returned", name)
+			}
+		}
+		d := got.Request
+		if !got.Matched || d == nil || d.Response == nil || !strings.HasSuffix(d.Request.RequestID, ":redirected.1") ||
+			d.Request.Method != "POST" || d.Response.Status != 303 || d.Response.RedirectURL != "https://app.test/home" {
+			t.Errorf("%s: the wait returned %+v %+v %+v", name, got, d.Request, d.Response)
+		}
+	}
+}
+
 // TestARefusedOutputPathStopsNothing: a stop whose file cannot be written
 // says why, and the capture runs on with everything it held.
 func TestARefusedOutputPathStopsNothing(t *testing.T) {

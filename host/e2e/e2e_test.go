@@ -31,7 +31,23 @@ func TestCaptureEndToEnd(t *testing.T) {
 		return st.Status == "active" && st.CurrentStats.Responses >= len(expected)+1 // the redirect hop has its own
 	})
 
-	res, err := e.call("stop_network_capture", map[string]any{"sessionId": sess.SessionID})
+	// The redirect's hop is a request of its own to wait for: a wait
+	// reaching back to the start matches its 302.
+	res, err := e.call("wait_for_request", map[string]any{"sessionId": sess.SessionID, "status": 302,
+		"since": started.StartTime.Format(time.RFC3339Nano), "timeoutSeconds": 10})
+	if err != nil || res.IsError {
+		t.Fatalf("wait_for_request: %v %s", err, text(res))
+	}
+	var waited api.WaitResult
+	if err := json.Unmarshal(res.RawStructuredContent, &waited); err != nil {
+		t.Fatal(err)
+	}
+	if w := waited.Request; !waited.Matched || w == nil || w.Response == nil || w.Response.Status != 302 ||
+		!strings.Contains(w.Request.RequestID, ":redirected.") || w.Request.URL != site.URL+"/redirect" {
+		t.Errorf("wait_for_request for the 302: %s", text(res))
+	}
+
+	res, err = e.call("stop_network_capture", map[string]any{"sessionId": sess.SessionID})
 	if err != nil || res.IsError {
 		t.Fatalf("stop_network_capture: %v %s", err, text(res))
 	}

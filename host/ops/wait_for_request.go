@@ -19,6 +19,7 @@ var waitForRequest = New(Spec[api.WaitArgs, waited, api.WaitResult]{
 	Title: "Wait for a request",
 	Description: "Wait, instead of sleeping, until the session's running capture sees the next request that matches finish (body included) " +
 		"and return it as get_request does; or, with kind wsFrame, the next WebSocket frame whose payload matches. " +
+		"Each redirect hop (a form POST answered 303, say) is a request of its own, finished once the browser follows it. " +
 		"Only what finishes after the call counts, unless since (an ISO-8601 time, e.g. the capture's startTime) reaches back. " +
 		"Returns matched: false when the timeout passes.",
 	ReadOnly: true,
@@ -203,7 +204,12 @@ func (w *waiter) look(h Held, p *capture.Progress, v *waited) (bool, error) {
 	}
 	for _, x := range xs {
 		if w.exchange(x) {
-			f, err := find(h, api.GetRequestArgs{SessionID: h.SessionID, CaptureID: h.ID(), RequestID: x.Request.RequestID})
+			id := x.Request.RequestID
+			f, err := find(h, api.GetRequestArgs{SessionID: h.SessionID, CaptureID: h.ID(), RequestID: id})
+			if err == nil {
+				// A redirect hop is the answer itself, not the chain's end.
+				f.Hop(id)
+			}
 			v.request = &f
 			return true, err
 		}

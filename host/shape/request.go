@@ -45,6 +45,28 @@ func Find(d *api.Data, id string) (*Found, bool) {
 	return f, true
 }
 
+// Hop narrows f to one hop of its redirect chain, named by its id
+// (id:redirected.N): that hop becomes f's request and response, the hops
+// before it its redirects, and what came after it is left out. It
+// reports whether f holds that hop; f is unchanged when it does not.
+// wait_for_request answers with the hop it matched this way.
+func (f *Found) Hop(id string) bool {
+	if f.Exchange.Request == nil && f.Exchange.Response == nil {
+		return false
+	}
+	if f.ID() == id {
+		return true
+	}
+	for i, h := range f.hops {
+		if h.ID() == id {
+			f.Exchange, f.hops = h, f.hops[:i:i]
+			f.frames, f.stream = nil, nil
+			return true
+		}
+	}
+	return false
+}
+
 // Body returns the whole body the arguments name ("response" or
 // "request"), decoded, with its MIME type.
 func (f *Found) Body(of string) (body []byte, mime string, err error) {

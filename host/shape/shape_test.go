@@ -267,6 +267,19 @@ func TestRequestFindsEveryRecord(t *testing.T) {
 	if err != nil || det.Request.URL != "https://a.test/new" || len(det.Redirects) != 1 || det.Redirects[0].Response.Status != 302 {
 		t.Errorf("redirect chain: %+v %v", det, err)
 	}
+	// Narrowed to the hop, the 302 is the answer and the final request
+	// is left out.
+	f, _ = Find(d, "9.1:redirected.1")
+	if !f.Hop("9.1:redirected.1") {
+		t.Fatal("the chain of 9.1 lacks its hop")
+	}
+	det, err = Request(f, api.GetRequestArgs{}, Share(api.DefaultResultBytes))
+	if err != nil || det.Request.URL != "https://a.test/old" || det.Response.Status != 302 || len(det.Redirects) != 0 {
+		t.Errorf("the hop: %+v %v", det, err)
+	}
+	if f, _ = Find(d, "9.1"); f.Hop("9.1:redirected.2") || f.Request.URL != "https://a.test/new" {
+		t.Errorf("a hop that is not there narrowed the chain to %+v", f.Exchange)
+	}
 	f, _ = Find(d, "ws.1")
 	det, _ = Request(f, api.GetRequestArgs{Offset: 100, Limit: ptr(50)}, Share(api.DefaultResultBytes))
 	if det.Items == nil || det.Items.Total != 120 || det.Items.Returned != 20 || det.Items.NextOffset != nil || len(det.WSFrames) != 20 {
