@@ -121,6 +121,29 @@ func BenchmarkMemoryPerRequest(b *testing.B) {
 	}
 }
 
+// BenchmarkMemoryPerFrame reports the heap a capture holds per recorded
+// WebSocket frame of about 45 bytes, payload included.
+func BenchmarkMemoryPerFrame(b *testing.B) {
+	const n = 100000
+	evs := frames(n)
+	for i := 0; i < b.N; i++ {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		c := benchCapture(b)
+		for _, ev := range evs {
+			c.HandleEvent(ev)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		if c.Status().Summary.TotalWsFrames != n {
+			b.Fatal("frames lost")
+		}
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "bytes/frame")
+		runtime.KeepAlive(c)
+	}
+}
+
 // BenchmarkSnapshot measures copying out a capture of 5000 requests, as
 // stop_network_capture does.
 func BenchmarkSnapshot(b *testing.B) {

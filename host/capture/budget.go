@@ -23,13 +23,14 @@ const contentShare = 7
 
 // Estimates of what a record costs beyond its strings: the struct, the
 // maps and slices that hold it, the runtime's overhead. Measured on the Go
-// heap (BenchmarkLoadPage10x): a recorded request with its response about
-// 2,000 bytes, a frame of 45 bytes about 265, within a few percent of
-// these.
+// heap (BenchmarkMemoryPerRequest, BenchmarkMemoryPerFrame): a recorded
+// request with its response about 2,000 bytes, a frame of 45 bytes about
+// 85 (its 40-byte record in the frame store, and its payload), within a
+// few percent of these.
 const (
 	requestOverhead  = 700
 	responseOverhead = 760
-	frameOverhead    = 224
+	frameOverhead    = 48
 	itemOverhead     = 96
 	headerOverhead   = 64
 )

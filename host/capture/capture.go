@@ -115,7 +115,7 @@ type Capture struct {
 
 	requests     []*api.Request
 	responses    []*api.Response
-	frames       []api.WSFrame
+	frames       frameStore
 	streams      []*api.StreamingResponse
 	live         map[string]*exchange // by browser request id
 	recent       map[string]*exchange // finished lately: ExtraInfo can come after the end
@@ -163,7 +163,7 @@ func New(id string, tabID int64, opts api.Options, b Browser, log *slog.Logger) 
 }
 
 func (c *Capture) reset() {
-	c.requests, c.responses, c.frames, c.streams = nil, nil, nil, nil
+	c.requests, c.responses, c.frames, c.streams = nil, nil, frameStore{}, nil
 	c.live = map[string]*exchange{}
 	c.recent, c.recentIDs = map[string]*exchange{}, nil
 	c.early = map[string]*extras{}

@@ -27,7 +27,7 @@ type Saved struct {
 // be stopped; Save of a running capture saves what it holds so far.
 func (c *Capture) Save() Saved {
 	var s Saved
-	s.Data = c.view(func() api.Data {
+	s.Data = c.view(func() taken {
 		end := c.endTime
 		if end.IsZero() {
 			end = time.Now().UTC()
@@ -59,7 +59,9 @@ func Restore(s Saved) *Capture {
 	for i := range s.Data.Responses {
 		c.responses = append(c.responses, &s.Data.Responses[i])
 	}
-	c.frames = s.Data.WSFrames
+	for i := range s.Data.WSFrames {
+		c.frames.add(&s.Data.WSFrames[i])
+	}
 	for i := range s.Data.StreamingResponses {
 		c.streams = append(c.streams, &s.Data.StreamingResponses[i])
 	}

@@ -104,4 +104,6 @@ func (c *Capture) Unredacted(id string) (api.Request, error) {
 // send_request got back, as this capture's own records are hidden (it
 // learned what the request carried when it recorded the original): the
 // records of a request sent as the person leave through the same view.
-func (c *Capture) ViewSent(d api.Data) api.Data { return c.view(func() api.Data { return d }) }
+func (c *Capture) ViewSent(d api.Data) api.Data {
+	return c.view(func() taken { return taken{data: d} })
+}

@@ -81,23 +81,36 @@ func (c *Capture) status() Status {
 			}
 		}
 	}
-	st.Summary.TotalWsFrames = len(c.frames)
+	st.Summary.TotalWsFrames = c.frames.len
 	st.Summary.StreamingResponses = len(c.streams)
 	return st
 }
 
-// Every record leaves the engine through view: copied under c.mu, then
-// scrubbed once the lock is released, by the capture's scrubber as it was
-// when the records were copied. Data, Snapshot, Save and Since are views;
-// nothing else hands a record out, and redaction never holds up the
-// events of a running capture.
-func (c *Capture) view(take func() api.Data) api.Data {
+// Every record leaves the engine through view: copied under c.mu (frames
+// only as a frameView, made into records after), then scrubbed once the
+// lock is released, by the capture's scrubber as it was when the records
+// were copied. Data, Snapshot, Save and Since are views; nothing else
+// hands a record out, and redaction never holds up the events of a
+// running capture.
+func (c *Capture) view(take func() taken) api.Data {
 	c.mu.Lock()
-	d := take()
+	t := take()
 	sc := c.scrubber()
 	c.mu.Unlock()
+	d := t.data
+	if t.frames.len > 0 {
+		d.WSFrames = t.frames.frames(t.from, t.frames.len)
+	}
 	sc.Data(&d)
 	return d
+}
+
+// taken is what a view copies under c.mu: records, and the frames from
+// index from on.
+type taken struct {
+	data   api.Data
+	frames frameView
+	from   int
 }
 
 // scrubber hides, in a copy of a record, what this capture's redaction
@@ -125,7 +138,7 @@ func (c *Capture) Data() api.Data { return c.view(c.copyData) }
 // counts what redaction hid in the data.
 func (c *Capture) Snapshot() (Status, api.Data) {
 	var st Status
-	d := c.view(func() api.Data {
+	d := c.view(func() taken {
 		st = c.status()
 		return c.copyData()
 	})
@@ -134,11 +147,10 @@ func (c *Capture) Snapshot() (Status, api.Data) {
 }
 
 // copyData copies every record out, under c.mu, for view.
-func (c *Capture) copyData() api.Data {
+func (c *Capture) copyData() taken {
 	d := api.Data{
 		Requests:           make([]api.Request, 0, len(c.requests)),
 		Responses:          make([]api.Response, 0, len(c.responses)),
-		WSFrames:           append(make([]api.WSFrame, 0, len(c.frames)), c.frames...),
 		StreamingResponses: make([]api.StreamingResponse, 0, len(c.streams)),
 	}
 	keep := c.keeper()
@@ -171,7 +183,7 @@ func (c *Capture) copyData() api.Data {
 		cp.Chunks = append([]api.StreamChunk(nil), s.Chunks...)
 		d.StreamingResponses = append(d.StreamingResponses, cp)
 	}
-	return d
+	return taken{data: d, frames: c.frames.view()}
 }
 
 // keeper says which request ids the capture shows: all of them, or with
@@ -184,9 +196,7 @@ func (c *Capture) keeper() func(id string) bool {
 	for _, s := range c.streams {
 		streaming[s.RequestID] = true
 	}
-	for _, f := range c.frames {
-		streaming[f.RequestID] = true
-	}
+	c.frames.socketIDs(func(id string) { streaming[id] = true })
 	for _, r := range c.requests {
 		if r.ResourceType == "WebSocket" || r.ResourceType == "EventSource" {
 			streaming[r.RequestID] = true
@@ -216,7 +226,7 @@ type Progress struct {
 func (c *Capture) Progress() Progress {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return Progress{gen: c.gen, settled: len(c.settled), frames: len(c.frames)}
+	return Progress{gen: c.gen, settled: len(c.settled), frames: c.frames.len}
 }
 
 // Since returns the exchanges completed and the frames recorded after p,
@@ -228,7 +238,7 @@ func (c *Capture) Progress() Progress {
 func (c *Capture) Since(p Progress) ([]api.Exchange, []api.WSFrame, Progress) {
 	var next Progress
 	var answered []bool // whether each exchange has its response in d.Responses
-	d := c.view(func() api.Data {
+	d := c.view(func() taken {
 		if p.gen != c.gen {
 			p = Progress{gen: c.gen}
 		}
@@ -243,9 +253,8 @@ func (c *Capture) Since(p Progress) ([]api.Exchange, []api.WSFrame, Progress) {
 				d.Responses = append(d.Responses, *ex.resp)
 			}
 		}
-		d.WSFrames = append([]api.WSFrame(nil), c.frames[min(p.frames, len(c.frames)):]...)
-		next = Progress{gen: c.gen, settled: len(c.settled), frames: len(c.frames)}
-		return d
+		next = Progress{gen: c.gen, settled: len(c.settled), frames: c.frames.len}
+		return taken{data: d, frames: c.frames.view(), from: p.frames}
 	})
 	xs := make([]api.Exchange, len(d.Requests))
 	r := 0

@@ -22,8 +22,10 @@ var views = map[string]func(c *Capture) any{
 	// send_request's answer, made by the daemon: here the raw records.
 	"ViewSent": func(c *Capture) any {
 		c.mu.Lock()
-		d := c.copyData()
+		t := c.copyData()
 		c.mu.Unlock()
+		d := t.data
+		d.WSFrames = t.frames.frames(0, t.frames.len)
 		return c.ViewSent(d)
 	},
 }

@@ -3,6 +3,7 @@ package capture
 import (
 	"encoding/base64"
 	"strings"
+	"unsafe"
 
 	"github.com/tabtap/tabtap/host/api"
 )
@@ -124,7 +125,7 @@ func (c *Capture) onFrame(src api.Source, dir string, e *evWebSocketFrame) {
 		// filter cannot say it is wanted.
 		return
 	}
-	if !c.admit(kindFrame, len(c.frames), frameOverhead+len(id)) {
+	if !c.admit(kindFrame, c.frames.len, frameOverhead) {
 		return
 	}
 	f := api.WSFrame{
@@ -138,7 +139,7 @@ func (c *Capture) onFrame(src api.Source, dir string, e *evWebSocketFrame) {
 			// Cut, and never inside a character.
 			payload, f.Truncated = strings.ToValidUTF8(payload[:c.opts.MaxBodyBytes], ""), true
 		}
-		c.learnBody("", []byte(payload))
+		c.learnBody("", unsafe.Slice(unsafe.StringData(payload), len(payload)))
 		f.Payload = payload
 	} else {
 		b, err := base64.StdEncoding.DecodeString(payload)
@@ -156,7 +157,7 @@ func (c *Capture) onFrame(src api.Source, dir string, e *evWebSocketFrame) {
 		f.Payload, f.Truncated = "", true
 		c.dropPayload("WebSocket payloads")
 	}
-	c.frames = append(c.frames, f)
+	c.frames.add(&f)
 }
 
 func (c *Capture) onFrameError(e *evWebSocketFrameError) {
