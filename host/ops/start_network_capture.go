@@ -9,12 +9,14 @@ import (
 	"github.com/tabtap/tabtap/host/api"
 )
 
-// redactionText says exactly what redactSecrets hides.
-const redactionText = "Secrets are hidden unless redactSecrets is false (names stay, values become [redacted]): " +
-	"the credentials of Authorization and Proxy-Authorization; any header named like a token, secret, password, API key, auth, session, CSRF/XSRF, signature or JWT; " +
-	"every cookie value; secret query and fragment parameters (token, access_token, code, sig, key, password, session…) in every URL field; " +
-	"secret form, JSON and HTML-input fields in bodies, frames and streams; and any value learned as a secret wherever else it appears. " +
-	"Not hidden: secrets with no telling name never seen in a telling place (a token in a URL path or page text). The person's settings may forbid redactSecrets false."
+// redactionText says exactly what redactSecrets hides, and what not
+// (host/redact, docs/security.md).
+const redactionText = "Hide secrets (name kept, value [redacted], the record's redacted says where): Authorization credentials; " +
+	"headers named like secrets (X-API-Key, X-CSRF-Token); cookie values; secret URL parameters (token, code, sig…); " +
+	"secret form, JSON and HTML-input fields; known token formats (JWTs, API keys); and, anywhere, values learned " +
+	"from those headers, cookies, parameters and request or API-response fields that look like secrets (8+ random bytes). " +
+	"Kept: words and short numbers (not under password names); ordinary headers; scripts and styles but for token formats and very random learned values; " +
+	"secrets with no telling name never seen in a telling place (a token in a URL path or page text)."
 
 // defaults are the options of a capture started without any.
 var defaults = api.Defaults()
@@ -23,7 +25,7 @@ var startCapture = New(Spec[api.StartCaptureArgs, api.StartCaptureResult, api.St
 	Name:  api.StartCapture,
 	Title: "Start capturing",
 	Description: "Start capturing the session's tab: requests, responses with bodies, WebSocket frames, EventSource and streamed responses, " +
-		"from the page, its iframes and workers, and the popups it opens. Pass reload: true or url to capture the page load itself. " + redactionText,
+		"from the page, its iframes and workers, and the popups it opens. Pass reload: true or url to capture the page load itself. Secrets are hidden: see redactSecrets.",
 	Params: []mcp.ToolOption{
 		sessionParam(),
 		mcp.WithBoolean("captureBodies", mcp.Description(fmt.Sprintf("Record response bodies (text as body, binary as bodyBase64). Default %t.", defaults.CaptureBodies))),
@@ -34,7 +36,7 @@ var startCapture = New(Spec[api.StartCaptureArgs, api.StartCaptureResult, api.St
 		mcp.WithArray("resourceTypes", mcp.Description("Keep only these resource types."), mcp.WithStringEnumItems(api.ResourceTypes)),
 		mcp.WithBoolean("includeWebSocket", mcp.Description(fmt.Sprintf("Record WebSocket connections and frames. Default %t.", defaults.IncludeWebSocket))),
 		mcp.WithBoolean("includeStreaming", mcp.Description(fmt.Sprintf("Record EventSource messages and streamed bodies chunk by chunk. Default %t.", defaults.IncludeStreaming))),
-		mcp.WithBoolean("redactSecrets", mcp.Description(fmt.Sprintf("Hide secrets, as the description says. Default %t; false is refused unless the person allowed it in the extension's options.", defaults.RedactSecrets))),
+		mcp.WithBoolean("redactSecrets", mcp.Description(fmt.Sprintf("%s Default %t; false is refused unless the person allowed it in the extension's options.", redactionText, defaults.RedactSecrets))),
 		bounded("maxEntries", fmt.Sprintf("Most requests kept (and, separately, WebSocket frames and stream items); what is left out is counted under dropped. Default %d.",
 			api.Entries.Default), api.Entries),
 		mcp.WithInteger("maxTotalBytes", mcp.Description(fmt.Sprintf("Byte budget. Default %d.", api.TotalBytes.Default))),

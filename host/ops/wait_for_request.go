@@ -19,7 +19,7 @@ var waitForRequest = New(Spec[api.WaitArgs, waited, api.WaitResult]{
 	Title: "Wait for a request",
 	Description: "Wait, instead of sleeping, until the session's running capture sees the next request that matches finish (body included) " +
 		"and return it as get_request does; or, with kind wsFrame, the next WebSocket frame whose payload matches. " +
-		"Each redirect hop (a form POST answered 303, say) is a request of its own, finished once the browser follows it. " +
+		"A redirect hop (a POST answered 303) finishes when the browser follows it. " +
 		"Only what finishes after the call counts, unless since (an ISO-8601 time, e.g. the capture's startTime) reaches back. " +
 		"Returns matched: false when the timeout passes.",
 	ReadOnly: true,
