@@ -112,6 +112,7 @@ type Capture struct {
 	targets map[string]api.Source // child session id → where its events come from
 	clock   clock
 	gen     int // bumped by Clear: results for older records are dropped
+	words   words
 
 	requests     []*api.Request
 	responses    []*api.Response

@@ -48,7 +48,7 @@ func (c *Capture) learnRequest(e *evRequestWillBeSent) {
 		for _, p := range e.Request.PostDataEntries {
 			body = append(body, p.Bytes...)
 		}
-		ct, _ := headerValue(headerMap(e.Request.Headers), "content-type")
+		ct, _ := headerValue(c.headerMap(e.Request.Headers), "content-type")
 		c.learnBody(ct, body)
 	}
 	c.learnResponse(e.RedirectResponse)

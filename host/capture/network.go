@@ -149,7 +149,7 @@ func (c *Capture) newRequest(ex *exchange, e *evRequestWillBeSent, url string) *
 		RequestID:    ex.id,
 		URL:          url,
 		Method:       e.Request.Method,
-		Headers:      headerMap(e.Request.Headers),
+		Headers:      c.headerMap(e.Request.Headers),
 		ResourceType: string(e.Type),
 		Timestamp:    c.clock.wall(float64(e.Timestamp)),
 		FrameID:      string(e.FrameID),
@@ -280,7 +280,7 @@ func (c *Capture) stashEarly(id string) *extras {
 
 func (c *Capture) applyRequestExtra(r *api.Request, e *evRequestExtraInfo) {
 	if len(e.Headers) > 0 {
-		r.Headers = headerMap(e.Headers)
+		r.Headers = c.headerMap(e.Headers)
 		r.HeadersRaw = true
 	}
 	for _, ac := range e.AssociatedCookies {
@@ -304,7 +304,7 @@ func (c *Capture) newResponse(ex *exchange, r *network.Response, mono float64) *
 		URL:               r.URL,
 		Status:            r.Status,
 		StatusText:        r.StatusText,
-		Headers:           headerMap(r.Headers),
+		Headers:           c.headerMap(r.Headers),
 		MimeType:          r.MimeType,
 		Protocol:          r.Protocol,
 		FromCache:         r.FromDiskCache || r.FromPrefetchCache || ex.fromMem,
@@ -343,7 +343,7 @@ func (c *Capture) onResponse(t Target, src api.Source, e *evResponseReceived) {
 		return
 	}
 	ex.status = e.Response.Status
-	seen := headerMap(e.Response.Headers)
+	seen := c.headerMap(e.Response.Headers)
 	ex.declared = declaredLength(seen)
 	_, ex.sized = headerValue(seen, "content-length")
 	ex.resp = c.newResponse(ex, e.Response, float64(e.Timestamp))
@@ -365,7 +365,7 @@ func (c *Capture) partialExchange(t Target, src api.Source, e *evResponseReceive
 	id := string(e.RequestID)
 	ex := &exchange{id: id, target: t, source: src}
 	ex.req = &api.Request{
-		RequestID: id, URL: e.Response.URL, Headers: headerMap(e.Response.RequestHeaders),
+		RequestID: id, URL: e.Response.URL, Headers: c.headerMap(e.Response.RequestHeaders),
 		ResourceType: string(e.Type), Timestamp: c.clock.wall(float64(e.Timestamp)), FrameID: string(e.FrameID),
 		Source: src, Partial: true,
 	}
@@ -408,7 +408,7 @@ func (c *Capture) applyResponseExtra(r *api.Response, e *evResponseExtraInfo) {
 		c.charge(headersCost(r.Headers) + len(r.Revalidated.StatusText))
 	}
 	if len(e.Headers) > 0 {
-		r.Headers = headerMap(e.Headers)
+		r.Headers = c.headerMap(e.Headers)
 		r.HeadersRaw = true
 	}
 	for _, bc := range e.BlockedCookies {

@@ -61,7 +61,7 @@ func (c *Capture) onWebSocketHandshake(e *evWebSocketHandshake) {
 	ex.req.Timestamp = c.clock.wall(float64(e.Timestamp))
 	if e.Request != nil {
 		c.learnHeaders(e.Request.Headers)
-		ex.req.Headers = headerMap(e.Request.Headers)
+		ex.req.Headers = c.headerMap(e.Request.Headers)
 	}
 }
 
@@ -74,7 +74,7 @@ func (c *Capture) onWebSocketResponse(e *evWebSocketResponse) {
 	ex.resp = &api.Response{
 		RequestID: ex.id, URL: ex.req.URL,
 		Status: e.Response.Status, StatusText: e.Response.StatusText,
-		Headers:   headerMap(e.Response.Headers),
+		Headers:   c.headerMap(e.Response.Headers),
 		Timestamp: c.clock.wall(float64(e.Timestamp)),
 		WebSocket: &api.WebSocketState{},
 		Source:    ex.source,

@@ -11,7 +11,12 @@ import (
 
 // handle serves one operation for an MCP process: a tool of the
 // registry, or one of the two operations of the link that no tool has.
-func (d *Daemon) handle(ctx context.Context, method string, params json.RawMessage) (any, error) {
+func (d *Daemon) handle(ctx context.Context, method string, params json.RawMessage) (res any, err error) {
+	d.reclaim.around(func() { res, err = d.serve(ctx, method, params) })
+	return res, err
+}
+
+func (d *Daemon) serve(ctx context.Context, method string, params json.RawMessage) (any, error) {
 	if err := d.mismatched(); err != nil {
 		return nil, err
 	}

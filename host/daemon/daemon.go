@@ -57,6 +57,7 @@ type Daemon struct {
 	hello   chan extension.Hello
 	server  *mcplink.Server
 	ready   chan struct{} // closed once restored and listening
+	reclaim reclaimer
 
 	mu       sync.Mutex
 	profile  extension.Hello

@@ -13,7 +13,12 @@ import (
 )
 
 // Request serves the extension's requests, made on behalf of its popup.
-func (d *Daemon) Request(ctx context.Context, method string, params json.RawMessage) (any, error) {
+func (d *Daemon) Request(ctx context.Context, method string, params json.RawMessage) (res any, err error) {
+	d.reclaim.around(func() { res, err = d.request(ctx, method, params) })
+	return res, err
+}
+
+func (d *Daemon) request(ctx context.Context, method string, params json.RawMessage) (any, error) {
 	// The popup may ask before the captures of a previous daemon are back.
 	select {
 	case <-d.ready:
