@@ -41,7 +41,7 @@ func browserError(what string, err error) error {
 	case extension.CodeNotDebuggable:
 		return api.Errorf(api.CodeBrowser, "%s: the browser does not allow debugging this page (%s); navigate the tab to a web page, or pass url to start_network_capture", what, msg)
 	case extension.CodeInvalidArgument:
-		return api.Errorf(api.CodeInternal, "%s: the extension refused the request (%s); tabtap and its extension may not match: run `go run ./installer` and reload the extension", what, msg)
+		return api.Errorf(api.CodeInternal, "%s: the extension refused the request (%s); tabtap and its extension may not match: run `tabtap install` and reload the extension", what, msg)
 	}
 	return api.Errorf(api.CodeBrowser, "%s: %s", what, msg)
 }

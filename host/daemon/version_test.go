@@ -93,3 +93,14 @@ func TestActiveTabSaysWhenItWasFocused(t *testing.T) {
 		t.Errorf("focusedAt %v, want %v", got.FocusedAt, at)
 	}
 }
+
+// TestARefusedCommandSaysHowToUpdate: when the extension refuses what the
+// host asks (the two may not match), the error names the command that
+// installs the host.
+func TestARefusedCommandSaysHowToUpdate(t *testing.T) {
+	err := browserError("attaching", rpc.Errorf(extension.CodeInvalidArgument, "unknown method tabs.fetch"))
+	msg := err.Error()
+	if !strings.Contains(msg, "run `tabtap install` and reload the extension") || strings.Contains(msg, "go run") || api.CodeOf(err) != api.CodeInternal {
+		t.Errorf("the error says %q (code %s)", msg, api.CodeOf(err))
+	}
+}

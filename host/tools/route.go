@@ -77,7 +77,7 @@ func noneReachable(failed []mcplink.Unreachable, where string) error {
 		each = append(each, f.Error())
 	}
 	return api.Errorf(api.CodeNoBrowser, "no browser could be reached: %s. A daemon whose browser crashed or was killed leaves its registration behind: "+
-		"start the browser with the tabtap extension loaded; if it is running, open the extension's popup to see why it cannot reach tabtap (run `go run ./installer --check`). "+
+		"start the browser with the tabtap extension loaded; if it is running, open the extension's popup to see why it cannot reach tabtap (run `tabtap doctor`). "+
 		"tabtap looks for browsers in %s", strings.Join(each, "; "), where)
 }
 
@@ -109,7 +109,7 @@ func (r router) all(ctx context.Context) ([]Daemon, error) {
 	}
 	if len(ds) == 0 {
 		return nil, api.Errorf(api.CodeNoBrowser, "no browser is connected: start Chrome (or Chromium, Edge, Brave) with the tabtap extension loaded; "+
-			"if it is running, open the extension's popup to see why it cannot reach tabtap (run `go run ./installer --check`). "+
+			"if it is running, open the extension's popup to see why it cannot reach tabtap (run `tabtap doctor`). "+
 			"tabtap looks for browsers in %s", r.b.Where())
 	}
 	return ds, nil

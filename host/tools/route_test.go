@@ -63,7 +63,7 @@ func TestNoReachableDaemonSaysWhy(t *testing.T) {
 	if err != nil {
 		msg = err.Error()
 	}
-	for _, want := range []string{"no browser could be reached", "Chromium 156 (dead) (pid 4242) does not answer", reg.Socket, "no such file or directory", dir} {
+	for _, want := range []string{"no browser could be reached", "Chromium 156 (dead) (pid 4242) does not answer", reg.Socket, "no such file or directory", dir, "run `tabtap doctor`"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("the error %q does not say %q", msg, want)
 		}

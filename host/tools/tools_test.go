@@ -207,7 +207,7 @@ func TestNoBrowserIsConnected(t *testing.T) {
 		{api.StopCapture, map[string]any{"sessionId": "s-aaaa-1"}},
 	} {
 		got := s.fails(c.tool, c.args)
-		if !strings.HasPrefix(got, "no browser is connected: start Chrome") || !strings.Contains(got, "/run/user/1000/tabtap") {
+		if !strings.HasPrefix(got, "no browser is connected: start Chrome") || !strings.Contains(got, "/run/user/1000/tabtap") || !strings.Contains(got, "run `tabtap doctor`") {
 			t.Errorf("%s: %q", c.tool, got)
 		}
 	}
