@@ -60,6 +60,9 @@ type Spec[A, V, R any] struct {
 	// a capture, a file). Destructive ones may lose data or replace a
 	// file.
 	ReadOnly, Destructive bool
+	// OpenWorld operations reach beyond the browser's tabs and the
+	// captures: send_request sends to a real site, as the person.
+	OpenWorld bool
 	// Params are the input schema's properties, one per field of A: the
 	// registry test holds them to A.
 	Params []mcp.ToolOption
@@ -101,7 +104,7 @@ func New[A, V, R any](s Spec[A, V, R]) Op {
 		mcp.WithDescription(s.Description),
 		mcp.WithToolAnnotation(mcp.ToolAnnotation{
 			Title: s.Title, ReadOnlyHint: mcp.ToBoolPtr(s.ReadOnly), DestructiveHint: mcp.ToBoolPtr(s.Destructive),
-			IdempotentHint: mcp.ToBoolPtr(s.ReadOnly), OpenWorldHint: mcp.ToBoolPtr(false),
+			IdempotentHint: mcp.ToBoolPtr(s.ReadOnly), OpenWorldHint: mcp.ToBoolPtr(s.OpenWorld),
 		}),
 	}
 	return &entry[A, V, R]{Spec: s, tool: mcp.NewTool(s.Name, append(opts, s.Params...)...)}

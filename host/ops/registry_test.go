@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/tabtap/tabtap/host/api"
 )
 
 // TestSchemasMatchTheirArguments holds every entry's hand-made schema to
@@ -46,8 +48,15 @@ func TestSchemasMatchTheirArguments(t *testing.T) {
 		if *tool.Annotations.ReadOnlyHint && *tool.Annotations.DestructiveHint {
 			t.Errorf("%s reads only, yet destroys", name)
 		}
+		if open := *tool.Annotations.OpenWorldHint; open != openWorld[name] {
+			t.Errorf("%s: openWorldHint %v, want %v", name, open, openWorld[name])
+		}
 	}
 }
+
+// openWorld are the tools that reach out to sites as the person, beyond
+// the tabs and captures tabtap holds.
+var openWorld = map[string]bool{api.SendRequest: true}
 
 // field is what a schema must say of one Go field.
 type field struct {

@@ -18,6 +18,7 @@ var sendRequest = New(Spec[api.SendRequestArgs, Sent, api.SendResult]{
 		"Only to sites the person allows in tabtap's options, and only GET, HEAD, OPTIONS unless they allow more. " +
 		"Returns the exchange as get_request does, secrets hidden; it joins the session's running capture.",
 	Destructive: true,
+	OpenWorld:   true,
 	Params: []mcp.ToolOption{
 		sessionParam(),
 		mcp.WithString("requestId", mcp.Required(), mcp.Description("The captured request.")),
