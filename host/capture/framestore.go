@@ -183,6 +183,26 @@ func (v *frameView) frames(from, to int) []api.WSFrame {
 	return out
 }
 
+// of makes the frames of the socket with request id id.
+func (v *frameView) of(id string) []api.WSFrame {
+	var socks []uint32
+	for i := range v.sockets {
+		if v.sockets[i].id == id {
+			socks = append(socks, uint32(i))
+		}
+	}
+	if len(socks) == 0 {
+		return nil
+	}
+	var out []api.WSFrame
+	for i := range v.len {
+		if slices.Contains(socks, v.chunks[i>>frameChunkBits][i&(frameChunk-1)].sock) {
+			out = append(out, v.frame(i))
+		}
+	}
+	return out
+}
+
 // socketIDs calls fn with the request id of every socket that has frames.
 func (s *frameStore) socketIDs(fn func(id string)) {
 	for i := range s.sockets {

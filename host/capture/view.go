@@ -98,7 +98,10 @@ func (c *Capture) view(take func() taken) api.Data {
 	sc := c.scrubber()
 	c.mu.Unlock()
 	d := t.data
-	if t.frames.len > 0 {
+	switch {
+	case t.socket != "":
+		d.WSFrames = t.frames.of(t.socket)
+	case t.frames.len > 0:
 		d.WSFrames = t.frames.frames(t.from, t.frames.len)
 	}
 	sc.Data(&d)
@@ -106,11 +109,12 @@ func (c *Capture) view(take func() taken) api.Data {
 }
 
 // taken is what a view copies under c.mu: records, and the frames from
-// index from on.
+// index from on (of one socket when socket is set).
 type taken struct {
 	data   api.Data
 	frames frameView
 	from   int
+	socket string
 }
 
 // scrubber hides, in a copy of a record, what this capture's redaction
@@ -134,6 +138,14 @@ func (c *Capture) Options() api.Options {
 // redactSecrets is on. The copies share nothing the capture will change.
 func (c *Capture) Data() api.Data { return c.view(c.copyData) }
 
+// Records is Data narrowed to the records of one request, named by the id
+// of any of them: its request and response, the hops of its redirect
+// chain (id:redirected.N), a socket's frames, a stream. It copies only
+// those: a lookup in a large capture costs what it returns.
+func (c *Capture) Records(id string) api.Data {
+	return c.view(func() taken { return c.copyOf(api.BaseID(id)) })
+}
+
 // Snapshot returns the status and the data of one instant; the status
 // counts what redaction hid in the data.
 func (c *Capture) Snapshot() (Status, api.Data) {
@@ -147,13 +159,22 @@ func (c *Capture) Snapshot() (Status, api.Data) {
 }
 
 // copyData copies every record out, under c.mu, for view.
-func (c *Capture) copyData() taken {
+func (c *Capture) copyData() taken { return c.copyOf("") }
+
+// copyOf copies out, under c.mu, for view, the records whose base id is
+// base, or every record when base is empty.
+func (c *Capture) copyOf(base string) taken {
 	d := api.Data{
 		Requests:           make([]api.Request, 0, len(c.requests)),
 		Responses:          make([]api.Response, 0, len(c.responses)),
 		StreamingResponses: make([]api.StreamingResponse, 0, len(c.streams)),
 	}
 	keep := c.keeper()
+	if base != "" {
+		d = api.Data{}
+		all := keep
+		keep = func(id string) bool { return api.BaseID(id) == base && all(id) }
+	}
 	for _, r := range c.requests {
 		if keep(r.RequestID) {
 			cp := *r
@@ -178,12 +199,15 @@ func (c *Capture) copyData() taken {
 		}
 	}
 	for _, s := range c.streams {
+		if base != "" && s.RequestID != base {
+			continue
+		}
 		cp := *s
 		cp.Messages = append([]api.StreamMessage(nil), s.Messages...)
 		cp.Chunks = append([]api.StreamChunk(nil), s.Chunks...)
 		d.StreamingResponses = append(d.StreamingResponses, cp)
 	}
-	return taken{data: d, frames: c.frames.view()}
+	return taken{data: d, frames: c.frames.view(), socket: base}
 }
 
 // keeper says which request ids the capture shows: all of them, or with

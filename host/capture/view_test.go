@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tabtap/tabtap/host/api"
 )
@@ -12,7 +13,14 @@ import (
 // views are the Capture's methods that hand records out: each goes
 // through Capture.view, which scrubs them.
 var views = map[string]func(c *Capture) any{
-	"Data":     func(c *Capture) any { return c.Data() },
+	"Data": func(c *Capture) any { return c.Data() },
+	"Records": func(c *Capture) any {
+		var all []api.Data
+		for _, r := range c.Data().Requests {
+			all = append(all, c.Records(r.RequestID))
+		}
+		return all
+	},
 	"Snapshot": func(c *Capture) any { st, d := c.Snapshot(); return []any{st, d} },
 	"Save":     func(c *Capture) any { return c.Save() },
 	"Since": func(c *Capture) any {
@@ -120,5 +128,67 @@ func TestRecordsLeaveOnlyThroughViews(t *testing.T) {
 	st, _ := c.Snapshot()
 	if r := st.Redacted; r == nil || r.Records != 4 || r.Places["header:Authorization"] != 1 || r.Places["body"] != 1 {
 		t.Errorf("the snapshot's count: %+v", r)
+	}
+}
+
+// TestRecordsOfOneRequest reads the records of one request as Data holds
+// them: its redirect hops, its response, its socket's frames, its stream,
+// and nothing of the others.
+func TestRecordsOfOneRequest(t *testing.T) {
+	at := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	d := api.Data{
+		Requests: []api.Request{
+			{RequestID: "1:redirected.1", URL: "https://a.test/login", Method: "POST", Timestamp: at},
+			{RequestID: "1", URL: "https://a.test/home", Method: "GET", Timestamp: at},
+			{RequestID: "10", URL: "https://a.test/other", Method: "GET", Timestamp: at},
+			{RequestID: "ws", URL: "wss://a.test/s", Method: "GET", ResourceType: "WebSocket", Timestamp: at},
+		},
+		Responses: []api.Response{
+			{RequestID: "1:redirected.1", Status: 303, Timestamp: at},
+			{RequestID: "1", Status: 200, Timestamp: at},
+			{RequestID: "10", Status: 404, Timestamp: at},
+			{RequestID: "ws", Status: 101, Timestamp: at},
+		},
+		WSFrames: []api.WSFrame{
+			{RequestID: "ws", URL: "wss://a.test/s", Direction: "sent", Opcode: 1, Payload: "a", Length: 1, Timestamp: at},
+			{RequestID: "ws2", URL: "wss://a.test/t", Direction: "sent", Opcode: 1, Payload: "b", Length: 1, Timestamp: at},
+			{RequestID: "ws", URL: "wss://a.test/s", Direction: "received", Opcode: 1, Payload: "c", Length: 1, Timestamp: at},
+		},
+		StreamingResponses: []api.StreamingResponse{{RequestID: "10", Kind: "chunked", Timestamp: at}},
+	}
+	opts, err := api.Settings{}.Resolve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.RedactSecrets = false
+	c := Restore(Saved{ID: "c", Options: opts, Data: d})
+	all := c.Data()
+	for _, id := range []string{"1", "1:redirected.1", "10", "ws", "ws2", "nope"} {
+		got := c.Records(id)
+		base := api.BaseID(id)
+		var want api.Data
+		for _, r := range all.Requests {
+			if api.BaseID(r.RequestID) == base {
+				want.Requests = append(want.Requests, r)
+			}
+		}
+		for _, r := range all.Responses {
+			if api.BaseID(r.RequestID) == base {
+				want.Responses = append(want.Responses, r)
+			}
+		}
+		for _, f := range all.WSFrames {
+			if f.RequestID == base {
+				want.WSFrames = append(want.WSFrames, f)
+			}
+		}
+		for _, s := range all.StreamingResponses {
+			if s.RequestID == base {
+				want.StreamingResponses = append(want.StreamingResponses, s)
+			}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("Records(%q) =\n%+v\nwant\n%+v", id, got, want)
+		}
 	}
 }

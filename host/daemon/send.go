@@ -173,7 +173,7 @@ func (d *Daemon) sentFrom(s *session, id string) (*capture.Capture, api.Request,
 			lastErr = err
 			continue
 		}
-		for _, r := range c.Data().Requests {
+		for _, r := range c.Records(id).Requests {
 			if r.RequestID == id {
 				return c, orig, r, nil
 			}

@@ -72,7 +72,7 @@ func find(h Held, a api.GetRequestArgs) (found, error) {
 	if err := shape.CheckRequest(a); err != nil {
 		return found{}, argumentError(err)
 	}
-	data := h.Data()
+	data := h.Records(a.RequestID)
 	f, ok := shape.Find(&data, a.RequestID)
 	if !ok {
 		return found{}, api.Errorf(api.CodeNotFound, "request %s not found in capture %s of session %s (get_network_capture_data lists the request ids)", a.RequestID, h.ID(), h.SessionID)
