@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp/jsonv2"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/tabtap/tabtap/host/api"
 	"github.com/tabtap/tabtap/host/redact"
@@ -67,8 +68,16 @@ var bodyWait = 5 * time.Second
 // 15 s (extension.DrainTimeoutMs), and its answer needs a little more.
 var drainWait = 20 * time.Second
 
-// fetchers bounds the body fetches in flight at once per capture.
-const fetchers = 4
+// fetchSlots bounds what a capture asks the browser for at once: bodies
+// (and request bodies) are fetched as each response ends, so their fetches
+// must keep up with the page; each round trip goes through the extension
+// and the native port, behind the events already on their way. A small
+// body takes one slot, a large one a slot per MiB it carried on the
+// network, so that no more than about 16 MiB of large bodies are in flight.
+const fetchSlots = 16
+
+// fetchWeight is the slots a fetch of a body of encoded bytes takes.
+func fetchWeight(encoded int64) int64 { return 1 + min(fetchSlots-1, max(0, encoded)>>20) }
 
 // Capture records the traffic of one tab and of the tabs it opens.
 type Capture struct {
@@ -77,7 +86,7 @@ type Capture struct {
 	filter  *filter
 	browser Browser
 	log     *slog.Logger
-	sem     chan struct{}
+	sem     *semaphore.Weighted
 	ctx     context.Context // canceled once the capture is stopped
 	cancel  context.CancelFunc
 	pending sync.WaitGroup
@@ -151,7 +160,7 @@ func New(id string, tabID int64, opts api.Options, b Browser, log *slog.Logger) 
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &Capture{
 		id: id, opts: opts, filter: newFilter(opts), browser: b, log: log,
-		sem: make(chan struct{}, fetchers), ctx: ctx, cancel: cancel, done: make(chan struct{}),
+		sem: semaphore.NewWeighted(fetchSlots), ctx: ctx, cancel: cancel, done: make(chan struct{}),
 		state: StateActive, mainTab: tabID,
 		tabs: map[int64]bool{tabID: false}, targets: map[string]api.Source{},
 	}
@@ -665,19 +674,18 @@ func decode[T any](ev Event, fn func(*T)) error {
 	return nil
 }
 
-// async runs fn on its own goroutine as long as the capture lives, at most
-// `fetchers` at a time. fn gets a context canceled when the capture stops.
-func (c *Capture) async(fn func(ctx context.Context)) {
+// async runs fn on its own goroutine as long as the capture lives, once
+// weight of the capture's fetch slots are free. fn gets a context
+// canceled when the capture stops.
+func (c *Capture) async(weight int64, fn func(ctx context.Context)) {
 	c.pending.Add(1)
 	go func() {
 		defer c.pending.Done()
 		defer c.survive("a background fetch")
-		select {
-		case c.sem <- struct{}{}:
-		case <-c.ctx.Done():
+		if c.sem.Acquire(c.ctx, weight) != nil {
 			return
 		}
-		defer func() { <-c.sem }()
+		defer c.sem.Release(weight)
 		ctx, cancel := context.WithTimeout(c.ctx, 20*time.Second)
 		defer cancel()
 		fn(ctx)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -549,5 +550,70 @@ func TestExpectedTabKeepsItsFirstEvents(t *testing.T) {
 	c.Stop("")
 	if b.called("detach 2") != 1 || c.Expect(3) {
 		t.Error("a stopped capture kept or took popups")
+	}
+}
+
+// TestBodyFetchesInFlight fetches the bodies of many small responses
+// fetchSlots at a time, and a large body alone: fetches keep up with a
+// busy page without holding more than about 16 MiB of large bodies.
+func TestBodyFetchesInFlight(t *testing.T) {
+	c, b := started(t, api.Settings{})
+	entered := make(chan string, 64)
+	setGate := func() chan struct{} {
+		g := make(chan struct{})
+		b.mu.Lock()
+		b.gate, b.entered = g, entered
+		b.mu.Unlock()
+		return g
+	}
+	end := func(id string, encoded int) {
+		b.mu.Lock()
+		b.bodies[id] = fakeBody{body: "body of " + id}
+		b.mu.Unlock()
+		url := "https://app.test/" + id
+		done := finished(id, t0+0.2)
+		done["encodedDataLength"] = encoded
+		feed(c,
+			"Network.requestWillBeSent", req(id, url, "GET", t0, nil),
+			"Network.responseReceived", resp(id, url, 200, t0+0.1, map[string]any{}, "text/plain"),
+			"Network.loadingFinished", done,
+		)
+	}
+	// waiting takes the fetches that have reached the browser, once no
+	// more could.
+	waiting := func() []string {
+		time.Sleep(200 * time.Millisecond)
+		var ids []string
+		for len(entered) > 0 {
+			ids = append(ids, <-entered)
+		}
+		return ids
+	}
+	first := setGate()
+	for i := range 2 * fetchSlots {
+		end(fmt.Sprint("small", i), 300)
+	}
+	if ids := waiting(); len(ids) != fetchSlots {
+		t.Fatalf("%d small fetches in flight, want %d", len(ids), fetchSlots)
+	}
+	second := setGate()
+	close(first) // the first ones end, the others reach the browser
+	end("big", 40<<20)
+	if ids := waiting(); len(ids) != fetchSlots || slices.Contains(ids, "big") {
+		t.Fatalf("in flight: %v; want the %d other small fetches, and the large body waiting for them", ids, fetchSlots)
+	}
+	close(second)
+	c.Stop("")
+	d := c.Data()
+	if len(d.Responses) != 2*fetchSlots+1 {
+		t.Fatalf("%d responses", len(d.Responses))
+	}
+	for _, r := range d.Responses {
+		if r.Body != "body of "+r.RequestID {
+			t.Errorf("%s: body %q, bodyError %q", r.RequestID, r.Body, r.BodyError)
+		}
+	}
+	if fetchWeight(300) != 1 || fetchWeight(40<<20) != fetchSlots || fetchWeight(3<<20) != 4 {
+		t.Errorf("fetch weights: %d %d %d", fetchWeight(300), fetchWeight(40<<20), fetchWeight(3<<20))
 	}
 }

@@ -193,7 +193,7 @@ func (c *Capture) setPostData(r *api.Request, body []byte) {
 
 func (c *Capture) fetchPostData(ex *exchange, r *api.Request) {
 	gen := c.gen
-	c.async(func(ctx context.Context) {
+	c.async(1, func(ctx context.Context) {
 		raw, err := c.browser.Send(ctx, ex.target, "Network.getRequestPostData",
 			map[string]any{"requestId": ex.id}, c.opts.MaxBodyBytes+16)
 		if err != nil {
@@ -510,7 +510,7 @@ func (c *Capture) fetchBody(ex *exchange, r *api.Response) {
 	r.BodyError = bodyPending
 	gen := c.gen
 	limit := base64.StdEncoding.EncodedLen(c.opts.MaxBodyBytes) + 4
-	c.async(func(ctx context.Context) {
+	c.async(fetchWeight(r.EncodedDataLength), func(ctx context.Context) {
 		raw, err := c.browser.Send(ctx, ex.target, "Network.getResponseBody",
 			map[string]any{"requestId": ex.id}, limit)
 		var res struct {

@@ -129,18 +129,27 @@ func BenchmarkLoad10x(b *testing.B) {
 // reports the ratio of the page's times (from its document to its last
 // request, as its server sees them), tabtap over floor, summed over the
 // iterations. TABTAP_FLOOR_MODE picks another mode of the floor
-// (native-batch adds a native port to a host that discards what it reads).
+// (native-batch adds a native port to a host that discards what it reads;
+// bodies fetches every body), and TABTAP_LOAD_OPTIONS, a JSON object,
+// gives start_network_capture more arguments ({"captureBodies": false}),
+// to tell what each part costs.
 //
 //	go test ./host/e2e -run xxx -bench OverFloor -benchtime 5x
 func BenchmarkOverFloor(b *testing.B) {
 	scale := loadScale(b)
 	mode := cmp.Or(os.Getenv("TABTAP_FLOOR_MODE"), "listen")
+	var opts map[string]any
+	if o := os.Getenv("TABTAP_LOAD_OPTIONS"); o != "" {
+		if err := json.Unmarshal([]byte(o), &opts); err != nil {
+			b.Fatalf("TABTAP_LOAD_OPTIONS: %v", err)
+		}
+	}
 	e := newEnv(b)
 	e.launch()
 	var tabtap, floor time.Duration
 	for b.Loop() {
 		f := floorPageTime(b, mode, 2000*scale, 20000*scale)
-		run := e.captureLoad(2000*scale, 20000*scale, nil)
+		run := e.captureLoad(2000*scale, 20000*scale, opts)
 		tt := run.site.pageTime()
 		b.Logf("floor (%s) %v, tabtap %v: %.3f", mode, f.Round(time.Millisecond), tt.Round(time.Millisecond), tt.Seconds()/f.Seconds())
 		floor += f

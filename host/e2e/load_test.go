@@ -234,6 +234,8 @@ type loadRun struct {
 	status         api.StatusResult
 	data           *api.Data
 	took, stopTook time.Duration
+	// noBody counts 200 responses whose body is missing, with why.
+	noBody int
 	// lag is how long after the page finished the capture held everything
 	// the server sent (to the 100 ms its status is polled at).
 	lag time.Duration
@@ -328,8 +330,13 @@ func (e *env) captureLoad(fetches, frames int, opts map[string]any) loadRun {
 	}
 	run.data = res.Data
 	run.status.Dropped = res.Dropped
-	t.Logf("load %d fetches + %d frames: page %v, captured in %v, %v after the page finished, daemon CPU %v; stop (20 KB result) in %v; daemon RSS %.0f MB before, peak %.0f MB while capturing, peak %.0f MB during the stop, %.0f MB after it, %.0f MB 3 s later (%d MB charged to the capture's budget)",
-		fetches, frames, site.pageTime().Round(time.Millisecond), run.took.Round(time.Millisecond), run.lag.Round(time.Millisecond), run.cpu, run.stopTook.Round(time.Millisecond), run.before, run.during, run.stopping, run.afterStop, run.settled, run.status.BytesHeld>>20)
+	for _, r := range res.Data.Responses {
+		if r.Status == 200 && r.Body == "" && r.BodyBase64 == "" && r.BodyError != "" {
+			run.noBody++
+		}
+	}
+	t.Logf("load %d fetches + %d frames: page %v, captured in %v, %v after the page finished, daemon CPU %v; stop (20 KB result) in %v; %d bodies missing; daemon RSS %.0f MB before, peak %.0f MB while capturing, peak %.0f MB during the stop, %.0f MB after it, %.0f MB 3 s later (%d MB charged to the capture's budget)",
+		fetches, frames, site.pageTime().Round(time.Millisecond), run.took.Round(time.Millisecond), run.lag.Round(time.Millisecond), run.cpu, run.stopTook.Round(time.Millisecond), run.noBody, run.before, run.during, run.stopping, run.afterStop, run.settled, run.status.BytesHeld>>20)
 	return run
 }
 

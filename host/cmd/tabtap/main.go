@@ -135,6 +135,7 @@ func runDaemon(ctx context.Context, origin string, stdin io.Reader, stdout, stde
 	log.Info("daemon starting", "origin", origin, "pid", os.Getpid(), "version", version, "commit", commit)
 	removeAsides()
 	tuneMemory()
+	yieldToBrowser(log)
 	defer profile(log)()
 	opts := daemon.Options{RuntimeDir: dir, Version: version, Log: log}
 	if path := os.Getenv("TABTAP_RECORD"); path != "" {
