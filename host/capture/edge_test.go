@@ -9,8 +9,8 @@ import (
 // lack: request bodies, cookies blocked both ways, a revalidated response,
 // a redirect, failures, extra info that comes first, headers of every JSON
 // kind (numbers, nulls, objects, escapes, invalid UTF-8), a stack with an
-// async parent, and events the browser would never send (a duplicated
-// header, headers that are not an object) that the capture ignores.
+// async parent, and events the browser would never send (fields of
+// another JSON kind than the protocol's) that the capture ignores.
 func edgeEvents() []Event {
 	var out []Event
 	add := func(method string, params any) {
@@ -157,12 +157,36 @@ func edgeEvents() []Event {
 		"\"mimeType\":\"text/plain\",\"encodedDataLength\":1}}", t0+7.1)))
 	add("Network.loadingFinished", finished("e.8", t0+7.2))
 
-	// What the browser would never send, and the capture ignores.
-	add("Network.requestWillBeSent", []byte(`{"requestId":"e.9","request":{"url":"https://app.test/dup","method":"GET","headers":{"A":"1","A":"2"}},"timestamp":`+fmt.Sprint(t0+8)+`}`))
+	// What the browser would never send, and the capture ignores: fields
+	// of another JSON kind than the protocol's.
 	add("Network.requestWillBeSent", []byte(`{"requestId":"e.10","request":{"url":"https://app.test/str","method":"GET","headers":"A: 1"},"timestamp":`+fmt.Sprint(t0+8)+`}`))
 	add("Network.responseReceivedExtraInfo", []byte(`{"requestId":"e.2","statusCode":"200","headers":{}}`))
 	add("Network.loadingFinished", []byte(`{"requestId":"e.3","timestamp":"soon"}`))
 	add("Network.dataReceived", []byte(`{"requestId":"e.7","timestamp":1,"data":"not base64!"}`))
+
+	// Valid JSON as the browser does not write it: spaces and new lines,
+	// escaped names, numbers with exponents, nulls.
+	pretty := func(method string, params any) {
+		b, err := json.MarshalIndent(params, "", " \t ")
+		if err != nil {
+			panic(err)
+		}
+		add(method, append(append([]byte("\r\n "), b...), " \n"...))
+	}
+	pretty("Network.requestWillBeSent", req("e.11", "https://app.test/pretty", "GET", t0+8.1, nil))
+	pretty("Network.responseReceived", resp("e.11", "https://app.test/pretty", 200, t0+8.2, map[string]any{"A": "b", "N": 1}, "text/plain"))
+	pretty("Network.loadingFinished", finished("e.11", t0+8.3))
+	add("Network.requestWillBeSent", []byte(`{"requestId":"e.12","\u0072equest":{"url":"https://app.test/esc\/aped","method":"G\u0045T","headers":{"\u0041ccept":"*\/*","X":"\u00e9\n"}},`+
+		`"timestamp":1.0081e3,"wallTime":`+fmt.Sprint(wall0+8)+`,"initiator":{"type":"other","lineNumber":-0.0},"type":null,"frameId":null}`))
+	add("Network.responseReceived", []byte(`{"requestId":"e.12","timestamp":1008.15E0,"type":"Fetch","response":{"url":"https://app.test/esc","status":2e2,"headers":{}}}`))
+	add("Network.responseReceived", []byte(`{"requestId":"e.12","timestamp":1008.2,"type":"Fetch","response":{"url":"https://app.test/esc","status":200.0,"headers":{}}}`))
+	add("Network.responseReceived", []byte(`{"requestId":"e.12","timestamp":1008.25,"type":"Fetch","response":null}`))
+	add("Network.responseReceived", []byte(`{"requestId":"e.12","timestamp":1e400,"type":"Fetch","response":{"url":"https://app.test/esc","status":200}}`))
+	add("Network.responseReceived", []byte(`{"requestId":"e.12","timestamp":1008.3,"type":"Fetch","response":{"url":"https://app.test/esc","status":9223372036854775808}}`))
+	add("Network.responseReceived", []byte(`{"requestId":"e.12","timestamp":1008.35,"type":"Fetch","extra":[{"a":[1,{"b":null}]},"x",true,false,-1.5e-3],`+
+		`"response":{"url":"https://app.test/esc","status":-0,"remotePort":12,"statusText":null,"fromDiskCache":null,"encodedDataLength":0.1234567890123456789,`+
+		`"timing":{"requestTime":1008.3000000000001,"dnsStart":-1,"receiveHeadersEnd":123456789012345678}}}`))
+	add("Network.loadingFinished", []byte(`{"requestId":"e.12","timestamp":1008.4,"encodedDataLength":1E3} `))
 
 	// A WebSocket whose handshake response has a header of a number.
 	add("Network.webSocketCreated", map[string]any{"requestId": "w.1", "url": "wss://app.test/ws", "initiator": map[string]any{"type": "script", "url": "https://app.test/app.js"}})
