@@ -28,7 +28,9 @@ type Event struct {
 	TabID     int64
 	SessionID string
 	Method    string
-	Params    json.RawMessage
+	// Params must be valid JSON, as the daemon's decoding of a batch of
+	// events leaves them: the capture does not check it again (reader.go).
+	Params json.RawMessage
 }
 
 // Browser is what a capture needs of the browser. The daemon implements it
@@ -122,6 +124,7 @@ type Capture struct {
 	clock   clock
 	gen     int // bumped by Clear: results for older records are dropped
 	words   words
+	events  eventReader // reads the commonest events, with words
 
 	requests     []*api.Request
 	responses    []*api.Response
@@ -168,6 +171,7 @@ func New(id string, tabID int64, opts api.Options, b Browser, log *slog.Logger) 
 		c.secrets = redact.NewSet()
 	}
 	c.clock.now = time.Now
+	c.events.words = &c.words
 	c.reset()
 	return c
 }
@@ -618,27 +622,27 @@ func (c *Capture) touch() {
 func (c *Capture) dispatch(t Target, src api.Source, ev Event) error {
 	switch ev.Method {
 	case "Network.requestWillBeSent":
-		return decode(ev, func(e *evRequestWillBeSent) { c.onRequest(t, src, e) })
+		return read(c, ev, func(e *evRequestWillBeSent) { c.onRequest(t, src, e) })
 	case "Network.requestWillBeSentExtraInfo":
-		return decode(ev, c.onRequestExtra)
+		return read(c, ev, c.onRequestExtra)
 	case "Network.responseReceived":
-		return decode(ev, func(e *evResponseReceived) { c.onResponse(t, src, e) })
+		return read(c, ev, func(e *evResponseReceived) { c.onResponse(t, src, e) })
 	case "Network.responseReceivedExtraInfo":
-		return decode(ev, c.onResponseExtra)
+		return read(c, ev, c.onResponseExtra)
 	case "Network.requestServedFromCache":
-		return decode(ev, c.onServedFromCache)
+		return read(c, ev, c.onServedFromCache)
 	case "Network.dataReceived":
-		return decode(ev, c.onData)
+		return read(c, ev, c.onData)
 	case "Network.loadingFinished":
-		return decode(ev, c.onFinished)
+		return read(c, ev, c.onFinished)
 	case "Network.loadingFailed":
-		return decode(ev, c.onFailed)
+		return read(c, ev, c.onFailed)
 	case "Network.webSocketCreated":
 		return decode(ev, func(e *evWebSocketCreated) { c.onWebSocketCreated(src, e) })
 	case "Network.webSocketWillSendHandshakeRequest":
-		return decode(ev, c.onWebSocketHandshake)
+		return read(c, ev, c.onWebSocketHandshake)
 	case "Network.webSocketHandshakeResponseReceived":
-		return decode(ev, c.onWebSocketResponse)
+		return read(c, ev, c.onWebSocketResponse)
 	case "Network.webSocketFrameSent":
 		return decode(ev, func(e *evWebSocketFrame) { c.onFrame(src, "sent", e) })
 	case "Network.webSocketFrameReceived":
@@ -671,6 +675,20 @@ func decode[T any](ev Event, fn func(*T)) error {
 		return fmt.Errorf("decoding %s: %w", ev.Method, err)
 	}
 	fn(&v)
+	return nil
+}
+
+// read is decode for the events the capture's reader reads (events.go).
+// c.mu is held.
+func read[T any, P interface {
+	*T
+	readable
+}](c *Capture, ev Event, fn func(P)) error {
+	v := P(new(T))
+	if err := c.events.decode(ev.Params, v); err != nil {
+		return fmt.Errorf("decoding %s: %w", ev.Method, err)
+	}
+	fn(v)
 	return nil
 }
 

@@ -3,20 +3,7 @@ package capture
 import (
 	"fmt"
 	"strings"
-
-	"github.com/chromedp/cdproto/network"
 )
-
-// headerMap turns the browser's headers into strings, repeated headers
-// joined by "\n" as the browser sends them. Secrets stay: they are hidden
-// when records leave the engine (see view). c.mu is held.
-func (c *Capture) headerMap(h network.Headers) map[string]string {
-	out := make(map[string]string, len(h))
-	for k, v := range h {
-		out[c.words.get(k)] = c.words.get(headerString(v))
-	}
-	return out
-}
 
 // Header names, and many values (content types, encodings, cache rules),
 // are the same in most records: a capture holds one copy of each short
@@ -38,6 +25,23 @@ func (w *words) get(s string) string {
 	if held, ok := w.m[s]; ok {
 		return held
 	}
+	return w.add(s)
+}
+
+// of is get for the bytes of a string: a string held already costs no
+// copy.
+func (w *words) of(b []byte) string {
+	if len(b) > wordMax {
+		return string(b)
+	}
+	if held, ok := w.m[string(b)]; ok {
+		return held
+	}
+	return w.add(string(b))
+}
+
+// add adds s to the table.
+func (w *words) add(s string) string {
 	if w.m == nil || len(w.m) >= wordsHeld {
 		// What was shared stays shared; the table makes room for what
 		// comes now.
@@ -47,6 +51,8 @@ func (w *words) get(s string) string {
 	return s
 }
 
+// headerString turns a header's value into a string, whatever its JSON
+// kind: the browser sends strings.
 func headerString(v any) string {
 	switch v := v.(type) {
 	case string:
@@ -56,6 +62,14 @@ func headerString(v any) string {
 	default:
 		return fmt.Sprint(v)
 	}
+}
+
+// orNone is headers for a record: an empty map for none.
+func orNone(h map[string]string) map[string]string {
+	if h == nil {
+		return map[string]string{}
+	}
+	return h
 }
 
 // headerValue finds a header by name, whatever its case.

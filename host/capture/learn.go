@@ -1,10 +1,6 @@
 package capture
 
-import (
-	"unsafe"
-
-	"github.com/chromedp/cdproto/network"
-)
+import "unsafe"
 
 // Secrets are learned as events arrive, from every event of the capture's
 // tabs, also those of requests the filter leaves out: a token a sign-in
@@ -13,16 +9,16 @@ import (
 // a value learned after the record that holds it is hidden too. With
 // redactSecrets false c.secrets is nil and nothing is learned.
 
-func (c *Capture) learnHeaders(h network.Headers) {
+func (c *Capture) learnHeaders(h map[string]string) {
 	if c.secrets == nil {
 		return
 	}
 	for k, v := range h {
-		c.secrets.LearnHeader(k, headerString(v))
+		c.secrets.LearnHeader(k, v)
 	}
 }
 
-func (c *Capture) learnResponse(r *network.Response) {
+func (c *Capture) learnResponse(r *response) {
 	if c.secrets == nil || r == nil {
 		return
 	}
@@ -48,7 +44,7 @@ func (c *Capture) learnRequest(e *evRequestWillBeSent) {
 		for _, p := range e.Request.PostDataEntries {
 			body = append(body, p.Bytes...)
 		}
-		ct, _ := headerValue(c.headerMap(e.Request.Headers), "content-type")
+		ct, _ := headerValue(e.Request.Headers, "content-type")
 		c.learnBody(ct, body)
 	}
 	c.learnResponse(e.RedirectResponse)

@@ -16,19 +16,10 @@ import (
 	"github.com/chromedp/cdproto/target"
 )
 
-// The events a capture decodes, with cdproto's types.
+// The rarer events a capture decodes, with cdproto's types; the commoner
+// ones have types of the capture's own (events.go, and evWebSocketFrame).
 type (
-	evRequestWillBeSent   = network.EventRequestWillBeSent
-	evRequestExtraInfo    = network.EventRequestWillBeSentExtraInfo
-	evResponseReceived    = network.EventResponseReceived
-	evResponseExtraInfo   = network.EventResponseReceivedExtraInfo
-	evServedFromCache     = network.EventRequestServedFromCache
-	evDataReceived        = network.EventDataReceived
-	evLoadingFinished     = network.EventLoadingFinished
-	evLoadingFailed       = network.EventLoadingFailed
 	evWebSocketCreated    = network.EventWebSocketCreated
-	evWebSocketHandshake  = network.EventWebSocketWillSendHandshakeRequest
-	evWebSocketResponse   = network.EventWebSocketHandshakeResponseReceived
 	evWebSocketFrameError = network.EventWebSocketFrameError
 	evWebSocketClosed     = network.EventWebSocketClosed
 	evEventSourceMessage  = network.EventEventSourceMessageReceived
@@ -47,7 +38,7 @@ type exchange struct {
 	resp    *api.Response
 	hops    int
 	issued  float64 // monotonic seconds of the current hop's requestWillBeSent
-	timing  *network.ResourceTiming
+	timing  *resourceTiming
 	fromMem bool
 	settled bool // logged in Capture.settled: complete, body included
 	// status is the response's status as the page saw it: a revalidated
@@ -74,11 +65,11 @@ func (c *Capture) onRequest(t Target, src api.Source, e *evRequestWillBeSent) {
 	if e.Request == nil {
 		return
 	}
-	if c.blocked != nil && e.Type == network.ResourceTypeDocument && c.fence(e.Request.URL) {
+	if c.blocked != nil && e.Type == "Document" && c.fence(e.Request.URL) {
 		return
 	}
-	id := string(e.RequestID)
-	c.clock.learn(float64(e.Timestamp), float64(e.WallTime))
+	id := e.RequestID
+	c.clock.learn(e.Timestamp, e.WallTime)
 	c.learnRequest(e)
 	ex := c.live[id]
 	url := e.Request.URL + e.Request.URLFragment
@@ -86,7 +77,7 @@ func (c *Capture) onRequest(t Target, src api.Source, e *evRequestWillBeSent) {
 		// A redirect: the previous hop gets its response and a name of
 		// its own, and this request continues the chain.
 		prev := ex.req.URL
-		ex.resp = c.newResponse(ex, e.RedirectResponse, float64(e.Timestamp))
+		ex.resp = c.newResponse(ex, e.RedirectResponse, e.Timestamp)
 		ex.resp.RedirectURL = url
 		ex.hops++
 		suffix := fmt.Sprintf(":redirected.%d", ex.hops)
@@ -118,8 +109,8 @@ func (c *Capture) onRequest(t Target, src api.Source, e *evRequestWillBeSent) {
 		return
 	}
 	hasBody := e.Request.HasPostData
-	if !c.filter.keep(url, string(e.Type), e.Request.Method, hasBody) {
-		if e.Type == network.ResourceTypeEventSource {
+	if !c.filter.keep(url, e.Type, e.Request.Method, hasBody) {
+		if e.Type == "EventSource" {
 			c.skip(id)
 		}
 		return
@@ -132,7 +123,7 @@ func (c *Capture) onRequest(t Target, src api.Source, e *evRequestWillBeSent) {
 	ex.req = c.newRequest(ex, e, url)
 	if !c.admit(kindRequest, len(c.requests), exchangeCost(ex.req)) {
 		c.dropID(id)
-		if e.Type == network.ResourceTypeEventSource {
+		if e.Type == "EventSource" {
 			c.keepURL(id, url)
 		}
 		return
@@ -149,15 +140,15 @@ func (c *Capture) newRequest(ex *exchange, e *evRequestWillBeSent, url string) *
 		RequestID:    ex.id,
 		URL:          url,
 		Method:       e.Request.Method,
-		Headers:      c.headerMap(e.Request.Headers),
-		ResourceType: string(e.Type),
-		Timestamp:    c.clock.wall(float64(e.Timestamp)),
-		FrameID:      string(e.FrameID),
+		Headers:      orNone(e.Request.Headers),
+		ResourceType: e.Type,
+		Timestamp:    c.clock.wall(e.Timestamp),
+		FrameID:      e.FrameID,
 		DocumentURL:  e.DocumentURL,
 		Source:       ex.source,
 	}
 	if in := e.Initiator; in != nil {
-		r.Initiator = &api.Initiator{Type: string(in.Type), URL: in.URL, RequestID: string(in.RequestID)}
+		r.Initiator = &api.Initiator{Type: in.Type, URL: in.URL, RequestID: in.RequestID}
 		if in.URL != "" {
 			line := in.LineNumber
 			r.Initiator.LineNumber = &line
@@ -171,7 +162,7 @@ func (c *Capture) newRequest(ex *exchange, e *evRequestWillBeSent, url string) *
 		}
 		c.setPostData(r, body)
 	}
-	ex.issued = float64(e.Timestamp)
+	ex.issued = e.Timestamp
 	if len(ex.extras.req) > 0 {
 		c.applyRequestExtra(r, ex.extras.req[0])
 		ex.extras.req = ex.extras.req[1:]
@@ -247,7 +238,7 @@ func (c *Capture) known(id string) *exchange {
 
 func (c *Capture) onRequestExtra(e *evRequestExtraInfo) {
 	c.learnHeaders(e.Headers)
-	id := string(e.RequestID)
+	id := e.RequestID
 	ex := c.known(id)
 	if ex == nil {
 		x := c.stashEarly(id)
@@ -280,31 +271,26 @@ func (c *Capture) stashEarly(id string) *extras {
 
 func (c *Capture) applyRequestExtra(r *api.Request, e *evRequestExtraInfo) {
 	if len(e.Headers) > 0 {
-		r.Headers = c.headerMap(e.Headers)
+		r.Headers = e.Headers
 		r.HeadersRaw = true
 	}
 	for _, ac := range e.AssociatedCookies {
-		if ac == nil || len(ac.BlockedReasons) == 0 {
+		if len(ac.BlockedReasons) == 0 {
 			continue
 		}
-		bc := api.BlockedCookie{}
-		if ac.Cookie != nil {
-			bc.Name = ac.Cookie.Name
-		}
-		for _, why := range ac.BlockedReasons {
-			bc.Reasons = append(bc.Reasons, string(why))
-		}
+		bc := api.BlockedCookie{Name: ac.Cookie.Name}
+		bc.Reasons = append(bc.Reasons, ac.BlockedReasons...)
 		r.BlockedCookies = append(r.BlockedCookies, bc)
 	}
 }
 
-func (c *Capture) newResponse(ex *exchange, r *network.Response, mono float64) *api.Response {
+func (c *Capture) newResponse(ex *exchange, r *response, mono float64) *api.Response {
 	resp := &api.Response{
 		RequestID:         ex.id,
 		URL:               r.URL,
 		Status:            r.Status,
 		StatusText:        r.StatusText,
-		Headers:           c.headerMap(r.Headers),
+		Headers:           orNone(r.Headers),
 		MimeType:          r.MimeType,
 		Protocol:          r.Protocol,
 		FromCache:         r.FromDiskCache || r.FromPrefetchCache || ex.fromMem,
@@ -334,7 +320,7 @@ func (c *Capture) newResponse(ex *exchange, r *network.Response, mono float64) *
 
 func (c *Capture) onResponse(t Target, src api.Source, e *evResponseReceived) {
 	c.learnResponse(e.Response)
-	id := string(e.RequestID)
+	id := e.RequestID
 	ex := c.live[id]
 	if ex == nil && e.Response != nil && !c.droppedIDs[id] && !c.isRecovered(id, e) {
 		ex = c.partialExchange(t, src, e)
@@ -343,13 +329,13 @@ func (c *Capture) onResponse(t Target, src api.Source, e *evResponseReceived) {
 		return
 	}
 	ex.status = e.Response.Status
-	seen := c.headerMap(e.Response.Headers)
+	seen := e.Response.Headers // as the page saw them
 	ex.declared = declaredLength(seen)
 	_, ex.sized = headerValue(seen, "content-length")
-	ex.resp = c.newResponse(ex, e.Response, float64(e.Timestamp))
+	ex.resp = c.newResponse(ex, e.Response, e.Timestamp)
 	c.charge(responseCost(ex.resp) - responseOverhead)
 	if ex.req != nil && ex.req.ResourceType == "" {
-		ex.req.ResourceType = string(e.Type)
+		ex.req.ResourceType = e.Type
 	}
 	c.responses = append(c.responses, ex.resp)
 	c.maybeStream(ex, e)
@@ -359,14 +345,14 @@ func (c *Capture) onResponse(t Target, src api.Source, e *evResponseReceived) {
 // response: one already under way when the capture (or a followed popup's
 // attachment) began. Its method, request headers and timing are unknown.
 func (c *Capture) partialExchange(t Target, src api.Source, e *evResponseReceived) *exchange {
-	if c.opts.CapturePostOnly || !c.filter.keep(e.Response.URL, string(e.Type), "", false) || c.ownContentLoad(t.TabID, e) {
+	if c.opts.CapturePostOnly || !c.filter.keep(e.Response.URL, e.Type, "", false) || c.ownContentLoad(t.TabID, e) {
 		return nil
 	}
-	id := string(e.RequestID)
+	id := e.RequestID
 	ex := &exchange{id: id, target: t, source: src}
 	ex.req = &api.Request{
-		RequestID: id, URL: e.Response.URL, Headers: c.headerMap(e.Response.RequestHeaders),
-		ResourceType: string(e.Type), Timestamp: c.clock.wall(float64(e.Timestamp)), FrameID: string(e.FrameID),
+		RequestID: id, URL: e.Response.URL, Headers: orNone(e.Response.RequestHeaders),
+		ResourceType: e.Type, Timestamp: c.clock.wall(e.Timestamp), FrameID: e.FrameID,
 		Source: src, Partial: true,
 	}
 	if !c.admit(kindRequest, len(c.requests), exchangeCost(ex.req)) {
@@ -385,7 +371,7 @@ func (c *Capture) onResponseExtra(e *evResponseExtraInfo) {
 			c.secrets.LearnHeader("set-cookie", bc.CookieLine)
 		}
 	}
-	id := string(e.RequestID)
+	id := e.RequestID
 	ex := c.known(id)
 	if ex == nil {
 		x := c.stashEarly(id)
@@ -408,26 +394,21 @@ func (c *Capture) applyResponseExtra(r *api.Response, e *evResponseExtraInfo) {
 		c.charge(headersCost(r.Headers) + len(r.Revalidated.StatusText))
 	}
 	if len(e.Headers) > 0 {
-		r.Headers = c.headerMap(e.Headers)
+		r.Headers = e.Headers
 		r.HeadersRaw = true
 	}
 	for _, bc := range e.BlockedCookies {
 		if bc == nil {
 			continue
 		}
-		out := api.BlockedCookie{Line: bc.CookieLine}
-		if bc.Cookie != nil {
-			out.Name = bc.Cookie.Name
-		}
-		for _, why := range bc.BlockedReasons {
-			out.Reasons = append(out.Reasons, string(why))
-		}
+		out := api.BlockedCookie{Line: bc.CookieLine, Name: bc.Cookie.Name}
+		out.Reasons = append(out.Reasons, bc.BlockedReasons...)
 		r.BlockedCookies = append(r.BlockedCookies, out)
 	}
 }
 
 func (c *Capture) onServedFromCache(e *evServedFromCache) {
-	if ex := c.live[string(e.RequestID)]; ex != nil {
+	if ex := c.live[e.RequestID]; ex != nil {
 		ex.fromMem = true
 		if ex.resp != nil {
 			ex.resp.FromCache = true
@@ -436,7 +417,7 @@ func (c *Capture) onServedFromCache(e *evServedFromCache) {
 }
 
 func (c *Capture) onFinished(e *evLoadingFinished) {
-	id := string(e.RequestID)
+	id := e.RequestID
 	ex := c.live[id]
 	if ex == nil {
 		delete(c.droppedIDs, id)
@@ -447,7 +428,7 @@ func (c *Capture) onFinished(e *evLoadingFinished) {
 		return
 	}
 	ex.resp.EncodedDataLength = int64(e.EncodedDataLength)
-	finishTiming(ex.resp.Timing, ex.timing, ex.issued, float64(e.Timestamp))
+	finishTiming(ex.resp.Timing, ex.timing, ex.issued, e.Timestamp)
 	if ex.stream != nil {
 		c.finishStream(ex)
 		return
@@ -685,7 +666,7 @@ func looksBinary(b []byte) bool {
 }
 
 func (c *Capture) onFailed(e *evLoadingFailed) {
-	id := string(e.RequestID)
+	id := e.RequestID
 	ex := c.live[id]
 	if ex == nil {
 		delete(c.droppedIDs, id)
@@ -702,13 +683,13 @@ func (c *Capture) onFailed(e *evLoadingFailed) {
 		c.charge(responseCost(r) - responseOverhead)
 		ex.resp = r
 	}
-	r.Timestamp = c.clock.wall(float64(e.Timestamp))
+	r.Timestamp = c.clock.wall(e.Timestamp)
 	r.Failed = true
 	r.ErrorText = e.ErrorText
 	r.Canceled = e.Canceled
-	r.BlockedReason = string(e.BlockedReason)
+	r.BlockedReason = e.BlockedReason
 	if e.CorsErrorStatus != nil && r.BlockedReason == "" {
-		r.BlockedReason = "cors: " + string(e.CorsErrorStatus.CorsError)
+		r.BlockedReason = "cors: " + e.CorsErrorStatus.CorsError
 	}
 	if ex.stream != nil {
 		c.finishStream(ex)

@@ -98,7 +98,7 @@ func (c *Capture) isRecovered(id string, e *evResponseReceived) bool {
 	if ex := c.recent[id]; ex != nil && ex.recovered {
 		return true
 	}
-	u, ok := c.recovered[string(e.FrameID)]
+	u, ok := c.recovered[e.FrameID]
 	return ok && e.Type == "Document" && e.Response != nil && u == e.Response.URL
 }
 

@@ -3,8 +3,6 @@ package capture
 import (
 	"fmt"
 
-	"github.com/chromedp/cdproto/network"
-
 	"github.com/tabtap/tabtap/host/api"
 )
 
@@ -63,7 +61,7 @@ func (c *Capture) ForgetSent(tag string) {
 
 // markSent marks r when its initiator runs in the script of a registered
 // tag, under c.mu.
-func (c *Capture) markSent(r *api.Request, in *network.Initiator) {
+func (c *Capture) markSent(r *api.Request, in *initiator) {
 	if len(c.sentTags) == 0 || in.Stack == nil {
 		return
 	}

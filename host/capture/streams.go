@@ -101,11 +101,11 @@ func (c *Capture) showStream(st *streamState) {
 }
 
 func (c *Capture) onData(e *evDataReceived) {
-	ex := c.live[string(e.RequestID)]
+	ex := c.live[e.RequestID]
 	if ex == nil || ex.stream == nil || len(e.Data) == 0 {
 		return
 	}
-	c.addChunk(ex, ex.stream, e.Data, c.clock.wall(float64(e.Timestamp)), false)
+	c.addChunk(ex, ex.stream, e.Data, c.clock.wall(e.Timestamp), false)
 }
 
 func (c *Capture) addChunk(ex *exchange, st *streamState, data []byte, at time.Time, first bool) {

@@ -3,8 +3,6 @@ package capture
 import (
 	"github.com/tabtap/tabtap/host/api"
 	"math"
-
-	"github.com/chromedp/cdproto/network"
 )
 
 // phase is the length of a ResourceTiming interval in ms, or -1 when the
@@ -21,7 +19,7 @@ func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
 // newTiming derives the phases of a request from the browser's
 // ResourceTiming (ms relative to its RequestTime, in seconds). issued is
 // the monotonic time requestWillBeSent reported, in seconds.
-func newTiming(t *network.ResourceTiming, issued float64) *api.Timing {
+func newTiming(t *resourceTiming, issued float64) *api.Timing {
 	if t == nil || t.RequestTime <= 0 {
 		return nil
 	}
@@ -53,7 +51,7 @@ func newTiming(t *network.ResourceTiming, issued float64) *api.Timing {
 
 // finishTiming completes a timing once loading finished at the monotonic time
 // end, in seconds.
-func finishTiming(t *api.Timing, rt *network.ResourceTiming, issued, end float64) {
+func finishTiming(t *api.Timing, rt *resourceTiming, issued, end float64) {
 	if t == nil || rt == nil || end <= 0 {
 		return
 	}

@@ -53,29 +53,30 @@ func (c *Capture) skip(id string) {
 }
 
 func (c *Capture) onWebSocketHandshake(e *evWebSocketHandshake) {
-	ex := c.live[string(e.RequestID)]
+	ex := c.live[e.RequestID]
 	if ex == nil || ex.req == nil {
 		return
 	}
-	c.clock.learn(float64(e.Timestamp), float64(e.WallTime))
-	ex.req.Timestamp = c.clock.wall(float64(e.Timestamp))
+	c.clock.learn(e.Timestamp, e.WallTime)
+	ex.req.Timestamp = c.clock.wall(e.Timestamp)
 	if e.Request != nil {
-		c.learnHeaders(e.Request.Headers)
-		ex.req.Headers = c.headerMap(e.Request.Headers)
+		ex.req.Headers = orNone(e.Request.Headers)
+		c.learnHeaders(ex.req.Headers)
 	}
 }
 
 func (c *Capture) onWebSocketResponse(e *evWebSocketResponse) {
-	ex := c.live[string(e.RequestID)]
+	ex := c.live[e.RequestID]
 	if ex == nil || e.Response == nil || ex.resp != nil {
 		return
 	}
-	c.learnHeaders(e.Response.Headers)
+	headers := orNone(e.Response.Headers)
+	c.learnHeaders(headers)
 	ex.resp = &api.Response{
 		RequestID: ex.id, URL: ex.req.URL,
 		Status: e.Response.Status, StatusText: e.Response.StatusText,
-		Headers:   c.headerMap(e.Response.Headers),
-		Timestamp: c.clock.wall(float64(e.Timestamp)),
+		Headers:   headers,
+		Timestamp: c.clock.wall(e.Timestamp),
 		WebSocket: &api.WebSocketState{},
 		Source:    ex.source,
 	}
