@@ -101,31 +101,18 @@ func BenchmarkLearning(b *testing.B) {
 // BenchmarkMemoryPerRequest reports the heap a capture holds per recorded
 // request (headers, response, timing; no body).
 func BenchmarkMemoryPerRequest(b *testing.B) {
-	const n = 5000
-	evs := recordedMix(n)
-	for i := 0; i < b.N; i++ {
-		runtime.GC()
-		var before, after runtime.MemStats
-		runtime.ReadMemStats(&before)
-		c := benchCapture(b)
-		for _, ev := range evs {
-			c.HandleEvent(ev)
-		}
-		runtime.GC()
-		runtime.ReadMemStats(&after)
-		if c.Status().Summary.TotalRequests != n {
-			b.Fatal("requests lost")
-		}
-		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "bytes/request")
-		runtime.KeepAlive(c)
-	}
+	heapPer(b, recordedMix(5000), 5000, "request", func(s api.Summary) int { return s.TotalRequests })
 }
 
 // BenchmarkMemoryPerFrame reports the heap a capture holds per recorded
 // WebSocket frame of about 45 bytes, payload included.
 func BenchmarkMemoryPerFrame(b *testing.B) {
-	const n = 100000
-	evs := frames(n)
+	heapPer(b, frames(100000), 100000, "frame", func(s api.Summary) int { return s.TotalWsFrames })
+}
+
+// heapPer feeds evs, n records of a kind, to a new capture and reports the
+// heap it holds per record.
+func heapPer(b *testing.B, evs []Event, n int, record string, held func(api.Summary) int) {
 	for i := 0; i < b.N; i++ {
 		runtime.GC()
 		var before, after runtime.MemStats
@@ -136,10 +123,10 @@ func BenchmarkMemoryPerFrame(b *testing.B) {
 		}
 		runtime.GC()
 		runtime.ReadMemStats(&after)
-		if c.Status().Summary.TotalWsFrames != n {
-			b.Fatal("frames lost")
+		if got := held(c.Status().Summary); got != n {
+			b.Fatalf("%d of %d %ss kept", got, n, record)
 		}
-		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "bytes/frame")
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(n), "bytes/"+record)
 		runtime.KeepAlive(c)
 	}
 }
