@@ -239,6 +239,9 @@ type loadRun struct {
 	// lag is how long after the page finished the capture held everything
 	// the server sent (to the 100 ms its status is polled at).
 	lag time.Duration
+	// lagCPU is the daemon's CPU time during the lag: near the lag itself
+	// when the daemon was catching up, near nothing when the browser was.
+	lagCPU time.Duration
 	// cpu is the daemon's CPU time from the start of the capture until it
 	// held everything.
 	cpu time.Duration
@@ -283,6 +286,7 @@ func (e *env) captureLoad(fetches, frames int, opts map[string]any) loadRun {
 	// Everything the server sent is in the capture, kept or counted as
 	// dropped, once the browser's events have come through.
 	finished := time.Now()
+	cpuAtEnd := cpuTime(pid)
 	deadline := time.Now().Add(slack)
 	for {
 		e.tool("get_network_capture_status", map[string]any{"sessionId": sess.SessionID}, &run.status)
@@ -299,6 +303,7 @@ func (e *env) captureLoad(fetches, frames int, opts map[string]any) loadRun {
 	run.took = time.Since(start)
 	run.lag = time.Since(finished)
 	run.cpu = cpuTime(pid) - cpu0
+	run.lagCPU = cpu0 + run.cpu - cpuAtEnd
 	run.during = watch.stop()
 	profiling := os.Getenv("TABTAP_PROFILE") != ""
 	if profiling {
@@ -335,8 +340,8 @@ func (e *env) captureLoad(fetches, frames int, opts map[string]any) loadRun {
 			run.noBody++
 		}
 	}
-	t.Logf("load %d fetches + %d frames: page %v, captured in %v, %v after the page finished, daemon CPU %v; stop (20 KB result) in %v; %d bodies missing; daemon RSS %.0f MB before, peak %.0f MB while capturing, peak %.0f MB during the stop, %.0f MB after it, %.0f MB 3 s later (%d MB charged to the capture's budget)",
-		fetches, frames, site.pageTime().Round(time.Millisecond), run.took.Round(time.Millisecond), run.lag.Round(time.Millisecond), run.cpu, run.stopTook.Round(time.Millisecond), run.noBody, run.before, run.during, run.stopping, run.afterStop, run.settled, run.status.BytesHeld>>20)
+	t.Logf("load %d fetches + %d frames: page %v, captured in %v, %v after the page finished (daemon CPU %v of it), daemon CPU %v; stop (20 KB result) in %v; %d bodies missing; daemon RSS %.0f MB before, peak %.0f MB while capturing, peak %.0f MB during the stop, %.0f MB after it, %.0f MB 3 s later (%d MB charged to the capture's budget)",
+		fetches, frames, site.pageTime().Round(time.Millisecond), run.took.Round(time.Millisecond), run.lag.Round(time.Millisecond), run.lagCPU, run.cpu, run.stopTook.Round(time.Millisecond), run.noBody, run.before, run.during, run.stopping, run.afterStop, run.settled, run.status.BytesHeld>>20)
 	return run
 }
 
