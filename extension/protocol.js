@@ -73,6 +73,15 @@ export const RELAYED_CDP_METHODS = Object.freeze([
   'Target.setAutoAttach',
 ]);
 
+/**
+ * Of those, the reads whose replies need not come after the events queued
+ * before them (every other reply does): the daemon asks for a body once it
+ * has read its request's loadingFinished, and nothing queued since changes
+ * it. Network.streamResourceContent is not one: the data events queued
+ * before its reply are not in the buffered data it returns.
+ */
+export const UNORDERED_CDP_METHODS = Object.freeze(['Network.getRequestPostData', 'Network.getResponseBody']);
+
 /** Notifications the daemon sends to the extension. */
 export const HostNotification = Object.freeze({
   WELCOME: 'welcome', // {protocolVersion, hostVersion}; first on every port, in answer to hello

@@ -20,6 +20,7 @@ import {
   POPUP_PORT_NAME,
   RELAYED_CDP_METHODS,
   PopupMessage,
+  UNORDERED_CDP_METHODS,
   UIRequest,
 } from './protocol.js';
 import { badgeFor } from './lib/badge.js';
@@ -90,6 +91,11 @@ const link = new HostLink({
     broadcast({ type: PopupMessage.STATE, state: lastState });
   },
   beforeSend: () => batcher.flush(),
+  // A body read answers a request the daemon made once it had the
+  // response's loadingFinished: nothing queued since can change it. Under
+  // load there are hundreds a second, and flushing the batch before each
+  // would cut the events into as many small messages.
+  unordered: (method, params) => method === HostRequest.DEBUGGER_SEND && UNORDERED_CDP_METHODS.includes(params?.method),
   log,
 });
 

@@ -111,6 +111,8 @@ export class HostLink {
    * @param {(status: object) => void} [o.onStatus]  connection changes
    * @param {(reason: string) => void} [o.onDisconnect]  the port closed
    * @param {() => void} [o.beforeSend]  runs before each ordered message (flushes queued events)
+   * @param {(method: string, params: any) => boolean} [o.unordered]  true for a request whose
+   *   reply need not wait for queued events (a body read): it goes out at once
    * @param {(fn: Function, ms: number) => any} [o.schedule]
    * @param {(handle: any) => void} [o.cancel]
    * @param {() => number} [o.now]
@@ -128,6 +130,7 @@ export class HostLink {
     this.onStatus = o.onStatus ?? (() => {});
     this.onDisconnectFn = o.onDisconnect ?? (() => {});
     this.beforeSend = o.beforeSend ?? (() => {});
+    this.unordered = o.unordered ?? (() => false);
     this.schedule = o.schedule ?? ((fn, ms) => setTimeout(fn, ms));
     this.cancel = o.cancel ?? ((h) => clearTimeout(h));
     this.now = o.now ?? Date.now;
@@ -308,9 +311,9 @@ export class HostLink {
     }
   }
 
-  respond(port, id, result) {
+  respond(port, id, result, { ordered = true } = {}) {
     if (port !== this.port) return; // the daemon that asked is gone
-    this.beforeSend();
+    if (ordered) this.beforeSend();
     try {
       this.post({ id, result: result ?? {} }, port);
     } catch (e) {
@@ -320,9 +323,9 @@ export class HostLink {
   }
 
   /** Answers request `id` with an error: a HostError, or anything thrown (code internal). */
-  respondError(port, id, e) {
+  respondError(port, id, e, { ordered = true } = {}) {
     if (port !== this.port) return;
-    this.beforeSend();
+    if (ordered) this.beforeSend();
     this.post({ id, error: wireError(e) }, port);
   }
 
@@ -418,14 +421,23 @@ export class HostLink {
   }
 
   async answer(port, id, method, params) {
+    // A reply comes after the events queued before it, so the daemon reads
+    // them first (a drain's barrier relies on it), except where the
+    // request says order does not matter: then it does not cut the batch.
+    let ordered = true;
+    try {
+      ordered = !this.unordered(method, params);
+    } catch {
+      // ordered
+    }
     let result;
     try {
       result = await this.onRequest(method, params);
     } catch (e) {
-      this.respondError(port, id, e);
+      this.respondError(port, id, e, { ordered });
       return;
     }
-    this.respond(port, id, result);
+    this.respond(port, id, result, { ordered });
   }
 
   takeChunk(port, params) {

@@ -97,6 +97,7 @@ function setup(over = {}) {
     onStatus: (s) => statuses.push(s),
     onDisconnect: (r) => disconnects.push(r),
     beforeSend: over.beforeSend,
+    unordered: over.unordered,
     schedule: clock.schedule,
     cancel: clock.cancel,
     now: clock.now,
@@ -324,6 +325,21 @@ test('beforeSend runs before replies and ordered notifications, not before unord
   s.ports[0].fromHost({ id: 1, method: 'tabs.list' });
   await tick();
   assert.deepEqual(order, ['flush', 'flush']);
+});
+
+test('the reply to an unordered request goes out without flushing queued events', async () => {
+  const order = [];
+  const s = setup({ beforeSend: () => order.push('flush'), unordered: (method, params) => method === 'debugger.send' && params?.method === 'Network.getResponseBody' });
+  s.link.start();
+  await tick();
+  s.ports[0].fromHost({ id: 1, method: 'debugger.send', params: { method: 'Network.getResponseBody' } });
+  await tick();
+  assert.deepEqual(order, [], 'a body read does not flush');
+  assert.equal(s.ports[0].sent.at(-1).id, 1);
+  s.ports[0].fromHost({ id: 2, method: 'debugger.send', params: { method: 'Network.streamResourceContent' } });
+  s.ports[0].fromHost({ id: 3, method: 'fail' });
+  await tick();
+  assert.deepEqual(order, ['flush', 'flush'], 'other replies and errors still flush first');
 });
 
 test('a reply too large for a native message becomes an error reply', async () => {
