@@ -164,14 +164,15 @@ func (c *Capture) copyData() taken { return c.copyOf("") }
 // copyOf copies out, under c.mu, for view, the records whose base id is
 // base, or every record when base is empty.
 func (c *Capture) copyOf(base string) taken {
-	d := api.Data{
-		Requests:           make([]api.Request, 0, len(c.requests)),
-		Responses:          make([]api.Response, 0, len(c.responses)),
-		StreamingResponses: make([]api.StreamingResponse, 0, len(c.streams)),
-	}
+	var d api.Data // the records of one request: a few
 	keep := c.keeper()
-	if base != "" {
-		d = api.Data{}
+	if base == "" {
+		d = api.Data{
+			Requests:           make([]api.Request, 0, len(c.requests)),
+			Responses:          make([]api.Response, 0, len(c.responses)),
+			StreamingResponses: make([]api.StreamingResponse, 0, len(c.streams)),
+		}
+	} else {
 		all := keep
 		keep = func(id string) bool { return api.BaseID(id) == base && all(id) }
 	}

@@ -302,8 +302,8 @@ func (e *env) captureLoad(fetches, frames int, opts map[string]any) loadRun {
 	}
 	run.took = time.Since(start)
 	run.lag = time.Since(finished)
-	run.cpu = cpuTime(pid) - cpu0
-	run.lagCPU = cpu0 + run.cpu - cpuAtEnd
+	cpuNow := cpuTime(pid)
+	run.cpu, run.lagCPU = cpuNow-cpu0, cpuNow-cpuAtEnd
 	run.during = watch.stop()
 	profiling := os.Getenv("TABTAP_PROFILE") != ""
 	if profiling {
