@@ -39,13 +39,21 @@ type loadSite struct {
 	done     chan struct{}
 	once     sync.Once
 	// began is when the page was first asked for, ended when it fetched
-	// /done: the page's time, as its server sees it.
-	began, ended atomic.Int64 // UnixNano
+	// /done: the page's time, as its server sees it. socket is when its
+	// WebSocket opened, the end of its fetches.
+	began, socket, ended atomic.Int64 // UnixNano
 }
 
 // pageTime is how long the page took, from its document to /done.
 func (s *loadSite) pageTime() time.Duration {
 	return time.Duration(s.ended.Load() - s.began.Load())
+}
+
+// phases says how the page's time splits between its fetches and its
+// frames.
+func (s *loadSite) phases() string {
+	return fmt.Sprintf("fetches %v, frames %v", time.Duration(s.socket.Load()-s.began.Load()).Round(time.Millisecond),
+		time.Duration(s.ended.Load()-s.socket.Load()).Round(time.Millisecond))
 }
 
 // loadScale multiplies the load page's traffic (TABTAP_LOAD_SCALE, 1 by
@@ -77,6 +85,7 @@ func newLoadSite(t testing.TB, fetches, frames int) *loadSite {
 		fmt.Fprintf(w, `{"item":%q,"price":101.25,"tags":["a","b"]}`, r.URL.Query().Get("i"))
 	})
 	mux.HandleFunc("/load/ws", func(w http.ResponseWriter, r *http.Request) {
+		s.socket.CompareAndSwap(0, time.Now().UnixNano())
 		c, err := websocket.Accept(w, r, nil)
 		if err != nil {
 			return
@@ -340,8 +349,8 @@ func (e *env) captureLoad(fetches, frames int, opts map[string]any) loadRun {
 			run.noBody++
 		}
 	}
-	t.Logf("load %d fetches + %d frames: page %v, captured in %v, %v after the page finished (daemon CPU %v of it), daemon CPU %v; stop (20 KB result) in %v; %d bodies missing; daemon RSS %.0f MB before, peak %.0f MB while capturing, peak %.0f MB during the stop, %.0f MB after it, %.0f MB 3 s later (%d MB charged to the capture's budget)",
-		fetches, frames, site.pageTime().Round(time.Millisecond), run.took.Round(time.Millisecond), run.lag.Round(time.Millisecond), run.lagCPU, run.cpu, run.stopTook.Round(time.Millisecond), run.noBody, run.before, run.during, run.stopping, run.afterStop, run.settled, run.status.BytesHeld>>20)
+	t.Logf("load %d fetches + %d frames: page %v (%s), captured in %v, %v after the page finished (daemon CPU %v of it), daemon CPU %v; stop (20 KB result) in %v; %d bodies missing; daemon RSS %.0f MB before, peak %.0f MB while capturing, peak %.0f MB during the stop, %.0f MB after it, %.0f MB 3 s later (%d MB charged to the capture's budget)",
+		fetches, frames, site.pageTime().Round(time.Millisecond), site.phases(), run.took.Round(time.Millisecond), run.lag.Round(time.Millisecond), run.lagCPU, run.cpu, run.stopTook.Round(time.Millisecond), run.noBody, run.before, run.during, run.stopping, run.afterStop, run.settled, run.status.BytesHeld>>20)
 	return run
 }
 
