@@ -73,8 +73,7 @@ func (f *fakeBrowser) Send(ctx context.Context, t Target, method string, params 
 			return nil, ctx.Err()
 		}
 	}
-	m, _ := params.(map[string]any)
-	id, _ := m["requestId"].(string)
+	id := requestIDOf(params)
 	f.mu.Lock()
 	gate, entered := f.gate, f.entered
 	f.mu.Unlock()
@@ -203,3 +202,12 @@ func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) 
 
 // settle waits for the capture's background fetches.
 func settle(c *Capture) { c.pending.Wait() }
+
+// requestIDOf reads the requestId a command's parameters carry, through
+// JSON as the browser reads them.
+func requestIDOf(params any) string {
+	b, _ := json.Marshal(params)
+	var r requestRef
+	json.Unmarshal(b, &r)
+	return r.RequestID
+}

@@ -182,11 +182,18 @@ func (c *Capture) setPostData(r *api.Request, body []byte) {
 	r.PostData, r.PostDataBase64, r.PostDataTruncated = text, b64, cut
 }
 
+// requestRef is the parameters of the commands that read one request's
+// data: a struct, which encodes without the reflection a map needs, on a
+// path taken once per response.
+type requestRef struct {
+	RequestID string `json:"requestId"`
+}
+
 func (c *Capture) fetchPostData(ex *exchange, r *api.Request) {
 	gen := c.gen
 	c.async(1, func(ctx context.Context) {
 		raw, err := c.browser.Send(ctx, ex.target, "Network.getRequestPostData",
-			map[string]any{"requestId": ex.id}, c.opts.MaxBodyBytes+16)
+			requestRef{ex.id}, c.opts.MaxBodyBytes+16)
 		if err != nil {
 			return
 		}
@@ -493,7 +500,7 @@ func (c *Capture) fetchBody(ex *exchange, r *api.Response) {
 	limit := base64.StdEncoding.EncodedLen(c.opts.MaxBodyBytes) + 4
 	c.async(fetchWeight(r.EncodedDataLength), func(ctx context.Context) {
 		raw, err := c.browser.Send(ctx, ex.target, "Network.getResponseBody",
-			map[string]any{"requestId": ex.id}, limit)
+			requestRef{ex.id}, limit)
 		var res struct {
 			Body          string         `json:"body"`
 			Base64Encoded bool           `json:"base64Encoded"`

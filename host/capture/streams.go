@@ -72,7 +72,7 @@ func (c *Capture) maybeStream(ex *exchange, e *evResponseReceived) {
 		ctx, cancel := context.WithTimeout(c.ctx, 10*time.Second)
 		defer cancel()
 		raw, err := c.browser.Send(ctx, ex.target, "Network.streamResourceContent",
-			map[string]any{"requestId": ex.id}, base64.StdEncoding.EncodedLen(c.opts.MaxBodyBytes)+4)
+			requestRef{ex.id}, base64.StdEncoding.EncodedLen(c.opts.MaxBodyBytes)+4)
 		var res struct {
 			BufferedData string `json:"bufferedData"`
 		}

@@ -55,3 +55,22 @@ func BenchmarkEventBatches(b *testing.B) {
 	}
 	b.ReportMetric(float64(h.events)/b.Elapsed().Seconds(), "events/s")
 }
+
+// BenchmarkBodyRequestEncoding measures encoding one debugger.send of
+// Network.getResponseBody, the call the daemon makes once per response,
+// as Conn.CallRaw does: its params, then its envelope.
+func BenchmarkBodyRequestEncoding(b *testing.B) {
+	type requestRef struct {
+		RequestID string `json:"requestId"`
+	}
+	for b.Loop() {
+		p, err := json.Marshal(Command{TabID: 7, SessionID: "B3F0C1D2", Method: "Network.getResponseBody",
+			Params: requestRef{"1234.567"}, MaxFieldLength: 6990508})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := (Message{ID: 99, Method: MethodDebuggerSend, Params: p}).AppendJSON(nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

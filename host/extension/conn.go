@@ -209,7 +209,7 @@ func (c *Conn) Notify(method string, params any) error {
 
 // send writes a message, in chunks when it is too large for one frame.
 func (c *Conn) send(m Message) error {
-	b, err := json.Marshal(m)
+	b, err := m.AppendJSON(nil)
 	if err != nil {
 		return fmt.Errorf("encoding a message for the extension: %w", err)
 	}

@@ -313,7 +313,12 @@ func (f *browser) Send(_ context.Context, _ capture.Target, method string, param
 	default:
 		return json.RawMessage(`{}`), nil
 	}
-	id, _ := params.(map[string]any)["requestId"].(string)
+	b, _ := json.Marshal(params) // as the browser reads it
+	var ref struct {
+		RequestID string `json:"requestId"`
+	}
+	json.Unmarshal(b, &ref)
+	id := ref.RequestID
 
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Message is the envelope of every message in both directions. Each side
@@ -22,6 +25,45 @@ type Message struct {
 	Result json.RawMessage `json:"result,omitempty"`
 	// Error is set on a failed response.
 	Error *Error `json:"error,omitempty"`
+}
+
+// AppendJSON appends m as JSON, as json.Marshal writes it, without
+// checking Params and Result again: they hold JSON already encoded (by
+// json.Marshal, or read off a port and checked then).
+func (m Message) AppendJSON(b []byte) ([]byte, error) {
+	b = append(b, '{')
+	sep := func() {
+		if b[len(b)-1] != '{' {
+			b = append(b, ',')
+		}
+	}
+	if m.ID != 0 {
+		b = strconv.AppendInt(append(b, `"id":`...), m.ID, 10)
+	}
+	if m.Method != "" {
+		sep()
+		var err error
+		if b, err = jsontext.AppendQuote(append(b, `"method":`...), m.Method); err != nil {
+			return nil, fmt.Errorf("encoding a method name: %w", err)
+		}
+	}
+	if len(m.Params) > 0 {
+		sep()
+		b = append(append(b, `"params":`...), m.Params...)
+	}
+	if len(m.Result) > 0 {
+		sep()
+		b = append(append(b, `"result":`...), m.Result...)
+	}
+	if m.Error != nil {
+		e, err := json.Marshal(m.Error)
+		if err != nil {
+			return nil, fmt.Errorf("encoding an error: %w", err)
+		}
+		sep()
+		b = append(append(b, `"error":`...), e...)
+	}
+	return append(b, '}'), nil
 }
 
 // IsRequest reports whether m is a request (it has a method and an id).

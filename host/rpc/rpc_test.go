@@ -1,10 +1,12 @@
 package rpc
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -167,5 +169,39 @@ func TestAnswer(t *testing.T) {
 	}
 	if out, _ := Answer(req, func() (any, error) { return func() {}, nil }); out.Error == nil || out.Result != nil {
 		t.Errorf("a result that cannot be encoded: %+v", out)
+	}
+}
+
+// TestAppendJSONWritesWhatMarshalWrites holds Message.AppendJSON, which
+// Conn uses on the native port, to encoding/json's output for every kind
+// of message.
+func TestAppendJSONWritesWhatMarshalWrites(t *testing.T) {
+	for _, m := range []Message{
+		{ID: 1, Method: "debugger.send", Params: json.RawMessage(`{"tabId":7,"method":"Network.getResponseBody","params":{"requestId":"1.2"}}`)},
+		{Method: "cdp.events", Params: json.RawMessage(`{"events":[]}`)},
+		{ID: 42, Result: json.RawMessage(`{"body":"é \"q\" \u2028","base64Encoded":false}`)},
+		{ID: 3, Error: &Error{Code: CodeInternal, Message: "it \"failed\" <here> & there"}},
+		{ID: 9, Method: "a \"quoted\" méthode"},
+		{ID: 5, Result: json.RawMessage(`null`)},
+	} {
+		got, err := m.AppendJSON(nil)
+		if err != nil {
+			t.Fatalf("%+v: %v", m, err)
+		}
+		want, _ := json.Marshal(m)
+		var g, w any
+		if err := json.Unmarshal(got, &g); err != nil {
+			t.Fatalf("AppendJSON wrote invalid JSON %s: %v", got, err)
+		}
+		json.Unmarshal(want, &w)
+		if !reflect.DeepEqual(g, w) {
+			t.Errorf("AppendJSON wrote %s, json.Marshal %s", got, want)
+		}
+		if m.Error == nil && !strings.ContainsAny(m.Method, `"<>&`) && !bytes.Equal(got, want) {
+			t.Errorf("AppendJSON wrote %s, json.Marshal %s", got, want)
+		}
+		if back, err := Decode(got); err != nil || back.ID != m.ID || back.Method != m.Method {
+			t.Errorf("Decode(%s) = %+v, %v", got, back, err)
+		}
 	}
 }

@@ -141,8 +141,7 @@ func (b *browser) Send(_ context.Context, _ capture.Target, method string, param
 	if method != "Network.getResponseBody" {
 		return json.RawMessage(`{}`), nil
 	}
-	m, _ := params.(map[string]any)
-	id, _ := m["requestId"].(string)
+	id := requestIDOf(params)
 	b.mu.Lock()
 	body, ok := b.bodies[id]
 	b.mu.Unlock()
@@ -150,4 +149,15 @@ func (b *browser) Send(_ context.Context, _ capture.Target, method string, param
 		return nil, errors.New("No resource with given identifier found")
 	}
 	return json.Marshal(map[string]any{"body": body.Text, "base64Encoded": body.Base64})
+}
+
+// requestIDOf reads the requestId a command's parameters carry, through
+// JSON as the browser reads them.
+func requestIDOf(params any) string {
+	b, _ := json.Marshal(params)
+	var p struct {
+		RequestID string `json:"requestId"`
+	}
+	json.Unmarshal(b, &p)
+	return p.RequestID
 }
