@@ -222,9 +222,9 @@ func (c *Conn) send(m Message) error {
 	c.mu.Unlock()
 	for seq := 0; len(b) > 0; seq++ {
 		n := min(len(b), MaxChunkData)
-		ch, err := json.Marshal(Message{Method: MethodChunk, Params: mustJSON(Chunk{
+		ch, err := Message{Method: MethodChunk, Params: mustJSON(Chunk{
 			Stream: stream, Seq: seq, Final: n == len(b), Data: base64.StdEncoding.EncodeToString(b[:n]),
-		})})
+		})}.AppendJSON(nil)
 		if err != nil {
 			return fmt.Errorf("encoding a chunk: %w", err)
 		}

@@ -99,7 +99,7 @@ func (c *Client) read() {
 // the daemon reports comes back as *api.Error.
 func (c *Client) Call(ctx context.Context, method string, params, result any) error {
 	raw, err := c.calls.Call(ctx, method, params, func(m rpc.Message) error {
-		b, err := json.Marshal(m)
+		b, err := m.AppendJSON(nil)
 		if err != nil {
 			return fmt.Errorf("encoding %s: %w", method, err)
 		}

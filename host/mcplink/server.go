@@ -192,7 +192,7 @@ func (s *Server) answer(ctx context.Context, c *websocket.Conn, m rpc.Message) {
 
 // write sends one response.
 func (s *Server) write(ctx context.Context, c *websocket.Conn, method string, out rpc.Message) {
-	b, err := json.Marshal(out)
+	b, err := out.AppendJSON(nil)
 	if err != nil {
 		s.log.Error("encoding a response", "method", method, "err", err)
 		return
