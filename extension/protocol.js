@@ -22,7 +22,7 @@ export const HOST_NAME = 'dev.tabtap.host';
  * Version of this protocol (relay.ProtocolVersion). Sent in hello; the
  * daemon sends its own in welcome, and each side checks that they are equal.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** chrome.debugger protocol version the extension attaches with. */
 export const DEBUGGER_PROTOCOL_VERSION = '1.3';
@@ -39,8 +39,17 @@ export const HostRequest = Object.freeze({
   DEBUGGER_ATTACH: 'debugger.attach', // {tabId, followPopups?} → {}
   DEBUGGER_DETACH: 'debugger.detach', // {tabId} → {} (also when not attached)
   DEBUGGER_SEND: 'debugger.send', // {tabId, sessionId?, method, params?, maxFieldLength?} → the command's result
-  DEBUGGER_DRAIN: 'debugger.drain', // {tabId} → {targets, missed?} (answered after the tab's earlier events)
+  DEBUGGER_DRAIN: 'debugger.drain', // {tabId} → {targets, missed?} (answered after the tab's earlier events and body reads)
+  DEBUGGER_BODIES: 'debugger.bodies', // {tabId, maxFieldLength} → {} (read each finished response's body at once; 0: stop)
 });
+
+/**
+ * The method of the events debugger.bodies adds to a tab's events
+ * (relay.ResponseBodyEvent): params {requestId, body?, base64Encoded?,
+ * _truncated?, error?}, after the Network.loadingFinished it marked with
+ * `bodyFollows: true`.
+ */
+export const RESPONSE_BODY_EVENT = 'tabtap.responseBody';
 
 /**
  * The DevTools command debugger.drain sends to each session of a tab as its

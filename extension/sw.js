@@ -5,8 +5,9 @@
 //
 //   daemon → here: tabs.* (tabs.fetch too), debugger.* requests; `welcome`,
 //                  `state`, `chunk`
-//   here → daemon: hello, cdp.events (batched), debugger.detached,
-//                  tabs.created, tabs.removed; ui.* requests for the popup
+//   here → daemon: hello, cdp.events (batched, with the bodies read at
+//                  once: lib/bodies.js), debugger.detached, tabs.created,
+//                  tabs.removed; ui.* requests for the popup
 
 import {
   DEBUGGER_PROTOCOL_VERSION,
@@ -24,6 +25,7 @@ import {
   UIRequest,
 } from './protocol.js';
 import { badgeFor } from './lib/badge.js';
+import { BodyReader } from './lib/bodies.js';
 import { browserLabel, errorCode, errorText, randomId, wireTab } from './lib/browser.js';
 import { EventBatcher } from './lib/events.js';
 import { FocusClock } from './lib/focus.js';
@@ -101,6 +103,16 @@ const link = new HostLink({
 
 const batcher = new EventBatcher({
   send: (params) => link.notify(ExtensionNotification.CDP_EVENTS, params, { ordered: false }),
+  log,
+});
+
+/** Bodies read as their responses end, for the tabs the daemon asked it for. */
+const bodies = new BodyReader({
+  read: (target, requestId) => chrome.debugger.sendCommand(target, 'Network.getResponseBody', { requestId }),
+  push: (event) => {
+    if (link.connected) batcher.push(event);
+  },
+  errorText,
   log,
 });
 
@@ -214,12 +226,16 @@ async function detach(tabId) {
     if (!/not attached|no tab with/i.test(errorText(e))) throw e;
   }
   held.delete(tabId);
+  bodies.forget(tabId);
   return {};
 }
 
 function detachAll() {
   attachEpoch++;
-  for (const tabId of held.keys()) chrome.debugger.detach({ tabId }).catch(() => {});
+  for (const tabId of held.keys()) {
+    chrome.debugger.detach({ tabId }).catch(() => {});
+    bodies.forget(tabId);
+  }
   held.clear();
   // Tabs borrowed for a tabs.fetch are given back when it ends (within its timeout).
 }
@@ -227,9 +243,10 @@ function detachAll() {
 /**
  * debugger.drain: a barrier through chrome.debugger for the tab's own
  * session, then for each child session it knows (children attached before
- * the barrier announced themselves ahead of its reply). The answer goes
- * out after the batch queue is flushed (HostLink sends queued events
- * before any reply), so the daemon reads every earlier event first.
+ * the barrier announced themselves ahead of its reply), then a wait for
+ * the body reads those events began. The answer goes out after the batch
+ * queue is flushed (HostLink sends queued events before any reply), so the
+ * daemon reads every earlier event, and body, first.
  */
 async function drain(params) {
   const tabId = tabIdOf(params);
@@ -259,6 +276,15 @@ async function drain(params) {
   const sessions = [...(held.get(tabId)?.sessions ?? [])];
   const drained = await Promise.all(sessions.map((sessionId) => barrier({ tabId, sessionId })));
   targets += drained.filter(Boolean).length;
+  let timer;
+  const read = await Promise.race([
+    bodies.idle(tabId).then(() => true),
+    new Promise((resolve) => {
+      timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
+    }),
+  ]);
+  clearTimeout(timer);
+  if (!read) missed.push({ reason: `body reads still under way after ${DRAIN_TIMEOUT_MS} ms` });
   const out = { targets };
   if (missed.length) out.missed = missed;
   return out;
@@ -370,6 +396,8 @@ async function send(params) {
   }
   const commandParams = params.params && typeof params.params === 'object' ? params.params : {};
   const result = await chrome.debugger.sendCommand(target, method, commandParams);
+  // Its body comes as its data: there is none to read at its end.
+  if (method === 'Network.streamResourceContent') bodies.streamed(tabId, target.sessionId, commandParams.requestId);
   const max = Number.isSafeInteger(params.maxFieldLength) ? params.maxFieldLength : 0;
   return truncateResult(result, max);
 }
@@ -393,6 +421,14 @@ const hostRequests = {
   [HostRequest.DEBUGGER_DETACH]: (p) => detach(tabIdOf(p)),
   [HostRequest.DEBUGGER_SEND]: send,
   [HostRequest.DEBUGGER_DRAIN]: drain,
+  [HostRequest.DEBUGGER_BODIES]: (p) => {
+    const tabId = tabIdOf(p);
+    const max = p.maxFieldLength;
+    if (!Number.isSafeInteger(max) || max < 0) throw new HostError(ErrorCode.INVALID_ARGUMENT, 'params.maxFieldLength must be an integer ≥ 0');
+    if (!held.has(tabId)) throw new HostError(ErrorCode.CONFLICT, `tab ${tabId} is not attached: debugger.attach comes first`);
+    bodies.set(tabId, max);
+    return {};
+  },
 };
 
 async function handleHostRequest(method, params) {
@@ -433,6 +469,8 @@ chrome.debugger.onEvent.addListener((source, method, params) => {
   const event = { tabId: source.tabId, method };
   if (source.sessionId) event.sessionId = source.sessionId;
   if (params !== undefined) event.params = params;
+  // Its body, when read, is queued after it: the read answers later.
+  if (bodies.observe(source.tabId, source.sessionId, method, params)) event.bodyFollows = true;
   batcher.push(event);
 });
 
@@ -440,6 +478,7 @@ chrome.debugger.onDetach.addListener((source, reason) => {
   if (source.tabId === undefined) return;
   borrowed.delete(source.tabId);
   held.delete(source.tabId);
+  bodies.forget(source.tabId);
   notifyHost(ExtensionNotification.DEBUGGER_DETACHED, { tabId: source.tabId, reason });
 });
 
@@ -448,10 +487,14 @@ chrome.tabs.onCreated.addListener((tab) => {
   // that as little of its first load as possible is missed. The daemon's
   // own attach request then finds it attached.
   if (tab.openerTabId !== undefined && held.get(tab.openerTabId)?.followPopups && link.connected) {
+    bodies.set(tab.id, bodies.limit(tab.openerTabId));
     attach(tab.id, true)
       // Start recording at once; the daemon arms the tab fully when it hears of it.
       .then(() => chrome.debugger.sendCommand({ tabId: tab.id }, 'Network.enable', {}))
-      .catch((e) => log('tabtap: could not follow a popup:', errorText(e)));
+      .catch((e) => {
+        bodies.forget(tab.id);
+        log('tabtap: could not follow a popup:', errorText(e));
+      });
   }
   notifyHost(ExtensionNotification.TABS_CREATED, wireTab(tab));
 });
@@ -573,4 +616,4 @@ async function start() {
 const ready = start();
 
 // Exposed for debugging from the worker's console.
-globalThis.tabtap = { link, batcher, held, borrowed, state: () => lastState, tabFetch };
+globalThis.tabtap = { link, batcher, bodies, held, borrowed, state: () => lastState, tabFetch };

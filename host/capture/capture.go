@@ -31,7 +31,16 @@ type Event struct {
 	// Params must be valid JSON, as the daemon's decoding of a batch of
 	// events leaves them: the capture does not check it again (reader.go).
 	Params json.RawMessage
+	// BodyFollows marks a Network.loadingFinished whose body the browser
+	// side reads itself and sends later among the events, as a
+	// ResponseBodyEvent (Browser.ReadBodies).
+	BodyFollows bool
 }
+
+// ResponseBodyEvent is the method of the events that carry a body the
+// browser side read on its own (Browser.ReadBodies); their params are
+// Network.getResponseBody's result with the requestId, or an error.
+const ResponseBodyEvent = "tabtap.responseBody"
 
 // Browser is what a capture needs of the browser. The daemon implements it
 // over the extension relay; tests implement it with recorded answers.
@@ -49,6 +58,13 @@ type Browser interface {
 	// says, one line each, which of them it could not wait for and why; err
 	// is set when the tab could not be drained at all.
 	Drain(ctx context.Context, tabID int64) (missed []string, err error)
+	// ReadBodies asks the browser side to read, from now on, the body of
+	// each response of a tab as soon as it finished loading, cut as
+	// maxFieldLength cuts (0 stops it), and to send it among the tab's
+	// events after the loadingFinished it marks with BodyFollows: no round
+	// trip per body. A browser that cannot leaves BodyFollows unset, and
+	// the capture asks for each body with Send.
+	ReadBodies(ctx context.Context, tabID int64, maxFieldLength int) error
 }
 
 // State is where a capture is in its life.
@@ -126,25 +142,30 @@ type Capture struct {
 	words   words
 	events  eventReader // reads the commonest events, with words
 
-	requests     []*api.Request
-	responses    []*api.Response
-	frames       frameStore
-	streams      []*api.StreamingResponse
-	live         map[string]*exchange // by browser request id
-	recent       map[string]*exchange // finished lately: ExtraInfo can come after the end
-	recentIDs    []string             // recent, oldest first
-	early        map[string]*extras   // extra info that came before its request
-	skipped      map[string]bool      // sockets and event sources the filter left out
-	droppedIDs   map[string]bool      // requests dropped at a bound while in flight (see budget.go)
-	capped       map[string]string    // URL of sockets whose handshake was dropped at a bound
-	settled      []completed          // exchanges and redirect hops complete with their bodies, in order
-	changed      chan struct{}        // closed at the next change, for waiters; nil when none wait
-	bytes        int64
-	dropped      api.Dropped
-	reasons      map[string]bool
-	lost         map[string]bool   // targets counted in dropped.Targets, by "tab/session"
-	recovered    map[string]string // URL of popups' documents recorded after the fact, by frame id (popup.go)
-	contentLoads map[int64]string  // URL of a document the browser reloads from its cache for documentContent, by tab
+	requests   []*api.Request
+	responses  []*api.Response
+	frames     frameStore
+	streams    []*api.StreamingResponse
+	live       map[string]*exchange // by browser request id
+	recent     map[string]*exchange // finished lately: ExtraInfo can come after the end
+	recentIDs  []string             // recent, oldest first
+	early      map[string]*extras   // extra info that came before its request
+	skipped    map[string]bool      // sockets and event sources the filter left out
+	droppedIDs map[string]bool      // requests dropped at a bound while in flight (see budget.go)
+	awaiting   map[string]*exchange // finished, their bodies on the way among the events (ReadBodies)
+	bodiesOff  bool                 // ReadBodies was turned off: the contents' budget is spent
+	// followed and asked count the bodies the browser side read on its own
+	// and those the capture asked for, for the log.
+	followed, asked int
+	capped          map[string]string // URL of sockets whose handshake was dropped at a bound
+	settled         []completed       // exchanges and redirect hops complete with their bodies, in order
+	changed         chan struct{}     // closed at the next change, for waiters; nil when none wait
+	bytes           int64
+	dropped         api.Dropped
+	reasons         map[string]bool
+	lost            map[string]bool   // targets counted in dropped.Targets, by "tab/session"
+	recovered       map[string]string // URL of popups' documents recorded after the fact, by frame id (popup.go)
+	contentLoads    map[int64]string  // URL of a document the browser reloads from its cache for documentContent, by tab
 	// restored is set for a capture read back from disk (Restore): its
 	// records hold no secrets any more.
 	restored bool
@@ -181,6 +202,7 @@ func (c *Capture) reset() {
 	c.live = map[string]*exchange{}
 	c.recent, c.recentIDs = map[string]*exchange{}, nil
 	c.early = map[string]*extras{}
+	c.awaiting = map[string]*exchange{}
 	c.settled = nil
 	if c.skipped == nil {
 		// What the filter or a bound left out stays out across a Clear.
@@ -193,6 +215,11 @@ func (c *Capture) reset() {
 	c.recovered = map[string]string{}
 	if c.contentLoads == nil {
 		c.contentLoads = map[int64]string{}
+	}
+	if c.bodiesOff {
+		// The budget is whole again: the browser side may read bodies.
+		c.bodiesOff = false
+		c.setBodyReads(c.bodyFieldLimit())
 	}
 	c.gen++
 }
@@ -277,6 +304,20 @@ func (c *Capture) addTab(ctx context.Context, tabID int64) error {
 	if err := c.browser.Attach(ctx, tabID, c.opts.FollowPopups); err != nil {
 		release()
 		return fmt.Errorf("attaching the debugger to tab %d: %w", tabID, err)
+	}
+	if c.readsBodies() {
+		c.mu.Lock()
+		limit := c.bodyFieldLimit()
+		if c.bodiesOff {
+			limit = 0
+		}
+		c.mu.Unlock()
+		if limit > 0 {
+			if err := c.browser.ReadBodies(ctx, tabID, limit); err != nil {
+				// The capture asks for each body itself.
+				c.log.Debug("the browser side does not read bodies", "tab", tabID, "err", err)
+			}
+		}
 	}
 	if err := c.arm(ctx, Target{TabID: tabID}, false, "page"); err != nil {
 		release()
@@ -475,6 +516,7 @@ func (c *Capture) Stop(reason string) {
 	// What only served requests in flight goes: the records stay.
 	c.markUnfetched()
 	c.live, c.recent, c.recentIDs, c.early, c.skipped, c.targets = nil, nil, nil, nil, nil, nil
+	c.awaiting = nil
 	c.droppedIDs, c.capped = nil, nil
 	c.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -484,6 +526,10 @@ func (c *Capture) Stop(reason string) {
 			c.log.Debug("detaching", "tab", t, "err", err)
 		}
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.log.Info("capture stopped", "capture", c.id, "requests", len(c.requests), "frames", c.frames.len,
+		"bodiesReadByTheBrowserSide", c.followed, "bodiesAskedFor", c.asked)
 }
 
 // kept completes the reason a capture ended with what it kept; an empty
@@ -634,7 +680,9 @@ func (c *Capture) dispatch(t Target, src api.Source, ev Event) error {
 	case "Network.dataReceived":
 		return read(c, ev, c.onData)
 	case "Network.loadingFinished":
-		return read(c, ev, c.onFinished)
+		return read(c, ev, func(e *evLoadingFinished) { c.onFinished(e, ev.BodyFollows) })
+	case ResponseBodyEvent:
+		return decode(ev, func(e *evBodyOf) { c.onResponseBody(ev, e) })
 	case "Network.loadingFailed":
 		return read(c, ev, c.onFailed)
 	case "Network.webSocketCreated":
@@ -693,17 +741,20 @@ func read[T any, P interface {
 }
 
 // async runs fn on its own goroutine as long as the capture lives, once
-// weight of the capture's fetch slots are free. fn gets a context
-// canceled when the capture stops.
+// weight of the capture's fetch slots are free (none for weight 0: work
+// that asks the browser for nothing). fn gets a context canceled when the
+// capture stops.
 func (c *Capture) async(weight int64, fn func(ctx context.Context)) {
 	c.pending.Add(1)
 	go func() {
 		defer c.pending.Done()
 		defer c.survive("a background fetch")
-		if c.sem.Acquire(c.ctx, weight) != nil {
-			return
+		if weight > 0 {
+			if c.sem.Acquire(c.ctx, weight) != nil {
+				return
+			}
+			defer c.sem.Release(weight)
 		}
-		defer c.sem.Release(weight)
 		ctx, cancel := context.WithTimeout(c.ctx, 20*time.Second)
 		defer cancel()
 		fn(ctx)

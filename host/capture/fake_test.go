@@ -23,7 +23,9 @@ type fakeBrowser struct {
 	delay    time.Duration
 	refuse   map[string]error // by "method sessionId": commands the browser refuses
 	gate     chan struct{}    // when set, getResponseBody waits for it to close
-	entered  chan string      // when set, told of each getResponseBody that waits at the gate
+	// gateStream, when set, makes streamResourceContent wait for it to close.
+	gateStream chan struct{}
+	entered    chan string // when set, told of each getResponseBody that waits at the gate
 	// drain, when set, answers Drain (a stop's barrier); without it every
 	// drain succeeds at once.
 	drain func(tab int64) ([]string, error)
@@ -54,6 +56,15 @@ func (f *fakeBrowser) Detach(_ context.Context, tab int64) error {
 	return nil
 }
 
+// ReadBodies records the call; the tests mark loadingFinished events with
+// BodyFollows themselves and send the bodies as the extension would.
+func (f *fakeBrowser) ReadBodies(_ context.Context, tab int64, maxField int) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, fmt.Sprintf("bodies %d %d", tab, maxField))
+	return nil
+}
+
 func (f *fakeBrowser) Drain(_ context.Context, tab int64) ([]string, error) {
 	f.mu.Lock()
 	f.calls = append(f.calls, fmt.Sprintf("drain %d", tab))
@@ -75,8 +86,11 @@ func (f *fakeBrowser) Send(ctx context.Context, t Target, method string, params 
 	}
 	id := requestIDOf(params)
 	f.mu.Lock()
-	gate, entered := f.gate, f.entered
+	gate, entered, gateStream := f.gate, f.entered, f.gateStream
 	f.mu.Unlock()
+	if gateStream != nil && method == "Network.streamResourceContent" {
+		<-gateStream
+	}
 	if gate != nil && method == "Network.getResponseBody" {
 		if entered != nil {
 			entered <- id
@@ -159,10 +173,11 @@ func recorded(t testing.TB, name string) []Event {
 	var out []Event
 	for _, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
 		var e struct {
-			TabID     int64           `json:"tabId"`
-			SessionID string          `json:"sessionId"`
-			Method    string          `json:"method"`
-			Params    json.RawMessage `json:"params"`
+			TabID       int64           `json:"tabId"`
+			SessionID   string          `json:"sessionId"`
+			Method      string          `json:"method"`
+			Params      json.RawMessage `json:"params"`
+			BodyFollows bool            `json:"bodyFollows"`
 		}
 		if err := json.Unmarshal(line, &e); err != nil {
 			t.Fatalf("%s: %v", name, err)

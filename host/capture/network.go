@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"github.com/tabtap/tabtap/host/api"
 	"net/http"
@@ -423,7 +424,9 @@ func (c *Capture) onServedFromCache(e *evServedFromCache) {
 	}
 }
 
-func (c *Capture) onFinished(e *evLoadingFinished) {
+// onFinished ends an exchange. bodyFollows says the browser side reads
+// its body itself and sends it among the events (ReadBodies).
+func (c *Capture) onFinished(e *evLoadingFinished, bodyFollows bool) {
 	id := e.RequestID
 	ex := c.live[id]
 	if ex == nil {
@@ -437,14 +440,22 @@ func (c *Capture) onFinished(e *evLoadingFinished) {
 	ex.resp.EncodedDataLength = int64(e.EncodedDataLength)
 	finishTiming(ex.resp.Timing, ex.timing, ex.issued, e.Timestamp)
 	if ex.stream != nil {
+		if bodyFollows {
+			// Should the browser refuse to stream it, this is its body.
+			c.awaiting[id] = ex
+		}
 		c.finishStream(ex)
 		return
 	}
-	if c.wantsBody(ex) {
-		c.fetchBody(ex, ex.resp)
+	if !c.wantsBody(ex) {
+		c.settle(ex)
 		return
 	}
-	c.settle(ex)
+	if bodyFollows {
+		c.awaitBody(ex)
+		return
+	}
+	c.fetchBody(ex, ex.resp)
 }
 
 // wantsBody reports whether a finished response has a body worth asking
@@ -489,6 +500,7 @@ const (
 	bodyStreamed = "not complete: the response was still streaming when the capture stopped; its chunks so far are in its streaming response"
 )
 
+// fetchBody asks the browser for a finished response's body.
 func (c *Capture) fetchBody(ex *exchange, r *api.Response) {
 	if c.contentSpent() {
 		c.dropBody(r)
@@ -496,62 +508,174 @@ func (c *Capture) fetchBody(ex *exchange, r *api.Response) {
 		return
 	}
 	r.BodyError = bodyPending
+	c.asked++
 	gen := c.gen
-	limit := base64.StdEncoding.EncodedLen(c.opts.MaxBodyBytes) + 4
+	limit := c.bodyFieldLimit()
 	c.async(fetchWeight(r.EncodedDataLength), func(ctx context.Context) {
-		raw, err := c.browser.Send(ctx, ex.target, "Network.getResponseBody",
-			requestRef{ex.id}, limit)
-		var res struct {
-			Body          string         `json:"body"`
-			Base64Encoded bool           `json:"base64Encoded"`
-			Truncated     map[string]int `json:"_truncated"`
-		}
+		raw, err := c.browser.Send(ctx, ex.target, "Network.getResponseBody", requestRef{ex.id}, limit)
+		var res bodyResult
 		if err == nil {
 			err = json.Unmarshal(raw, &res)
 		}
-		var body []byte
-		if err == nil {
-			body = []byte(res.Body)
-			if res.Base64Encoded {
-				body, err = decodeBase64Prefix(res.Body)
-			}
-		} else if q := ex.req; q != nil && q.Partial && q.ResourceType == "Document" && q.FrameID != "" && ex.target.SessionID == "" {
-			// A document whose request began before its tab was attached
-			// (a popup's first): the browser still has it as the frame's.
-			if doc, derr := c.documentContent(ctx, ex.target, q.FrameID, r.URL); derr == nil {
-				body, err, res.Truncated = doc, nil, nil
-			}
-		}
-		if err == nil {
-			c.learnFetched(body, func() string {
-				if ct, ok := headerValue(r.Headers, "content-type"); ok {
-					return ct
-				}
-				return r.MimeType
-			})
-		}
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		if c.gen != gen || c.state != StateActive {
-			return
-		}
-		defer c.settle(ex)
-		if err != nil {
-			r.BodyError = fmt.Sprintf("the browser did not give the body: %v", err)
-			return
-		}
-		if len(res.Truncated) == 0 && c.emptyButDeclared(ex, r, len(body)) {
-			return
-		}
-		size := int64(len(body))
-		if n, ok := res.Truncated["body"]; ok {
-			size = int64(n)
-			if res.Base64Encoded {
-				size = int64(n) / 4 * 3
-			}
-		}
-		c.setBody(r, body, size, isTextMime(r.MimeType))
+		c.keepBody(ctx, ex, r, gen, &res, err)
 	})
+}
+
+// awaitBody waits for the body of a finished response that the browser
+// side reads on its own: it comes among the events (onResponseBody).
+func (c *Capture) awaitBody(ex *exchange) {
+	if c.contentSpent() {
+		c.dropBody(ex.resp)
+		c.settle(ex)
+		c.stopBodyReads()
+		return
+	}
+	ex.resp.BodyError = bodyPending
+	c.awaiting[ex.id] = ex
+}
+
+// onResponseBody takes a body the browser side read on its own, for a
+// response that awaits it; any other (a response the capture does not
+// keep, or whose body it does not want) is ignored. Its params are read
+// apart from the events, as a body fetched is: one can be tens of MB.
+func (c *Capture) onResponseBody(ev Event, e *evBodyOf) {
+	ex := c.awaiting[e.RequestID]
+	if ex == nil {
+		return
+	}
+	if st := ex.stream; st != nil {
+		select {
+		case <-st.armed:
+			if st.ok {
+				// Its body came as it streamed.
+				delete(c.awaiting, e.RequestID)
+				return
+			}
+		default:
+			// finishStream decides, once the browser answered the arming.
+			st.followed = ev.Params
+			return
+		}
+	}
+	delete(c.awaiting, e.RequestID)
+	c.takeFollowed(ex, ev.Params)
+}
+
+// takeFollowed keeps the body a ResponseBodyEvent brought (its params).
+// c.mu is held.
+func (c *Capture) takeFollowed(ex *exchange, params json.RawMessage) {
+	c.followed++
+	gen := c.gen
+	c.async(0, func(ctx context.Context) {
+		var res bodyResult
+		err := json.Unmarshal(params, &res)
+		if err == nil && res.Error != "" {
+			err = errors.New(res.Error)
+		}
+		c.keepBody(ctx, ex, ex.resp, gen, &res, err)
+	})
+}
+
+// evBodyOf is what a ResponseBodyEvent is looked up by.
+type evBodyOf struct {
+	RequestID string `json:"requestId"`
+}
+
+// bodyResult is Network.getResponseBody's result as the relay gives it,
+// or, read by the browser side on its own, with the browser's error.
+type bodyResult struct {
+	Body          string         `json:"body"`
+	Base64Encoded bool           `json:"base64Encoded"`
+	Truncated     map[string]int `json:"_truncated"`
+	Error         string         `json:"error"`
+}
+
+// keepBody keeps the body the browser gave for a response, or says on it
+// why there is none: err is the browser's, or the relay's. It runs on its
+// own goroutine, without c.mu; gen is the capture's generation when the
+// body was asked for.
+func (c *Capture) keepBody(ctx context.Context, ex *exchange, r *api.Response, gen int, res *bodyResult, err error) {
+	var body []byte
+	if err == nil {
+		body = []byte(res.Body)
+		if res.Base64Encoded {
+			body, err = decodeBase64Prefix(res.Body)
+		}
+	} else if q := ex.req; q != nil && q.Partial && q.ResourceType == "Document" && q.FrameID != "" && ex.target.SessionID == "" {
+		// A document whose request began before its tab was attached
+		// (a popup's first): the browser still has it as the frame's.
+		if doc, derr := c.documentContent(ctx, ex.target, q.FrameID, r.URL); derr == nil {
+			body, err, res.Truncated = doc, nil, nil
+		}
+	}
+	if err == nil {
+		c.learnFetched(body, func() string {
+			if ct, ok := headerValue(r.Headers, "content-type"); ok {
+				return ct
+			}
+			return r.MimeType
+		})
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen || c.state != StateActive {
+		return
+	}
+	defer c.settle(ex)
+	if err != nil {
+		r.BodyError = fmt.Sprintf("the browser did not give the body: %v", err)
+		return
+	}
+	if len(res.Truncated) == 0 && c.emptyButDeclared(ex, r, len(body)) {
+		return
+	}
+	size := int64(len(body))
+	if n, ok := res.Truncated["body"]; ok {
+		size = int64(n)
+		if res.Base64Encoded {
+			size = int64(n) / 4 * 3
+		}
+	}
+	c.setBody(r, body, size, isTextMime(r.MimeType))
+}
+
+// readsBodies reports whether the capture lets the browser side read its
+// bodies (ReadBodies): when it keeps bodies of every request. A capture
+// that keeps only some asks for each of those itself, so that the browser
+// reads no body the capture would throw away.
+func (c *Capture) readsBodies() bool {
+	return c.opts.CaptureBodies && c.opts.MaxBodyBytes > 0 && !c.filter.narrowed()
+}
+
+// bodyFieldLimit is how long a body may come from the relay, as text or as
+// base64, for maxBodyBytes of it.
+func (c *Capture) bodyFieldLimit() int {
+	return base64.StdEncoding.EncodedLen(c.opts.MaxBodyBytes) + 4
+}
+
+// stopBodyReads tells the browser side to read no more bodies once the
+// contents' budget is spent: they would be thrown away. c.mu is held.
+func (c *Capture) stopBodyReads() {
+	if c.bodiesOff || !c.readsBodies() {
+		return
+	}
+	c.bodiesOff = true
+	c.setBodyReads(0)
+}
+
+// setBodyReads sets ReadBodies on every tab of the capture, each on its
+// own goroutine. c.mu is held.
+func (c *Capture) setBodyReads(limit int) {
+	for tab, armed := range c.tabs {
+		if !armed {
+			continue
+		}
+		c.async(0, func(ctx context.Context) {
+			if err := c.browser.ReadBodies(ctx, tab, limit); err != nil {
+				c.log.Debug("setting the browser side's body reads", "tab", tab, "limit", limit, "err", err)
+			}
+		})
+	}
 }
 
 // declaredLength is the body length a response's Content-Length declares,

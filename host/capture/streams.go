@@ -25,6 +25,9 @@ type streamState struct {
 	size    int64
 	shown   bool // rec is in the capture's list
 	evident bool // the content type says it streams
+	// followed is the params of the ResponseBodyEvent that came before
+	// the browser answered the arming: the body, should it refuse.
+	followed json.RawMessage
 }
 
 // streamingTypes are content types whose bodies are meant to be read as
@@ -144,7 +147,8 @@ func (c *Capture) addChunk(ex *exchange, st *streamState, data []byte, at time.T
 }
 
 // finishStream completes a streamed body once loading ended. When the
-// browser refused to stream it, the body is fetched the ordinary way.
+// browser refused to stream it, the body is the one the browser side read
+// (when it awaits one: ReadBodies), or else is fetched the ordinary way.
 func (c *Capture) finishStream(ex *exchange) {
 	st := ex.stream
 	st.rec.Complete = true
@@ -165,14 +169,24 @@ func (c *Capture) finishStream(ex *exchange) {
 		if c.gen != gen || c.state != StateActive || resp == nil {
 			return
 		}
+		followed := c.awaiting[ex.id] == ex
+		if st.ok || resp.Failed || !c.wantsBody(ex) || st.followed != nil {
+			delete(c.awaiting, ex.id)
+		}
 		if !st.ok {
-			if !resp.Failed && c.wantsBody(ex) {
+			switch {
+			case resp.Failed || !c.wantsBody(ex):
+				c.settle(ex)
+			case st.followed != nil:
+				c.takeFollowed(ex, st.followed)
+			case !followed:
 				c.fetchBody(ex, resp)
-				return
 			}
-			c.settle(ex)
+			// Otherwise its body is still on its way among the events.
+			st.followed = nil
 			return
 		}
+		st.followed = nil
 		defer c.settle(ex)
 		if c.opts.CaptureBodies && !resp.Failed {
 			if !c.emptyButDeclared(ex, resp, len(body)) {

@@ -29,6 +29,10 @@ func (b *extensionBrowser) Send(ctx context.Context, t capture.Target, method st
 	})
 }
 
+func (b *extensionBrowser) ReadBodies(ctx context.Context, tabID int64, maxFieldLength int) error {
+	return b.conn.Call(ctx, extension.MethodDebuggerBodies, extension.Bodies{TabID: tabID, MaxFieldLength: maxFieldLength}, nil)
+}
+
 func (b *extensionBrowser) Drain(ctx context.Context, tabID int64) ([]string, error) {
 	var res extension.Drained
 	if err := b.conn.Call(ctx, extension.MethodDebuggerDrain, extension.TabRef{TabID: tabID}, &res); err != nil {

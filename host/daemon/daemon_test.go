@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/tabtap/tabtap/host/api"
+	"github.com/tabtap/tabtap/host/capture"
 	"github.com/tabtap/tabtap/host/extension"
 	"github.com/tabtap/tabtap/host/har/hartest"
 	"github.com/tabtap/tabtap/host/mcplink"
@@ -481,5 +482,32 @@ func TestTabsLastEventsAfterItsRemoval(t *testing.T) {
 	r.must(api.StopCapture, api.SessionArgs{SessionID: s.SessionID}, &res)
 	if len(res.Data.Responses) != 1 || !res.Data.Responses[0].Canceled || res.Data.Responses[0].ErrorText != "net::ERR_ABORTED" {
 		t.Errorf("the tab's last event was lost: %+v", res.Data.Responses)
+	}
+}
+
+func TestBodiesTheExtensionReadsNeedNoRoundTrip(t *testing.T) {
+	if capture.ResponseBodyEvent != extension.ResponseBodyEvent {
+		t.Fatalf("the capture reads bodies from %q events, the extension sends %q", capture.ResponseBodyEvent, extension.ResponseBodyEvent)
+	}
+	r := start(t)
+	r.ext.mu.Lock()
+	r.ext.readsBodies = true
+	r.ext.mu.Unlock()
+	s, _ := r.capturing(1, api.Settings{})
+	if n := r.ext.sent(extension.MethodDebuggerBodies, 1); n != 1 {
+		t.Fatalf("debugger.bodies sent %d times for the tab, want 1", n)
+	}
+	sends := r.ext.sent(extension.MethodDebuggerSend, 1)
+	r.ext.load(1, "1.1", "https://app.test/a", 200, "alpha")
+	r.ext.load(1, "1.2", "https://app.test/b", 200, "beta")
+	r.fetched(s.SessionID, "1.1", "alpha")
+	r.fetched(s.SessionID, "1.2", "beta")
+	if n := r.ext.sent(extension.MethodDebuggerSend, 1); n != sends {
+		t.Errorf("the daemon sent %d commands for two bodies the extension read", n-sends)
+	}
+	var res api.StopResult
+	r.must(api.StopCapture, api.SessionArgs{SessionID: s.SessionID}, &res)
+	if len(res.Data.Responses) != 2 || res.Data.Responses[1].Body != "beta" {
+		t.Errorf("stop: %+v", res.Data.Responses)
 	}
 }

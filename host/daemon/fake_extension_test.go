@@ -54,6 +54,11 @@ type fakeExtension struct {
 	streams  map[int64]*bytes.Buffer
 	held     map[string]chan struct{} // requests (or CDP commands) that wait to be released
 	fetched  []extension.Fetch        // the tabs.fetch requests, in order
+	// readBodies is each tab's debugger.bodies; with readsBodies set, load
+	// reads the bodies of such a tab as the service worker does, and sends
+	// them after their loadingFinished.
+	readBodies  map[int64]int
+	readsBodies bool
 }
 
 // rig is a daemon run over a fake extension, with an MCP-side client.
@@ -379,6 +384,18 @@ func (x *fakeExtension) answer(method string, params json.RawMessage) (any, erro
 		return x.fetch(params, known)
 	case extension.MethodDebuggerDetach:
 		delete(x.attached, p.TabID)
+		delete(x.readBodies, p.TabID)
+		return struct{}{}, nil
+	case extension.MethodDebuggerBodies:
+		if !x.readsBodies {
+			return nil, rpc.Errorf(extension.CodeInvalidArgument, "fake extension: unknown method %s", method)
+		}
+		var b extension.Bodies
+		_ = json.Unmarshal(params, &b)
+		if x.readBodies == nil {
+			x.readBodies = map[int64]int{}
+		}
+		x.readBodies[b.TabID] = b.MaxFieldLength
 		return struct{}{}, nil
 	case extension.MethodDebuggerDrain:
 		// As the service worker does: the answer goes out after the
@@ -451,6 +468,7 @@ func (x *fakeExtension) load(tab int64, id, url string, status int, body string)
 	if body != "" {
 		x.bodies[id] = body
 	}
+	reads := x.readBodies[tab] > 0
 	x.mu.Unlock()
 	ts := 1000.0 + float64(len(id))
 	ev := func(method string, params map[string]any) extension.Event {
@@ -464,8 +482,17 @@ func (x *fakeExtension) load(tab int64, id, url string, status int, body string)
 		ev("Network.responseReceived", map[string]any{"requestId": id, "loaderId": "L1", "timestamp": ts + 0.1, "type": "Fetch",
 			"response": map[string]any{"url": url, "status": status, "statusText": "", "headers": map[string]any{"Content-Type": "text/plain", "Content-Length": fmt.Sprint(len(body))},
 				"mimeType": "text/plain", "encodedDataLength": 50, "protocol": "http/1.1"}}),
-		ev("Network.loadingFinished", map[string]any{"requestId": id, "timestamp": ts + 0.2, "encodedDataLength": 50 + len(body)}),
+		func() extension.Event {
+			e := ev("Network.loadingFinished", map[string]any{"requestId": id, "timestamp": ts + 0.2, "encodedDataLength": 50 + len(body)})
+			e.BodyFollows = reads
+			return e
+		}(),
 	}})
+	if reads {
+		x.notify(extension.MethodCDPEvents, extension.EventBatch{Events: []extension.Event{
+			ev(extension.ResponseBodyEvent, map[string]any{"requestId": id, "body": body, "base64Encoded": false}),
+		}})
+	}
 }
 
 // redirect sends the events of a request of tab to from, answered with

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -277,6 +278,23 @@ func (e *env) closeBrowser() {
 		<-done
 	}
 	e.browser = nil
+}
+
+// bodyReads waits for the daemon's log line of a capture's stop and
+// returns how many bodies the extension read on its own and how many the
+// daemon asked it for.
+func (e *env) bodyReads(captureID string) (byTheWorker, asked int) {
+	e.t.Helper()
+	re := regexp.MustCompile(`msg="capture stopped" capture=` + regexp.QuoteMeta(captureID) + ` .*bodiesReadByTheBrowserSide=(\d+) bodiesAskedFor=(\d+)`)
+	var m []string
+	waitFor(e.t, "the daemon to log the stop of "+captureID, func() bool {
+		b, _ := os.ReadFile(filepath.Join(e.runtimeDir, "daemon.log"))
+		m = re.FindStringSubmatch(string(b))
+		return m != nil
+	})
+	byTheWorker, _ = strconv.Atoi(m[1])
+	asked, _ = strconv.Atoi(m[2])
+	return byTheWorker, asked
 }
 
 func (e *env) dumpLogs() {

@@ -55,6 +55,11 @@ func TestCaptureEverythingAPageDoes(t *testing.T) {
 	full, _ := e.wholeCapture(sess.SessionID)
 	d := full.Data
 	t.Logf("captured %d requests, %d responses, %d frames, %d streaming responses", len(d.Requests), len(d.Responses), len(d.WSFrames), len(d.StreamingResponses))
+	byTheWorker, asked := e.bodyReads(stopped.CaptureID)
+	t.Logf("bodies read by the service worker as their responses ended: %d; asked for by the daemon: %d", byTheWorker, asked)
+	if byTheWorker == 0 {
+		t.Errorf("the service worker read no body on its own")
+	}
 	defer func() {
 		// One record of each kind, as a person reading -v output sees them.
 		for _, f := range d.WSFrames[:min(2, len(d.WSFrames))] {

@@ -349,8 +349,9 @@ func (e *env) captureLoad(fetches, frames int, opts map[string]any) loadRun {
 			run.noBody++
 		}
 	}
-	t.Logf("load %d fetches + %d frames: page %v (%s), captured in %v, %v after the page finished (daemon CPU %v of it), daemon CPU %v; stop (20 KB result) in %v; %d bodies missing; daemon RSS %.0f MB before, peak %.0f MB while capturing, peak %.0f MB during the stop, %.0f MB after it, %.0f MB 3 s later (%d MB charged to the capture's budget)",
-		fetches, frames, site.pageTime().Round(time.Millisecond), site.phases(), run.took.Round(time.Millisecond), run.lag.Round(time.Millisecond), run.lagCPU, run.cpu, run.stopTook.Round(time.Millisecond), run.noBody, run.before, run.during, run.stopping, run.afterStop, run.settled, run.status.BytesHeld>>20)
+	byTheWorker, asked := e.bodyReads(res.CaptureID)
+	t.Logf("load %d fetches + %d frames: page %v (%s), captured in %v, %v after the page finished (daemon CPU %v of it), daemon CPU %v; stop (20 KB result) in %v; %d bodies missing, %d read by the service worker, %d asked for; daemon RSS %.0f MB before, peak %.0f MB while capturing, peak %.0f MB during the stop, %.0f MB after it, %.0f MB 3 s later (%d MB charged to the capture's budget)",
+		fetches, frames, site.pageTime().Round(time.Millisecond), site.phases(), run.took.Round(time.Millisecond), run.lag.Round(time.Millisecond), run.lagCPU, run.cpu, run.stopTook.Round(time.Millisecond), run.noBody, byTheWorker, asked, run.before, run.during, run.stopping, run.afterStop, run.settled, run.status.BytesHeld>>20)
 	return run
 }
 

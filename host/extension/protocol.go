@@ -31,8 +31,8 @@ import (
 // (a message or field removed or renamed, a meaning changed); a new
 // optional field or a new notification that an older side would ignore
 // does not change it. Version 2 added debugger.drain, which every stop
-// relies on.
-const ProtocolVersion = 2
+// relies on; version 3 debugger.bodies, whose bodies a capture waits for.
+const ProtocolVersion = 3
 
 // Message is the envelope of every frame in both directions.
 type Message = rpc.Message
@@ -162,7 +162,24 @@ const (
 	// it sends what its batch queue holds, then the answer. Params: TabRef.
 	// Result: Drained.
 	MethodDebuggerDrain = "debugger.drain"
+	// MethodDebuggerBodies asks the extension to read, from now on, the
+	// body of each response of a tab and of its child sessions as soon as
+	// the browser reports its Network.loadingFinished, cut as
+	// Command.MaxFieldLength cuts (0 stops the reads). The extension marks
+	// that loadingFinished with BodyFollows and sends the body later in the
+	// same order of events, as a ResponseBodyEvent: a body then needs no
+	// round trip through the daemon, and a drain waits for the reads under
+	// way. It skips responses without a body for the page (WebSocket and
+	// EventSource handshakes, 1xx, 204, 205 and redirects) and those the
+	// daemon streams (Network.streamResourceContent). Params: Bodies.
+	// Result: {}.
+	MethodDebuggerBodies = "debugger.bodies"
 )
+
+// ResponseBodyEvent is the method of the events debugger.bodies adds to a
+// tab's events: params ResponseBody, one for each loadingFinished marked
+// BodyFollows, after it.
+const ResponseBodyEvent = "tabtap.responseBody"
 
 // DrainCommand is the DevTools command debugger.drain sends to each
 // session as its barrier: the page's or worker's own JavaScript engine
@@ -340,6 +357,26 @@ type Attach struct {
 	FollowPopups bool `json:"followPopups,omitempty"`
 }
 
+// Bodies sets how the extension reads a tab's bodies (debugger.bodies).
+type Bodies struct {
+	TabID int64 `json:"tabId"`
+	// MaxFieldLength cuts each body as Command.MaxFieldLength does; 0
+	// stops reading bodies.
+	MaxFieldLength int `json:"maxFieldLength"`
+}
+
+// ResponseBody is the params of a ResponseBodyEvent: what
+// Network.getResponseBody gave for RequestID, or the browser's error.
+type ResponseBody struct {
+	RequestID     string `json:"requestId"`
+	Body          string `json:"body,omitempty"`
+	Base64Encoded bool   `json:"base64Encoded,omitempty"`
+	// Truncated lists the fields cut, with their original lengths.
+	Truncated map[string]int `json:"_truncated,omitempty"`
+	// Error is the browser's, when it did not give the body.
+	Error string `json:"error,omitempty"`
+}
+
 // OpenTab asks for a new tab at URL.
 type OpenTab struct {
 	URL string `json:"url"`
@@ -424,6 +461,9 @@ type Event struct {
 	SessionID string          `json:"sessionId,omitempty"`
 	Method    string          `json:"method"`
 	Params    json.RawMessage `json:"params,omitempty"`
+	// BodyFollows marks a Network.loadingFinished whose body the extension
+	// reads and sends after it (debugger.bodies).
+	BodyFollows bool `json:"bodyFollows,omitempty"`
 }
 
 // EventBatch is the params of cdp.events.

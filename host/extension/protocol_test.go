@@ -320,8 +320,10 @@ func TestProtocolJSConstants(t *testing.T) {
 	if got := number("DRAIN_TIMEOUT_MS"); got != DrainTimeoutMs {
 		t.Errorf("DRAIN_TIMEOUT_MS is %d in protocol.js, %d in protocol.go", got, DrainTimeoutMs)
 	}
-	if m := regexp.MustCompile(`export const DRAIN_COMMAND = '([^']*)';`).FindStringSubmatch(js.src); m == nil || m[1] != DrainCommand {
-		t.Errorf("DRAIN_COMMAND in protocol.js is %q, want %q as in protocol.go", m, DrainCommand)
+	for name, want := range map[string]string{"DRAIN_COMMAND": DrainCommand, "RESPONSE_BODY_EVENT": ResponseBodyEvent} {
+		if m := regexp.MustCompile(`export const ` + name + ` = '([^']*)';`).FindStringSubmatch(js.src); m == nil || m[1] != want {
+			t.Errorf("%s in protocol.js is %q, want %q as in protocol.go", name, m, want)
+		}
 	}
 	m := regexp.MustCompile(`(?s)export const UNDEBUGGABLE_PREFIXES = Object\.freeze\(\[(.*?)\]\);`).FindStringSubmatch(js.src)
 	if m == nil {

@@ -304,6 +304,7 @@ func (*browser) Attach(context.Context, int64, bool) error { return nil }
 func (*browser) Detach(context.Context, int64) error       { return nil }
 
 func (*browser) Drain(context.Context, int64) ([]string, error) { return nil, nil }
+func (*browser) ReadBodies(context.Context, int64, int) error   { return nil }
 
 func (f *browser) Send(_ context.Context, _ capture.Target, method string, params any, _ int) (json.RawMessage, error) {
 	switch method {
