@@ -474,12 +474,19 @@ chrome.debugger.onEvent.addListener((source, method, params) => {
   batcher.push(event);
 });
 
+/** How long a tab's detach notice waits for its last body reads. */
+const DETACH_BODY_WAIT_MS = 2000;
+
 chrome.debugger.onDetach.addListener((source, reason) => {
   if (source.tabId === undefined) return;
   borrowed.delete(source.tabId);
   held.delete(source.tabId);
   bodies.forget(source.tabId);
-  notifyHost(ExtensionNotification.DEBUGGER_DETACHED, { tabId: source.tabId, reason });
+  // The bodies of its last responses go first, read or failed (a read
+  // fails at once now): the daemon takes nothing of a tab once it hears
+  // the tab is gone.
+  const notify = () => notifyHost(ExtensionNotification.DEBUGGER_DETACHED, { tabId: source.tabId, reason });
+  Promise.race([bodies.idle(source.tabId), new Promise((resolve) => setTimeout(resolve, DETACH_BODY_WAIT_MS))]).then(notify, notify);
 });
 
 chrome.tabs.onCreated.addListener((tab) => {
